@@ -1,0 +1,172 @@
+package com.stateset.sandbox.server;
+
+import com.stateset.sandbox.server.auth.Caller;
+import com.stateset.sandbox.server.auth.CredentialFilter;
+import com.stateset.sandbox.server.auth.CredentialVerifier;
+import com.stateset.sandbox.server.auth.JwtVerifier;
+import com.stateset.sandbox.server.auth.RateLimiter;
+import com.stateset.sandbox.server.core.ApiKeyService;
+import com.stateset.sandbox.server.core.CommandService;
+import com.stateset.sandbox.server.core.FileService;
+import com.stateset.sandbox.server.core.Ids;
+import com.stateset.sandbox.server.core.Maintenance;
+import com.stateset.sandbox.server.core.Reconciler;
+import com.stateset.sandbox.server.core.RegistrationService;
+import com.stateset.sandbox.server.core.SandboxService;
+import com.stateset.sandbox.server.core.Templates;
+import com.stateset.sandbox.server.db.Database;
+import com.stateset.sandbox.server.db.InstallationDao;
+import com.stateset.sandbox.server.errors.ErrorMapper;
+import com.stateset.sandbox.server.health.HealthResource;
+import com.stateset.sandbox.server.health.RuntimeHealthCheck;
+import com.stateset.sandbox.server.health.StorageHealthCheck;
+import com.stateset.sandbox.server.http.RequestIdFilter;
+import com.stateset.sandbox.server.http.RequestSizeLimitFilter;
+import com.stateset.sandbox.server.plugin.ExtensionConfigBinder;
+import com.stateset.sandbox.server.plugin.PluginHost;
+import com.stateset.sandbox.server.plugin.ServerPluginContext;
+import com.stateset.sandbox.server.resources.ApiKeyResource;
+import com.stateset.sandbox.server.resources.RegistrationResource;
+import com.stateset.sandbox.server.resources.SandboxResource;
+import com.stateset.sandbox.server.resources.TemplateResource;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.spi.runtime.SandboxRuntimeFactory;
+import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.cli.CheckCommand;
+import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** StateSet Sandbox, self-hosted: the server. All wiring is here, in the order things depend on each other. */
+public class SandboxApplication extends Application<SandboxConfiguration> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxApplication.class);
+
+    public static void main(String[] args) throws Exception {
+        new SandboxApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "stateset-sandbox";
+    }
+
+    @Override
+    public void initialize(Bootstrap<SandboxConfiguration> bootstrap) {
+        // ${VAR} and ${VAR:-default} in the YAML come from the environment; a missing one fails the start.
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true)));
+    }
+
+    @Override
+    protected void addDefaultCommands(Bootstrap<SandboxConfiguration> bootstrap) {
+        bootstrap.addCommand(new SandboxServerCommand(this));
+        bootstrap.addCommand(new CheckCommand<>(this));
+    }
+
+    @Override
+    public void run(SandboxConfiguration config, Environment environment) {
+        long processStartedAt = System.currentTimeMillis();
+        Clock clock = Clock.systemUTC();
+        // Our mapper answers every failure in the API's error shape.
+        ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
+
+        Path dataDirectory = directory(Path.of(config.dataDirectory()));
+        Jdbi jdbi = Database.open(config.database(), environment);
+        String installId = installId(jdbi, clock);
+        LOG.info("installation {}; database {}", installId, config.database().isPostgres() ? "PostgreSQL" : "H2");
+
+        ExtensionConfigBinder binder = new ExtensionConfigBinder(environment.getObjectMapper(), environment.getValidator());
+        PluginHost plugins = PluginHost.start(Path.of(config.pluginsDirectory()), binder);
+        ScheduledExecutorService pluginScheduler = environment.lifecycle().scheduledExecutorService("plugins").threads(2).build();
+        @SuppressWarnings("unchecked")
+        Class<SandboxRuntimeFactory<?>> runtimeFactory = (Class<SandboxRuntimeFactory<?>>) (Class<?>) SandboxRuntimeFactory.class;
+        SandboxRuntime runtime = plugins.create("runtime", config.runtime(), runtimeFactory, SandboxRuntime.class,
+                name -> new ServerPluginContext(installId, PluginHost.dataDirectory(dataDirectory, name), clock, pluginScheduler));
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() {
+                runtime.close();
+                plugins.close();
+            }
+        });
+
+        Templates templates = new Templates(config.templates(), config.defaultTemplate());
+        SandboxService sandboxes = new SandboxService(jdbi, runtime, templates, config.limits(), clock, installId,
+                environment.getObjectMapper());
+        CommandService commands = new CommandService(sandboxes, runtime, config.limits());
+        FileService files = new FileService(sandboxes, runtime, config.limits());
+
+        ExecutorService background = environment.lifecycle().virtualExecutorService("background");
+        String jwtSecret = config.auth().jwtSecret();
+        CredentialVerifier verifier = new CredentialVerifier(jdbi, jwtSecret == null ? null : new JwtVerifier(jwtSecret),
+                clock, Duration.ofSeconds(config.auth().keyCacheSeconds()), background);
+        RateLimiter rateLimiter = new RateLimiter(config.auth().rateLimit().requestsPerSecond(), config.auth().rateLimit().burst());
+
+        Reconciler reconciler = new Reconciler(jdbi, runtime, installId, clock, processStartedAt,
+                config.reconciler().createTimeoutSeconds() * 1000L);
+        environment.lifecycle().manage(new Maintenance(reconciler, sandboxes, jdbi, clock,
+                environment.lifecycle().scheduledExecutorService("maintenance").threads(1).build(),
+                Duration.ofSeconds(config.reconciler().intervalSeconds()),
+                Duration.ofSeconds(config.reconciler().expiryCheckSeconds())));
+
+        environment.healthChecks().register("runtime", new RuntimeHealthCheck(runtime));
+        environment.healthChecks().register("storage", new StorageHealthCheck(dataDirectory));
+
+        environment.servlets().addFilter("request-id", new RequestIdFilter())
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        environment.servlets().addFilter("request-size", new RequestSizeLimitFilter(config.limits().maxRequestBytes(),
+                        environment.getObjectMapper()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+
+        environment.jersey().register(new ErrorMapper());
+        environment.jersey().register(new AuthDynamicFeature(new CredentialFilter(verifier, rateLimiter)));
+        environment.jersey().register(RolesAllowedDynamicFeature.class);
+        environment.jersey().register(new AuthValueFactoryProvider.Binder<>(Caller.class));
+
+        environment.jersey().register(new HealthResource(environment.healthChecks()));
+        environment.jersey().register(new RegistrationResource(new RegistrationService(jdbi, clock,
+                config.auth().registrationEnabled(), config.auth().defaultPlan())));
+        environment.jersey().register(new ApiKeyResource(new ApiKeyService(jdbi, clock, verifier)));
+        environment.jersey().register(new TemplateResource(templates));
+        environment.jersey().register(new SandboxResource(sandboxes, commands, files, environment.getObjectMapper()));
+    }
+
+    private static String installId(Jdbi jdbi, Clock clock) {
+        return jdbi.inTransaction(handle -> {
+            InstallationDao installation = handle.attach(InstallationDao.class);
+            return installation.find().orElseGet(() -> {
+                String id = Ids.newId("inst");
+                installation.insert(id, clock.millis());
+                return id;
+            });
+        });
+    }
+
+    private static Path directory(Path path) {
+        try {
+            return Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("dataDirectory: cannot create " + path.toAbsolutePath(), e);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package com.stateset.sandbox.server;
+
+/** The server cannot start because of something the operator can fix; the message says what. */
+public class StartupException extends RuntimeException {
+
+    public StartupException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,36 @@
+package com.stateset.sandbox.server.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/** How often the server converges the database and the runtime, and stops expired sandboxes. */
+public class ReconcilerConfig {
+
+    @JsonProperty
+    @Min(1)
+    @Max(3600)
+    private int intervalSeconds = 60;
+
+    @JsonProperty
+    @Min(1)
+    @Max(300)
+    private int expiryCheckSeconds = 5;
+
+    /** A sandbox still {@code creating} after this long is considered lost. */
+    @JsonProperty
+    @Min(10)
+    private int createTimeoutSeconds = 300;
+
+    public int intervalSeconds() {
+        return intervalSeconds;
+    }
+
+    public int expiryCheckSeconds() {
+        return expiryCheckSeconds;
+    }
+
+    public int createTimeoutSeconds() {
+        return createTimeoutSeconds;
+    }
+}

@@ -1,0 +1,139 @@
+package com.stateset.sandbox.server.core;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.stateset.sandbox.server.api.ExecuteRequest;
+import com.stateset.sandbox.server.api.ExecuteResponse;
+import com.stateset.sandbox.server.auth.Caller;
+import com.stateset.sandbox.server.config.LimitsConfig;
+import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.SandboxMissingException;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs commands in running sandboxes, capturing or streaming their output within the caps. */
+public final class CommandService {
+
+    private static final int MAX_COMMAND_CHARS = 256 * 1024;
+
+    private final SandboxService sandboxes;
+    private final SandboxRuntime runtime;
+    private final LimitsConfig limits;
+
+    public CommandService(SandboxService sandboxes, SandboxRuntime runtime, LimitsConfig limits) {
+        this.sandboxes = requireNonNull(sandboxes, "sandboxes is null");
+        this.runtime = requireNonNull(runtime, "runtime is null");
+        this.limits = requireNonNull(limits, "limits is null");
+    }
+
+    /** A validated command ready to run in a running sandbox. */
+    public record Prepared(SandboxRecord sandbox, ExecSpec spec) {
+    }
+
+    /** Validates the request and checks the sandbox is running, before any output is sent. */
+    public Prepared prepare(Caller caller, String id, ExecuteRequest request) {
+        if (request == null) {
+            throw ApiException.validation("command", "required");
+        }
+        SandboxService.requireOwnOrg(caller, request.orgId());
+        List<String> argv = argv(request.command());
+        long timeoutMs = request.timeout() == null ? limits.defaultExecTimeoutMs() : request.timeout();
+        if (timeoutMs < 1 || timeoutMs > limits.maxExecTimeoutMs()) {
+            throw ApiException.validation("timeout", "must be between 1 and " + limits.maxExecTimeoutMs() + " ms");
+        }
+        Map<String, String> env = sandboxes.env("env", request.env());
+        String workingDir = request.workingDir();
+        if (workingDir != null && (!workingDir.startsWith("/") || workingDir.indexOf('\0') >= 0 || workingDir.length() > 4096)) {
+            throw ApiException.validation("working_dir", "must be an absolute path");
+        }
+        SandboxRecord sandbox = sandboxes.requireRunning(caller, id);
+        return new Prepared(sandbox, new ExecSpec(argv, env, workingDir, Duration.ofMillis(timeoutMs)));
+    }
+
+    public ExecuteResponse run(Prepared prepared) {
+        OutputBuffer stdout = new OutputBuffer(limits.maxOutputBytes());
+        OutputBuffer stderr = new OutputBuffer(limits.maxOutputBytes());
+        long started = System.nanoTime();
+        ExecResult result = exec(prepared, new ExecOutput() {
+            @Override
+            public void stdout(byte[] bytes, int offset, int length) {
+                stdout.append(bytes, offset, length);
+            }
+
+            @Override
+            public void stderr(byte[] bytes, int offset, int length) {
+                stderr.append(bytes, offset, length);
+            }
+        });
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        return new ExecuteResponse(result.exitCode(), stdout.text(), stderr.text(), durationMs, result.timedOut(),
+                stdout.truncated() || stderr.truncated());
+    }
+
+    /** Runs with the caller's own output sink (streaming); a vanished sandbox is recorded. */
+    public ExecResult exec(Prepared prepared, ExecOutput output) {
+        try {
+            return runtime.exec(prepared.sandbox().id(), prepared.spec(), output);
+        } catch (SandboxMissingException e) {
+            throw sandboxes.vanished(prepared.sandbox(), e);
+        }
+    }
+
+    public long maxOutputBytes() {
+        return limits.maxOutputBytes();
+    }
+
+    private static List<String> argv(JsonNode command) {
+        if (command == null || command.isNull()) {
+            throw ApiException.validation("command", "required");
+        }
+        if (command.isTextual()) {
+            String text = command.asText();
+            if (text.isBlank()) {
+                throw ApiException.validation("command", "must not be empty");
+            }
+            checkText("command", text);
+            return List.of("/bin/sh", "-c", text);
+        }
+        if (command.isArray()) {
+            if (command.isEmpty()) {
+                throw ApiException.validation("command", "must not be an empty list");
+            }
+            List<String> argv = new ArrayList<>();
+            int total = 0;
+            for (int i = 0; i < command.size(); i++) {
+                JsonNode arg = command.get(i);
+                if (!arg.isTextual()) {
+                    throw ApiException.validation("command[" + i + "]", "must be a string");
+                }
+                checkText("command[" + i + "]", arg.asText());
+                total += arg.asText().length();
+                argv.add(arg.asText());
+            }
+            if (argv.get(0).isEmpty()) {
+                throw ApiException.validation("command[0]", "must name a program");
+            }
+            if (total > MAX_COMMAND_CHARS) {
+                throw ApiException.validation("command", "longer than " + MAX_COMMAND_CHARS + " characters");
+            }
+            return argv;
+        }
+        throw ApiException.validation("command", "must be a string or a list of strings");
+    }
+
+    private static void checkText(String field, String text) {
+        if (text.indexOf('\0') >= 0) {
+            throw ApiException.validation(field, "must not contain NUL");
+        }
+        if (text.length() > MAX_COMMAND_CHARS) {
+            throw ApiException.validation(field, "longer than " + MAX_COMMAND_CHARS + " characters");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package com.stateset.sandbox.server.core;
+
+import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks a file path from a request before it reaches the runtime: relative paths are taken from
+ * the workspace; the result must lie inside one of the sandbox's writable directories, with no
+ * {@code ..}, no NUL and no control characters.
+ */
+public final class FilePaths {
+
+    private static final int MAX_LENGTH = 4096;
+    private static final int MAX_SEGMENT = 255;
+
+    private FilePaths() {
+    }
+
+    public static String resolve(String field, String path, List<String> roots) {
+        if (path == null || path.isEmpty()) {
+            throw ApiException.validation(field, "required");
+        }
+        if (path.length() > MAX_LENGTH) {
+            throw ApiException.validation(field, "longer than " + MAX_LENGTH + " characters");
+        }
+        if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ApiException.validation(field, "must not contain NUL or control characters");
+        }
+        String absolute = path.startsWith("/") ? path : SandboxRuntime.WORKSPACE + "/" + path;
+        List<String> segments = new ArrayList<>();
+        for (String segment : absolute.split("/")) {
+            if (segment.equals("..")) {
+                throw ApiException.validation(field, "must not contain '..'");
+            }
+            if (segment.length() > MAX_SEGMENT) {
+                throw ApiException.validation(field, "has a name longer than " + MAX_SEGMENT + " characters");
+            }
+            if (!segment.isEmpty() && !segment.equals(".")) {
+                segments.add(segment);
+            }
+        }
+        String normalized = "/" + String.join("/", segments);
+        for (String root : roots) {
+            if (normalized.startsWith(root + "/")) {
+                return normalized;
+            }
+        }
+        throw ApiException.validation(field, "must name a file inside one of " + roots);
+    }
+}

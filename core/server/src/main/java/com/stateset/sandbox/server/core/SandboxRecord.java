@@ -1,0 +1,32 @@
+package com.stateset.sandbox.server.core;
+
+/**
+ * A sandbox row: desired and last known state. {@code env} and {@code metadata} are JSON objects.
+ */
+public record SandboxRecord(
+        String id,
+        String orgId,
+        String sessionId,
+        String status,
+        String template,
+        String image,
+        String cpus,
+        String memory,
+        long cpuMillis,
+        long memoryBytes,
+        boolean network,
+        String env,
+        String metadata,
+        String podIp,
+        String statusReason,
+        Long startupMs,
+        long createdAt,
+        Long startedAt,
+        long expiresAt,
+        Long endedAt,
+        Long deletedAt) {
+
+    public SandboxStatus sandboxStatus() {
+        return SandboxStatus.of(status);
+    }
+}

@@ -1,0 +1,286 @@
+package com.stateset.sandbox.server.core;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stateset.sandbox.server.api.CreateSandboxRequest;
+import com.stateset.sandbox.server.api.SandboxView;
+import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.server.auth.Caller;
+import com.stateset.sandbox.server.config.LimitsConfig;
+import com.stateset.sandbox.server.config.TemplateConfig;
+import com.stateset.sandbox.server.db.SandboxDao;
+import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.spi.Quantities;
+import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
+import com.stateset.sandbox.spi.runtime.SandboxLabels;
+import com.stateset.sandbox.spi.runtime.SandboxMissingException;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.spi.runtime.SandboxSpec;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sandbox lifecycle: the row is written first ({@code creating}), then the runtime acts, then the
+ * row records the outcome. Whatever crashes in between, the reconciler finds a labelled container
+ * or a {@code creating} row and converges them.
+ */
+public final class SandboxService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxService.class);
+    static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,255}$");
+    private static final int MAX_METADATA_CHARS = 16 * 1024;
+    private static final int MAX_ENV_VALUE_CHARS = 32 * 1024;
+    private static final Pattern SESSION_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,100}$");
+
+    private final Jdbi jdbi;
+    private final SandboxRuntime runtime;
+    private final Templates templates;
+    private final LimitsConfig limits;
+    private final Clock clock;
+    private final String installId;
+    private final ObjectMapper mapper;
+
+    public SandboxService(Jdbi jdbi, SandboxRuntime runtime, Templates templates, LimitsConfig limits, Clock clock,
+            String installId, ObjectMapper mapper) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.runtime = requireNonNull(runtime, "runtime is null");
+        this.templates = requireNonNull(templates, "templates is null");
+        this.limits = requireNonNull(limits, "limits is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.installId = requireNonNull(installId, "installId is null");
+        this.mapper = requireNonNull(mapper, "mapper is null");
+    }
+
+    public SandboxView create(Caller caller, CreateSandboxRequest request) {
+        requireOwnOrg(caller, request.orgId());
+        if (request.checkpointId() != null) {
+            throw new ApiException(501, "NOT_IMPLEMENTED", "checkpoint_id: creating from a checkpoint is not supported by this server yet");
+        }
+        TemplateConfig template = templates.resolve(request.template());
+        String cpus = request.cpus() == null ? template.cpus() : request.cpus();
+        long cpuMillis = quantity("cpus", () -> Quantities.cpuMillis(cpus));
+        if (cpuMillis > limits.maxCpuMillis()) {
+            throw ApiException.validation("cpus", "at most " + limits.maxCpus() + " allowed");
+        }
+        String memory = request.memory() == null ? template.memory() : request.memory();
+        long memoryBytes = quantity("memory", () -> Quantities.bytes(memory));
+        if (memoryBytes > limits.maxMemoryBytes()) {
+            throw ApiException.validation("memory", "at most " + limits.maxMemory() + " allowed");
+        }
+        if (memoryBytes < 6L << 20) {
+            throw ApiException.validation("memory", "at least 6Mi needed");
+        }
+        int timeout = request.timeoutSeconds() == null ? limits.defaultTimeoutSeconds() : request.timeoutSeconds();
+        if (timeout < 1 || timeout > limits.maxTimeoutSeconds()) {
+            throw ApiException.validation("timeout_seconds", "must be between 1 and " + limits.maxTimeoutSeconds());
+        }
+        Map<String, String> env = env("env", request.env());
+        String metadata = metadata(request.metadata());
+        String sessionId = request.sessionId() == null ? Ids.random(24) : request.sessionId();
+        if (!SESSION_ID.matcher(sessionId).matches()) {
+            throw ApiException.validation("session_id", "1 to 100 characters of A-Z a-z 0-9 . _ : -");
+        }
+        boolean network = request.network() == null ? template.network() : request.network();
+
+        long now = clock.millis();
+        String id = Ids.newId("sbx");
+        SandboxRecord row = new SandboxRecord(id, caller.orgId(), sessionId, SandboxStatus.CREATING.value(),
+                template.name(), template.image(), cpus, memory, cpuMillis, memoryBytes, network, json(env), metadata,
+                null, null, null, now, null, now + timeout * 1000L, null, null);
+        dao().insert(row);
+
+        long started = System.nanoTime();
+        try {
+            runtime.create(new SandboxSpec(id, template.image(), cpuMillis, memoryBytes, env, network, Map.of(
+                    SandboxLabels.SANDBOX_ID, id,
+                    SandboxLabels.ORG_ID, caller.orgId(),
+                    SandboxLabels.INSTALL_ID, installId)));
+            RuntimeSandbox running = runtime.start(id);
+            long startupMs = (System.nanoTime() - started) / 1_000_000;
+            if (dao().markRunning(id, running.ipAddress(), clock.millis(), startupMs) == 0) {
+                throw ApiException.conflict("sandbox " + id + " changed state while it was being created");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("creating sandbox {} failed: {}", id, e.getMessage());
+            removeQuietly(id);
+            dao().end(id, SandboxStatus.CREATING.value(), SandboxStatus.ERROR.value(),
+                    "creation failed: " + e.getMessage(), clock.millis());
+            throw e;
+        }
+        return view(find(caller, id));
+    }
+
+    public SandboxView get(Caller caller, String id) {
+        return view(find(caller, id));
+    }
+
+    public SandboxView.Status status(Caller caller, String id) {
+        SandboxRecord row = find(caller, id);
+        return new SandboxView.Status(row.id(), row.id(), row.status(), Times.iso(row.expiresAt()));
+    }
+
+    public SandboxView.Listing list(Caller caller, String status, Integer limit, Integer offset) {
+        if (status != null && Arrays.stream(SandboxStatus.values()).noneMatch(s -> s.value().equals(status))) {
+            throw ApiException.validation("status", "unknown status '" + status + "'",
+                    Arrays.stream(SandboxStatus.values()).map(SandboxStatus::value).toList());
+        }
+        int pageSize = limit == null ? 100 : limit;
+        if (pageSize < 1 || pageSize > 1000) {
+            throw ApiException.validation("limit", "must be between 1 and 1000");
+        }
+        int skip = offset == null ? 0 : offset;
+        if (skip < 0) {
+            throw ApiException.validation("offset", "must not be negative");
+        }
+        List<SandboxView> page = dao().list(caller.orgId(), status, pageSize, skip).stream().map(this::view).toList();
+        return new SandboxView.Listing(page, dao().count(caller.orgId(), status));
+    }
+
+    /** Stops the sandbox and frees what it held; the row stays, {@code terminated}. Idempotent. */
+    public void stop(Caller caller, String id) {
+        SandboxRecord row = find(caller, id);
+        terminate(row, "stopped by request");
+    }
+
+    /** Stops the sandbox if needed and hides it: afterwards it answers 404. */
+    public void delete(Caller caller, String id) {
+        SandboxRecord row = find(caller, id);
+        terminate(row, "deleted by request");
+        dao().markDeleted(id, clock.millis());
+    }
+
+    /** Stops a sandbox whose lifetime is over. */
+    public void expire(SandboxRecord row) {
+        terminate(row, "expired: timeout_seconds elapsed");
+    }
+
+    private void terminate(SandboxRecord row, String reason) {
+        switch (row.sandboxStatus()) {
+            case CREATING -> throw ApiException.conflict("sandbox " + row.id() + " is still being created");
+            case TERMINATED, ERROR, TERMINATING -> {
+                // already stopped or being stopped; the reconciler finishes an interrupted stop
+            }
+            case RUNNING -> {
+                if (dao().transition(row.id(), SandboxStatus.RUNNING.value(), SandboxStatus.TERMINATING.value(), reason) == 0) {
+                    return;
+                }
+                runtime.remove(row.id());
+                dao().end(row.id(), SandboxStatus.TERMINATING.value(), SandboxStatus.TERMINATED.value(), null, clock.millis());
+            }
+        }
+    }
+
+    /** The running sandbox of the caller's organization; 404 or 409 otherwise. */
+    public SandboxRecord requireRunning(Caller caller, String id) {
+        SandboxRecord row = find(caller, id);
+        if (row.sandboxStatus() != SandboxStatus.RUNNING) {
+            throw ApiException.conflict("sandbox " + id + " is " + row.status() + ", not running");
+        }
+        return row;
+    }
+
+    /** Records that the runtime lost a sandbox the database thinks is running. */
+    public ApiException vanished(SandboxRecord row, SandboxMissingException e) {
+        dao().end(row.id(), SandboxStatus.RUNNING.value(), SandboxStatus.ERROR.value(),
+                "the sandbox's container vanished", clock.millis());
+        return ApiException.conflict("sandbox " + row.id() + " is no longer running: its container vanished");
+    }
+
+    public SandboxRecord find(Caller caller, String id) {
+        return dao().find(caller.orgId(), id)
+                .orElseThrow(() -> ApiException.notFound("SANDBOX_NOT_FOUND", "sandbox " + id + " not found"));
+    }
+
+    public static void requireOwnOrg(Caller caller, String orgId) {
+        if (orgId != null && !orgId.equals(caller.orgId())) {
+            throw ApiException.forbidden("org_id does not match the credential's organization");
+        }
+    }
+
+    Map<String, String> env(String field, Map<String, String> env) {
+        if (env == null) {
+            return Map.of();
+        }
+        if (env.size() > limits.maxEnvVars()) {
+            throw ApiException.validation(field, "at most " + limits.maxEnvVars() + " variables");
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (!ENV_NAME.matcher(e.getKey()).matches()) {
+                throw ApiException.validation(field + "." + e.getKey(), "not a valid variable name");
+            }
+            if (e.getValue() == null) {
+                throw ApiException.validation(field + "." + e.getKey(), "must be a string");
+            }
+            if (e.getValue().indexOf('\0') >= 0 || e.getValue().length() > MAX_ENV_VALUE_CHARS) {
+                throw ApiException.validation(field + "." + e.getKey(), "must be a string of at most "
+                        + MAX_ENV_VALUE_CHARS + " characters without NUL");
+            }
+        }
+        return new TreeMap<>(env);
+    }
+
+    private String metadata(JsonNode metadata) {
+        if (metadata == null || metadata.isNull()) {
+            return null;
+        }
+        if (!metadata.isObject()) {
+            throw ApiException.validation("metadata", "must be an object");
+        }
+        String text = json(metadata);
+        if (text.length() > MAX_METADATA_CHARS) {
+            throw ApiException.validation("metadata", "larger than " + MAX_METADATA_CHARS + " characters");
+        }
+        return text;
+    }
+
+    private SandboxView view(SandboxRecord row) {
+        try {
+            List<String> envKeys = List.copyOf(new TreeMap<>(mapper.readValue(row.env(), Map.class)).keySet());
+            JsonNode metadata = row.metadata() == null ? null : mapper.readTree(row.metadata());
+            return new SandboxView(row.id(), row.id(), row.orgId(), row.sessionId(), row.status(), row.template(),
+                    row.podIp(), Times.iso(row.createdAt()), Times.iso(row.expiresAt()), row.cpus(), row.memory(),
+                    envKeys, row.startupMs(), metadata, row.network(), Times.iso(row.startedAt()),
+                    Times.iso(row.endedAt()), row.statusReason());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sandbox " + row.id() + " has unreadable stored JSON", e);
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long quantity(String field, java.util.function.LongSupplier parse) {
+        try {
+            return parse.getAsLong();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(field, e.getMessage());
+        }
+    }
+
+    private void removeQuietly(String id) {
+        try {
+            runtime.remove(id);
+        } catch (RuntimeException e) {
+            LOG.warn("removing sandbox {} after a failed create failed; the reconciler will retry: {}", id, e.getMessage());
+        }
+    }
+
+    private SandboxDao dao() {
+        return jdbi.onDemand(SandboxDao.class);
+    }
+}

@@ -1,0 +1,5 @@
+package com.stateset.sandbox.server.core;
+
+public record User(String id, String orgId, String email, String firstName, String lastName, String role,
+        String useCase, long createdAt) {
+}

@@ -1,0 +1,22 @@
+package com.stateset.sandbox.server.db;
+
+import com.stateset.sandbox.server.core.Organization;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+@RegisterConstructorMapper(Organization.class)
+public interface OrganizationDao {
+
+    @SqlUpdate("INSERT INTO organizations (id, name, slug, plan, created_at) VALUES (:id, :name, :slug, :plan, :createdAt)")
+    void insert(@BindMethods Organization organization);
+
+    @SqlQuery("SELECT * FROM organizations WHERE id = :id")
+    Optional<Organization> find(@Bind("id") String id);
+
+    @SqlQuery("SELECT COUNT(*) > 0 FROM organizations WHERE slug = :slug")
+    boolean slugTaken(@Bind("slug") String slug);
+}

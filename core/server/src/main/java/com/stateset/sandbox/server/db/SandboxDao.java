@@ -1,0 +1,67 @@
+package com.stateset.sandbox.server.db;
+
+import com.stateset.sandbox.server.core.SandboxRecord;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * Sandbox rows. Status changes are conditional on the status the caller saw, so that concurrent
+ * actors (a request, the expiry reaper, the reconciler) never undo each other's transitions.
+ */
+@RegisterConstructorMapper(SandboxRecord.class)
+public interface SandboxDao {
+
+    @SqlUpdate("INSERT INTO sandboxes (id, org_id, session_id, status, template, image, cpus, memory, cpu_millis,"
+            + " memory_bytes, network, env, metadata, created_at, expires_at)"
+            + " VALUES (:id, :orgId, :sessionId, :status, :template, :image, :cpus, :memory, :cpuMillis,"
+            + " :memoryBytes, :network, :env, :metadata, :createdAt, :expiresAt)")
+    void insert(@BindMethods SandboxRecord sandbox);
+
+    /** A visible (not deleted) sandbox of the organization. */
+    @SqlQuery("SELECT * FROM sandboxes WHERE id = :id AND org_id = :orgId AND deleted_at IS NULL")
+    Optional<SandboxRecord> find(@Bind("orgId") String orgId, @Bind("id") String id);
+
+    /** Any sandbox row, deleted or not, whatever its organization: for reconciliation. */
+    @SqlQuery("SELECT * FROM sandboxes WHERE id = :id")
+    Optional<SandboxRecord> findAny(@Bind("id") String id);
+
+    @SqlQuery("SELECT * FROM sandboxes WHERE org_id = :orgId AND deleted_at IS NULL"
+            + " AND (:status IS NULL OR status = :status) ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
+    List<SandboxRecord> list(@Bind("orgId") String orgId, @Bind("status") String status,
+            @Bind("limit") int limit, @Bind("offset") int offset);
+
+    @SqlQuery("SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND deleted_at IS NULL"
+            + " AND (:status IS NULL OR status = :status)")
+    long count(@Bind("orgId") String orgId, @Bind("status") String status);
+
+    @SqlQuery("SELECT * FROM sandboxes WHERE status IN (<statuses>)")
+    List<SandboxRecord> withStatus(@BindList("statuses") Collection<String> statuses);
+
+    @SqlQuery("SELECT * FROM sandboxes WHERE status = 'running' AND expires_at <= :now")
+    List<SandboxRecord> expired(@Bind("now") long now);
+
+    @SqlUpdate("UPDATE sandboxes SET status = 'running', pod_ip = :podIp, started_at = :now, startup_ms = :startupMs"
+            + " WHERE id = :id AND status = 'creating'")
+    int markRunning(@Bind("id") String id, @Bind("podIp") String podIp, @Bind("now") long now,
+            @Bind("startupMs") long startupMs);
+
+    @SqlUpdate("UPDATE sandboxes SET status = :to, status_reason = COALESCE(:reason, status_reason)"
+            + " WHERE id = :id AND status = :from")
+    int transition(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to,
+            @Bind("reason") String reason);
+
+    @SqlUpdate("UPDATE sandboxes SET status = :to, status_reason = COALESCE(:reason, status_reason), ended_at = :now"
+            + " WHERE id = :id AND status = :from")
+    int end(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to,
+            @Bind("reason") String reason, @Bind("now") long now);
+
+    @SqlUpdate("UPDATE sandboxes SET deleted_at = :now WHERE id = :id AND deleted_at IS NULL")
+    int markDeleted(@Bind("id") String id, @Bind("now") long now);
+}

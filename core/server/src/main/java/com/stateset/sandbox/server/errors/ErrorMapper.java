@@ -1,0 +1,177 @@
+package com.stateset.sandbox.server.errors;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.stateset.sandbox.server.http.RequestIds;
+import com.stateset.sandbox.server.http.RequestSizeLimitFilter.PayloadTooLargeException;
+import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
+import com.stateset.sandbox.spi.runtime.SandboxFileException;
+import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every failure becomes the API's error shape. Bad input is a 4xx naming the field; only genuine
+ * server faults are 500, logged here with the request id and never shown to the caller.
+ */
+public final class ErrorMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    @Override
+    public Response toResponse(Throwable failure) {
+        ApiException error = translate(failure);
+        if (error.status() >= 500 && !(failure instanceof ApiException)) {
+            LOG.error("request {} failed", RequestIds.current(), failure);
+        }
+        Response.ResponseBuilder response = Response.status(error.status())
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(ErrorResponse.of(error.code(), error.getMessage(), RequestIds.current(), error.details()));
+        error.headers().forEach(response::header);
+        return response.build();
+    }
+
+    public static ApiException translate(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+            if (t instanceof PayloadTooLargeException tooLarge) {
+                return ApiException.tooLarge("request body", "larger than the limit of " + tooLarge.limit() + " bytes");
+            }
+        }
+        if (failure instanceof JsonProcessingException json) {
+            return json(json);
+        }
+        if (failure instanceof ConstraintViolationException violations) {
+            ConstraintViolation<?> first = violations.getConstraintViolations().iterator().next();
+            String field = lastNode(first.getPropertyPath().toString());
+            return ApiException.validation(field, first.getMessage());
+        }
+        if (failure instanceof SandboxRuntimeException runtime) {
+            return runtime(runtime);
+        }
+        if (failure instanceof WebApplicationException web) {
+            return web(web);
+        }
+        return new ApiException(500, "INTERNAL_ERROR", "internal error; quote request id " + RequestIds.current());
+    }
+
+    private static ApiException json(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String field = path(unknown);
+            return ApiException.validation(field, "unknown field");
+        }
+        if (e instanceof InvalidFormatException invalid) {
+            return ApiException.validation(path(invalid), "expected " + typeName(invalid.getTargetType())
+                    + ", got " + describe(invalid.getValue()));
+        }
+        if (e instanceof ValueInstantiationException instantiation && instantiation.getCause() instanceof ApiException api) {
+            return api;
+        }
+        if (e instanceof MismatchedInputException mismatched) {
+            String field = path(mismatched);
+            return field.isEmpty()
+                    ? new ApiException(400, "VALIDATION_ERROR", "request body: expected a JSON object")
+                    : ApiException.validation(field, "expected " + typeName(mismatched.getTargetType()));
+        }
+        if (e instanceof JsonParseException parse) {
+            return new ApiException(400, "VALIDATION_ERROR", "malformed JSON: " + parse.getOriginalMessage());
+        }
+        if (e instanceof JsonMappingException mapping && !path(mapping).isEmpty()) {
+            return ApiException.validation(path(mapping), mapping.getOriginalMessage());
+        }
+        return new ApiException(400, "VALIDATION_ERROR", "malformed request body: " + e.getOriginalMessage());
+    }
+
+    private static ApiException runtime(SandboxRuntimeException e) {
+        if (e instanceof RuntimeUnavailableException) {
+            return ApiException.runtimeUnavailable("the sandbox runtime is unavailable: " + e.getMessage());
+        }
+        if (e instanceof SandboxFileException file) {
+            return switch (file.reason()) {
+                case NOT_FOUND -> ApiException.notFound("FILE_NOT_FOUND", file.getMessage());
+                case PERMISSION_DENIED -> ApiException.forbidden(file.getMessage());
+                case NOT_A_REGULAR_FILE -> ApiException.validation("path", file.getMessage());
+                case NO_SPACE -> new ApiException(507, "INSUFFICIENT_STORAGE",
+                        "no space left in the sandbox: " + file.getMessage());
+                case OTHER -> new ApiException(400, "VALIDATION_ERROR", file.getMessage());
+            };
+        }
+        return new ApiException(502, "RUNTIME_ERROR", e.getMessage());
+    }
+
+    private static ApiException web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        return switch (status) {
+            case 404 -> ApiException.notFound("NOT_FOUND", "no such endpoint");
+            case 405 -> new ApiException(405, "METHOD_NOT_ALLOWED", "method not allowed on this endpoint");
+            case 406 -> new ApiException(406, "NOT_ACCEPTABLE", "this endpoint answers application/json");
+            case 415 -> new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+            case 401 -> ApiException.unauthorized("missing or invalid credential");
+            case 403 -> ApiException.forbidden("this credential may not do that");
+            default -> status >= 500
+                    ? new ApiException(500, "INTERNAL_ERROR", "internal error; quote request id " + RequestIds.current())
+                    : new ApiException(status, "VALIDATION_ERROR", "bad request: " + e.getMessage());
+        };
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String lastNode(String propertyPath) {
+        int dot = propertyPath.lastIndexOf('.');
+        return dot < 0 ? propertyPath : propertyPath.substring(dot + 1);
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "an object";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        return "an object";
+    }
+
+    private static String describe(Object value) {
+        String text = String.valueOf(value);
+        return text.length() > 40 ? "\"" + text.substring(0, 40) + "...\"" : "\"" + text + "\"";
+    }
+}

@@ -1,0 +1,169 @@
+package com.stateset.sandbox.server.resources;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stateset.sandbox.server.core.CommandService;
+import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.ErrorMapper;
+import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.ExecResult;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A command's output as server-sent events, each sent and flushed as the command produces it:
+ * {@code stdout}/{@code stderr} chunks, then {@code exit} (or {@code error}), then {@code done}.
+ * If the client goes away, the next write fails and the command is killed.
+ */
+final class CommandEventStream implements StreamingOutput {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandEventStream.class);
+
+    private final CommandService commands;
+    private final CommandService.Prepared prepared;
+    private final ObjectMapper mapper;
+
+    CommandEventStream(CommandService commands, CommandService.Prepared prepared, ObjectMapper mapper) {
+        this.commands = requireNonNull(commands, "commands is null");
+        this.prepared = requireNonNull(prepared, "prepared is null");
+        this.mapper = requireNonNull(mapper, "mapper is null");
+    }
+
+    @Override
+    public void write(OutputStream output) throws IOException {
+        Emitter emitter = new Emitter(output);
+        Decoder stdout = new Decoder("stdout", commands.maxOutputBytes(), emitter);
+        Decoder stderr = new Decoder("stderr", commands.maxOutputBytes(), emitter);
+        long started = System.nanoTime();
+        try {
+            ExecResult result = commands.exec(prepared, new ExecOutput() {
+                @Override
+                public void stdout(byte[] bytes, int offset, int length) {
+                    stdout.accept(bytes, offset, length);
+                }
+
+                @Override
+                public void stderr(byte[] bytes, int offset, int length) {
+                    stderr.accept(bytes, offset, length);
+                }
+            });
+            stdout.finish();
+            stderr.finish();
+            Map<String, Object> exit = event("exit");
+            exit.put("code", result.exitCode());
+            exit.put("timed_out", result.timedOut());
+            exit.put("truncated", stdout.truncated || stderr.truncated);
+            exit.put("duration_ms", (System.nanoTime() - started) / 1_000_000);
+            emitter.send(exit);
+        } catch (UncheckedIOException clientGone) {
+            LOG.debug("stream client went away: {}", clientGone.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            ApiException error = ErrorMapper.translate(e);
+            if (error.status() >= 500 && !(e instanceof ApiException)) {
+                LOG.warn("streamed command in {} failed", prepared.sandbox().id(), e);
+            }
+            Map<String, Object> event = event("error");
+            event.put("error", error.getMessage());
+            event.put("code", error.code());
+            emitter.sendQuietly(event);
+        }
+        emitter.sendQuietly(event("done"));
+    }
+
+    private static Map<String, Object> event(String type) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("type", type);
+        return event;
+    }
+
+    /** Writes one {@code data: {json}} event and flushes it. */
+    private final class Emitter {
+        private final OutputStream out;
+
+        Emitter(OutputStream out) {
+            this.out = out;
+        }
+
+        synchronized void send(Map<String, Object> event) {
+            try {
+                out.write(("data: " + mapper.writeValueAsString(event) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void sendQuietly(Map<String, Object> event) {
+            try {
+                send(event);
+            } catch (UncheckedIOException clientGone) {
+                LOG.debug("stream client went away: {}", clientGone.getMessage());
+            }
+        }
+    }
+
+    /** Decodes one stream's UTF-8 across chunk boundaries and stops at the output cap. */
+    private static final class Decoder {
+        private final String type;
+        private final long cap;
+        private final Emitter emitter;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private ByteBuffer pending = ByteBuffer.allocate(0);
+        private long seen;
+        private boolean truncated;
+
+        Decoder(String type, long cap, Emitter emitter) {
+            this.type = type;
+            this.cap = cap;
+            this.emitter = emitter;
+        }
+
+        void accept(byte[] bytes, int offset, int length) {
+            long room = cap - seen;
+            seen += length;
+            if (length > room) {
+                truncated = true;
+            }
+            if (room <= 0) {
+                return;
+            }
+            int take = (int) Math.min(room, length);
+            ByteBuffer input = ByteBuffer.allocate(pending.remaining() + take);
+            input.put(pending).put(bytes, offset, take).flip();
+            CharBuffer chars = CharBuffer.allocate(input.remaining());
+            decoder.decode(input, chars, false);
+            pending = input.slice();
+            emit(chars.flip().toString());
+        }
+
+        void finish() {
+            CharBuffer chars = CharBuffer.allocate(pending.remaining() + 1);
+            decoder.decode(pending, chars, true);
+            decoder.flush(chars);
+            emit(chars.flip().toString());
+        }
+
+        private void emit(String text) {
+            if (!text.isEmpty()) {
+                Map<String, Object> event = event(type);
+                event.put("data", text);
+                emitter.send(event);
+            }
+        }
+    }
+}

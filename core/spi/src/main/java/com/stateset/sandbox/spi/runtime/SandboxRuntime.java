@@ -1,0 +1,84 @@
+package com.stateset.sandbox.spi.runtime;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs sandboxes: isolated, resource-limited environments executing untrusted code as a non-root
+ * user. The server owns desired state; a runtime only acts and reports. Sandboxes are addressed by
+ * the sandbox id the server chose, and every sandbox carries the labels of its {@link SandboxSpec}
+ * so that the server can reconcile after a crash.
+ *
+ * <p>Every sandbox has a writable {@value #WORKSPACE} (the default working directory), a writable
+ * {@code /tmp} and a writable home directory; everything else is read-only. Each of these has a size
+ * limit: writing past it fails with ENOSPC inside the sandbox and never fills the host's disk.
+ *
+ * <p>Failures: {@link RuntimeUnavailableException} when the engine cannot be reached,
+ * {@link SandboxMissingException} when the sandbox does not exist in the engine,
+ * {@link SandboxFileException} for file operations refused by the sandbox's own permissions,
+ * {@link SandboxRuntimeException} otherwise. Implementations must be thread-safe.
+ */
+public interface SandboxRuntime extends AutoCloseable {
+
+    String WORKSPACE = "/workspace";
+
+    /**
+     * The directories a sandbox can write: {@value #WORKSPACE}, {@code /tmp} and the sandbox user's
+     * home. The server accepts file paths under these only.
+     */
+    List<String> writableDirectories();
+
+    /** Creates the sandbox without starting it. Fails if one with the same id exists. */
+    void create(SandboxSpec spec);
+
+    /** Starts a created sandbox; returns once it accepts {@link #exec} and file calls. */
+    RuntimeSandbox start(String sandboxId);
+
+    /** Stops the sandbox's processes. Idempotent: stopping a stopped sandbox does nothing. */
+    void stop(String sandboxId);
+
+    /**
+     * Removes the sandbox and everything it wrote. Idempotent: removing a missing sandbox does
+     * nothing. Works whatever state the sandbox is in.
+     */
+    void remove(String sandboxId);
+
+    /** What the engine knows of one sandbox, or empty when it does not exist. */
+    Optional<RuntimeSandbox> inspect(String sandboxId);
+
+    /** Every sandbox whose labels include all of {@code labels}. */
+    List<RuntimeSandbox> list(Map<String, String> labels);
+
+    /**
+     * Runs a command as the sandbox user and blocks until it exits or times out. Output is handed
+     * to {@code output} as the process produces it. On timeout the command and every process it
+     * started are killed and the result says so. If {@code output} throws, the command is killed and
+     * the exception propagates.
+     */
+    ExecResult exec(String sandboxId, ExecSpec spec, ExecOutput output);
+
+    /**
+     * Extracts a tar stream into the sandbox with the sandbox user's permissions: entries are named
+     * by their absolute path without the leading slash ({@code workspace/src/app.py}); only regular
+     * files and directories are accepted; what is written belongs to the sandbox user; a write the
+     * user could not make (into a directory it cannot write, or through a symbolic link out of the
+     * writable areas) fails with {@link SandboxFileException} and nothing of that entry is written.
+     */
+    void writeArchive(String sandboxId, InputStream tar);
+
+    /**
+     * Streams a tar of {@code path} (a file or a directory, recursively) as the sandbox user could
+     * read it. If {@code path} itself is missing or unreadable by that user, throws
+     * {@link SandboxFileException}; unreadable entries below a directory are left out. The caller
+     * closes the stream.
+     */
+    InputStream readArchive(String sandboxId, String path);
+
+    /** Checks that the engine answers; throws {@link RuntimeUnavailableException} if not. */
+    void ping();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,39 @@
+package com.stateset.sandbox.spi.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+
+/**
+ * What the server asks a runtime to create.
+ *
+ * @param sandboxId the server's id for the sandbox; the runtime addresses it by this id
+ * @param image the image (or equivalent) to run
+ * @param cpuMillis CPU limit in thousandths of a core
+ * @param memoryBytes memory limit for the sandbox's processes; swap is never allowed
+ * @param env environment variables of every command run in the sandbox
+ * @param network whether the sandbox may reach the network at all
+ * @param labels labels to attach, including those of {@link SandboxLabels}
+ */
+public record SandboxSpec(
+        String sandboxId,
+        String image,
+        long cpuMillis,
+        long memoryBytes,
+        Map<String, String> env,
+        boolean network,
+        Map<String, String> labels) {
+
+    public SandboxSpec {
+        requireNonNull(sandboxId, "sandboxId is null");
+        requireNonNull(image, "image is null");
+        if (cpuMillis <= 0) {
+            throw new IllegalArgumentException("cpuMillis must be positive");
+        }
+        if (memoryBytes <= 0) {
+            throw new IllegalArgumentException("memoryBytes must be positive");
+        }
+        env = Map.copyOf(requireNonNull(env, "env is null"));
+        labels = Map.copyOf(requireNonNull(labels, "labels is null"));
+    }
+}

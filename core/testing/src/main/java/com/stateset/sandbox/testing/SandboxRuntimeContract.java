@@ -1,0 +1,348 @@
+package com.stateset.sandbox.testing;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
+import com.stateset.sandbox.spi.runtime.RuntimeState;
+import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
+import com.stateset.sandbox.spi.runtime.SandboxFileException;
+import com.stateset.sandbox.spi.runtime.SandboxLabels;
+import com.stateset.sandbox.spi.runtime.SandboxMissingException;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.spi.runtime.SandboxSpec;
+import java.io.ByteArrayOutputStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link SandboxRuntime} must do. An implementation's test extends this class and
+ * supplies a runtime connected to a real engine, and an image with {@code /bin/sh}, coreutils and
+ * an {@code /etc/shadow} only root can read (any Debian-based sandbox image).
+ *
+ * <p>The tests never assert on timings: streaming is shown by a command that cannot finish until
+ * the test has seen its first output.
+ */
+public abstract class SandboxRuntimeContract {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final String installId = "contract-" + hex(6);
+    private final List<String> created = new ArrayList<>();
+
+    /** The runtime under test; the same instance for every call in a test. */
+    protected abstract SandboxRuntime runtime();
+
+    /** The image sandboxes are created from. */
+    protected abstract String image();
+
+    /** The uid the runtime runs sandbox commands as. */
+    protected abstract int sandboxUid();
+
+    /** The configured size limit of {@link SandboxRuntime#WORKSPACE}; small, so the test can fill it. */
+    protected abstract long workspaceLimitBytes();
+
+    /** A runtime configured against an engine address where nothing answers. */
+    protected abstract SandboxRuntime unreachableRuntime();
+
+    @AfterEach
+    void removeSandboxes() {
+        for (String id : created) {
+            runtime().remove(id);
+        }
+    }
+
+    protected final String newSandbox(boolean network) {
+        String id = "sbx_contract" + hex(8);
+        runtime().create(spec(id, network));
+        created.add(id);
+        RuntimeSandbox started = runtime().start(id);
+        assertThat(started.state()).isEqualTo(RuntimeState.RUNNING);
+        return id;
+    }
+
+    private SandboxSpec spec(String id, boolean network) {
+        return new SandboxSpec(id, image(), 500, 256L << 20, Map.of("GREETING", "hello"), network, Map.of(
+                SandboxLabels.SANDBOX_ID, id,
+                SandboxLabels.ORG_ID, "org_contract",
+                SandboxLabels.INSTALL_ID, installId));
+    }
+
+    @Test
+    void lifecycleIsVisibleThroughInspectAndListAndIdempotent() {
+        String id = newSandbox(false);
+        RuntimeSandbox seen = runtime().inspect(id).orElseThrow();
+        assertThat(seen.state()).isEqualTo(RuntimeState.RUNNING);
+        assertThat(seen.labels()).containsEntry(SandboxLabels.SANDBOX_ID, id)
+                .containsEntry(SandboxLabels.ORG_ID, "org_contract")
+                .containsEntry(SandboxLabels.INSTALL_ID, installId);
+        assertThat(runtime().list(Map.of(SandboxLabels.INSTALL_ID, installId)))
+                .extracting(RuntimeSandbox::sandboxId).containsExactly(id);
+
+        runtime().stop(id);
+        runtime().stop(id);
+        assertThat(runtime().inspect(id).orElseThrow().state()).isEqualTo(RuntimeState.EXITED);
+
+        runtime().remove(id);
+        runtime().remove(id);
+        assertThat(runtime().inspect(id)).isEmpty();
+        assertThat(runtime().list(Map.of(SandboxLabels.INSTALL_ID, installId))).isEmpty();
+    }
+
+    @Test
+    void createsOnlyOnceUnderOneId() {
+        String id = newSandbox(false);
+        assertThatThrownBy(() -> runtime().create(spec(id, false))).isInstanceOf(RuntimeException.class);
+        assertThat(runtime().inspect(id).orElseThrow().state()).isEqualTo(RuntimeState.RUNNING);
+    }
+
+    @Test
+    void execReturnsOutputAndExitCodeAsTheSandboxUser() {
+        String id = newSandbox(false);
+        Captured ok = run(id, List.of("/bin/sh", "-c", "echo out; echo err >&2; id -u; pwd; echo $GREETING $EXTRA"),
+                Map.of("EXTRA", "there"), null);
+        assertThat(ok.result).isEqualTo(new ExecResult(0, false));
+        assertThat(ok.stdout()).isEqualTo("out\n" + sandboxUid() + "\n" + SandboxRuntime.WORKSPACE + "\nhello there\n");
+        assertThat(ok.stderr()).isEqualTo("err\n");
+
+        assertThat(run(id, List.of("/bin/sh", "-c", "exit 3"), Map.of(), null).result.exitCode()).isEqualTo(3);
+        assertThat(run(id, List.of("pwd"), Map.of(), "/tmp").stdout()).isEqualTo("/tmp\n");
+        assertThat(run(id, List.of("printf", "%s|", "a b", "$HOME", "*"), Map.of(), null).stdout())
+                .as("argv is passed without a shell").isEqualTo("a b|$HOME|*|");
+    }
+
+    @Test
+    void execOfAMissingSandboxFails() {
+        assertThatThrownBy(() -> runtime().exec("sbx_missing" + hex(8), new ExecSpec(List.of("true"), Map.of(), null, TIMEOUT), ExecOutput.DISCARD))
+                .isInstanceOf(SandboxMissingException.class);
+    }
+
+    @Test
+    void outputIsStreamedAsItIsProduced() throws Exception {
+        String id = newSandbox(false);
+        CountDownLatch firstSeen = new CountDownLatch(1);
+        // The command waits for a file that the test writes only after it has received "first":
+        // if output were held back until the command ended, this would time out.
+        Thread releaser = Thread.ofVirtual().start(() -> {
+            try {
+                firstSeen.await();
+                run(id, List.of("touch", "/tmp/release"), Map.of(), null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExecResult result = runtime().exec(id, new ExecSpec(List.of("/bin/sh", "-c",
+                "echo first; while [ ! -e /tmp/release ]; do sleep 0.05; done; echo second"), Map.of(), null, Duration.ofSeconds(30)),
+                new ExecOutput() {
+                    @Override
+                    public void stdout(byte[] bytes, int offset, int length) {
+                        out.write(bytes, offset, length);
+                        if (out.toString(UTF_8).contains("first")) {
+                            firstSeen.countDown();
+                        }
+                    }
+
+                    @Override
+                    public void stderr(byte[] bytes, int offset, int length) {
+                    }
+                });
+        releaser.join();
+        assertThat(result).isEqualTo(new ExecResult(0, false));
+        assertThat(out.toString(UTF_8)).isEqualTo("first\nsecond\n");
+    }
+
+    @Test
+    void timeoutKillsTheCommandAndEverythingItStarted() {
+        String id = newSandbox(false);
+        Captured slow = run(id, List.of("/bin/sh", "-c",
+                "echo $$ > /tmp/parent; sleep 300 & echo $! > /tmp/child; wait"), Map.of(), null, Duration.ofSeconds(2));
+        assertThat(slow.result).isEqualTo(ExecResult.timeout());
+        Captured check = run(id, List.of("/bin/sh", "-c",
+                "for f in /tmp/parent /tmp/child; do p=$(cat $f); [ -d /proc/$p ] && echo alive $f; done; echo checked"), Map.of(), null);
+        assertThat(check.stdout()).isEqualTo("checked\n");
+    }
+
+    @Test
+    void failingOutputKillsTheCommand() {
+        String id = newSandbox(false);
+        assertThatThrownBy(() -> runtime().exec(id, new ExecSpec(List.of("/bin/sh", "-c",
+                "echo $$ > /tmp/pid; while true; do echo spam; sleep 0.05; done"), Map.of(), null, Duration.ofSeconds(60)),
+                new ExecOutput() {
+                    @Override
+                    public void stdout(byte[] bytes, int offset, int length) {
+                        throw new IllegalStateException("client went away");
+                    }
+
+                    @Override
+                    public void stderr(byte[] bytes, int offset, int length) {
+                    }
+                })).isInstanceOf(IllegalStateException.class).hasMessage("client went away");
+        assertThat(run(id, List.of("/bin/sh", "-c", "[ -d /proc/$(cat /tmp/pid) ] && echo alive; echo checked"), Map.of(), null).stdout())
+                .isEqualTo("checked\n");
+    }
+
+    @Test
+    void filesRoundTripAndBelongToTheSandboxUser() {
+        String id = newSandbox(false);
+        runtime().writeArchive(id, Tars.files(Map.of(
+                "workspace/src/deep/app.py", "print(2+2)\n".getBytes(UTF_8),
+                "tmp/note.txt", "note".getBytes(UTF_8))));
+        assertThat(run(id, List.of("stat", "-c", "%u %a %s", "/workspace/src/deep/app.py", "/tmp/note.txt"), Map.of(), null).stdout())
+                .isEqualTo(sandboxUid() + " 644 11\n" + sandboxUid() + " 644 4\n");
+        assertThat(run(id, List.of("stat", "-c", "%u", "/workspace/src", "/workspace/src/deep"), Map.of(), null).stdout())
+                .isEqualTo(sandboxUid() + "\n" + sandboxUid() + "\n");
+
+        Map<String, byte[]> back = Tars.read(runtime().readArchive(id, "/workspace/src/deep/app.py"));
+        assertThat(back).containsOnlyKeys("app.py");
+        assertThat(new String(back.get("app.py"), UTF_8)).isEqualTo("print(2+2)\n");
+        assertThat(Tars.read(runtime().readArchive(id, "/workspace/src"))).containsKeys("src/", "src/deep/", "src/deep/app.py");
+
+        runtime().writeArchive(id, Tars.files(Map.of("workspace/src/deep/app.py", "v2".getBytes(UTF_8))));
+        assertThat(new String(Tars.read(runtime().readArchive(id, "/workspace/src/deep/app.py")).get("app.py"), UTF_8)).isEqualTo("v2");
+    }
+
+    @Test
+    void writesCannotFollowALinkOutOfTheWritableAreas() {
+        String id = newSandbox(false);
+        run(id, List.of("ln", "-s", "/etc", "/workspace/etc"), Map.of(), null);
+        assertThatThrownBy(() -> runtime().writeArchive(id, Tars.files(Map.of("workspace/etc/evil", "x".getBytes(UTF_8)))))
+                .isInstanceOfSatisfying(SandboxFileException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SandboxFileException.Reason.PERMISSION_DENIED));
+        assertThat(run(id, List.of("/bin/sh", "-c", "[ -e /etc/evil ] && echo written; echo checked"), Map.of(), null).stdout())
+                .isEqualTo("checked\n");
+    }
+
+    @Test
+    void writesRefuseLinksAndReadsRefuseWhatTheUserCannotRead() {
+        String id = newSandbox(false);
+        assertThatThrownBy(() -> runtime().writeArchive(id, Tars.symlink("workspace/link", "/etc/shadow")))
+                .isInstanceOf(SandboxFileException.class);
+
+        assertThatThrownBy(() -> runtime().readArchive(id, "/etc/shadow"))
+                .isInstanceOfSatisfying(SandboxFileException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SandboxFileException.Reason.PERMISSION_DENIED));
+        run(id, List.of("/bin/sh", "-c", "echo secret > /workspace/locked; chmod 000 /workspace/locked"), Map.of(), null);
+        assertThatThrownBy(() -> runtime().readArchive(id, "/workspace/locked"))
+                .isInstanceOfSatisfying(SandboxFileException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SandboxFileException.Reason.PERMISSION_DENIED));
+        assertThatThrownBy(() -> runtime().readArchive(id, "/workspace/missing"))
+                .isInstanceOfSatisfying(SandboxFileException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SandboxFileException.Reason.NOT_FOUND));
+    }
+
+    @Test
+    void sandboxIsHardened() {
+        String id = newSandbox(false);
+        String status = run(id, List.of("cat", "/proc/self/status"), Map.of(), null).stdout();
+        assertThat(status).containsPattern("CapEff:\\s+0000000000000000").containsPattern("NoNewPrivs:\\s+1");
+        assertThat(run(id, List.of("touch", "/usr/evil"), Map.of(), null).result.exitCode()).isNotZero();
+        Captured writable = run(id, List.of("/bin/sh", "-c", "touch /workspace/a /tmp/a \"$HOME/a\" && echo ok"), Map.of(), null);
+        assertThat(writable.stdout()).isEqualTo("ok\n");
+        assertThat(run(id, List.of("cat", "/proc/net/dev"), Map.of(), null).stdout())
+                .as("no network interface but loopback").doesNotContainPattern("(?m)^\\s*(eth|ens|veth)");
+    }
+
+    @Test
+    void networkIsAvailableOnlyWhenAsked() {
+        String id = newSandbox(true);
+        assertThat(run(id, List.of("cat", "/proc/net/dev"), Map.of(), null).stdout()).containsPattern("(?m)^\\s*eth0:");
+    }
+
+    @Test
+    void fillingTheWorkspaceGivesNoSpaceLeftOnDevice() {
+        String id = newSandbox(false);
+        long limitMiB = workspaceLimitBytes() >> 20;
+        Captured fill = run(id, List.of("/bin/sh", "-c",
+                "dd if=/dev/zero of=/workspace/fill bs=1M count=" + (limitMiB + 8) + " 2>&1; echo exit=$?"), Map.of(), null);
+        assertThat(fill.stdout()).contains("No space left on device").contains("exit=1");
+        Captured df = run(id, List.of("/bin/sh", "-c", "stat -f -c %T /workspace"), Map.of(), null);
+        assertThat(df.stdout().strip()).as("file system behind the workspace").isEqualTo("tmpfs");
+        assertThat(run(id, List.of("echo", "still alive"), Map.of(), null).stdout()).isEqualTo("still alive\n");
+        assertThatThrownBy(() -> runtime().writeArchive(id, Tars.files(Map.of("workspace/more", new byte[1 << 20]))))
+                .isInstanceOfSatisfying(SandboxFileException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SandboxFileException.Reason.NO_SPACE));
+    }
+
+    @Test
+    void forkBombIsContainedAndTheSandboxRecovers() {
+        String id = newSandbox(false);
+        String other = newSandbox(false);
+        Captured bomb = run(id, List.of("/bin/sh", "-c", "bomb() { bomb | bomb & }; bomb; sleep 30"), Map.of(), null, Duration.ofSeconds(5));
+        assertThat(bomb.result.timedOut()).isTrue();
+        assertThat(run(other, List.of("echo", "unharmed"), Map.of(), null).stdout()).isEqualTo("unharmed\n");
+        assertThat(run(id, List.of("echo", "recovered"), Map.of(), null).stdout()).isEqualTo("recovered\n");
+    }
+
+    @Test
+    void memoryBombIsKilledAndTheSandboxSurvives() {
+        String id = newSandbox(false);
+        Captured bomb = run(id, List.of("/bin/sh", "-c", "x=$(head -c 2000000000 /dev/zero | tr '\\0' a); echo survived"), Map.of(), null);
+        assertThat(bomb.stdout()).doesNotContain("survived");
+        assertThat(bomb.result.exitCode()).isNotZero();
+        assertThat(runtime().inspect(id).orElseThrow().state()).isEqualTo(RuntimeState.RUNNING);
+        assertThat(run(id, List.of("echo", "alive"), Map.of(), null).stdout()).isEqualTo("alive\n");
+    }
+
+    @Test
+    void unreachableEngineIsReportedAsUnavailable() {
+        SandboxRuntime down = unreachableRuntime();
+        try {
+            assertThatThrownBy(down::ping).isInstanceOf(RuntimeUnavailableException.class);
+            assertThatThrownBy(() -> down.inspect("sbx_any")).isInstanceOf(RuntimeUnavailableException.class);
+            assertThatThrownBy(() -> down.create(spec("sbx_contract" + hex(8), false))).isInstanceOf(RuntimeUnavailableException.class);
+        } finally {
+            down.close();
+        }
+    }
+
+    protected final Captured run(String id, List<String> argv, Map<String, String> env, String workingDir) {
+        return run(id, argv, env, workingDir, TIMEOUT);
+    }
+
+    protected final Captured run(String id, List<String> argv, Map<String, String> env, String workingDir, Duration timeout) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ExecResult result = runtime().exec(id, new ExecSpec(argv, env, workingDir, timeout), new ExecOutput() {
+            @Override
+            public void stdout(byte[] bytes, int offset, int length) {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void stderr(byte[] bytes, int offset, int length) {
+                err.write(bytes, offset, length);
+            }
+        });
+        return new Captured(result, out, err);
+    }
+
+    /** The result and output of one command. */
+    protected record Captured(ExecResult result, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        public String stdout() {
+            return out.toString(UTF_8);
+        }
+
+        public String stderr() {
+            return err.toString(UTF_8);
+        }
+    }
+
+    protected static String hex(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,210 @@
+package com.stateset.sandbox.docker;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectExecResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.model.Frame;
+import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs commands through the exec API as the sandbox user. Docker has no call that kills an exec, so
+ * each command carries a random marker in its environment, inherited by everything it starts; on
+ * timeout a second exec kills every process whose environment holds the marker. The killer uses
+ * shell built-ins only, so it still works when a fork bomb has used up the pids limit.
+ */
+final class DockerExec {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerExec.class);
+    static final String MARKER_VARIABLE = "STATESET_EXEC_ID";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(5);
+
+    // Reads each /proc/<pid>/environ with the shell's read (NUL bytes are dropped, so the variables
+    // run together; the marker is long and random, so a substring match is exact enough) and kills
+    // matches. Several rounds catch processes forked while a round ran.
+    private static final String KILL_SCRIPT = """
+            marker=$1; round=0
+            while [ $round -lt 20 ]; do
+              found=0
+              for d in /proc/[0-9]*; do
+                env=''
+                read -r env < "$d/environ" 2>/dev/null
+                case "$env" in *"$marker"*) kill -9 "${d#/proc/}" 2>/dev/null && found=1 ;; esac
+              done
+              [ $found = 0 ] && exit 0
+              round=$((round + 1))
+            done
+            """;
+
+    private final DockerClient docker;
+    private final String user;
+
+    DockerExec(DockerClient docker, String user) {
+        this.docker = requireNonNull(docker, "docker is null");
+        this.user = requireNonNull(user, "user is null");
+    }
+
+    ExecResult run(String sandboxId, ExecSpec spec, ExecOutput output) {
+        String marker = MARKER_VARIABLE + "=" + HexFormat.of().formatHex(randomBytes());
+        List<String> env = new ArrayList<>();
+        spec.env().forEach((k, v) -> env.add(k + "=" + v));
+        env.add(marker);
+        String execId = create(sandboxId, spec.argv(), env, spec.workingDir() == null ? SandboxRuntime.WORKSPACE : spec.workingDir());
+
+        OutputCallback callback = new OutputCallback(output);
+        try {
+            docker.execStartCmd(execId).exec(callback);
+            boolean finished = await(callback, spec.timeout());
+            if (!finished || callback.outputFailure != null) {
+                kill(sandboxId, marker);
+                await(callback, DRAIN_AFTER_KILL);
+                if (callback.outputFailure != null) {
+                    throw callback.outputFailure;
+                }
+                return ExecResult.timeout();
+            }
+            return new ExecResult(exitCode(execId), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill(sandboxId, marker);
+            throw new SandboxRuntimeException("interrupted while running a command", e);
+        } finally {
+            closeQuietly(callback);
+        }
+    }
+
+    /** Waits for the output stream to end; a stream broken because the caller's output failed counts as ended. */
+    private static boolean await(OutputCallback callback, Duration timeout) throws InterruptedException {
+        try {
+            return callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException streamError) {
+            if (callback.outputFailure != null) {
+                return true;
+            }
+            throw DockerErrors.translate(streamError);
+        }
+    }
+
+    private String create(String sandboxId, List<String> argv, List<String> env, String workingDir) {
+        return DockerErrors.onSandbox(sandboxId, () -> {
+            try {
+                return docker.execCreateCmd(sandboxId)
+                        .withCmd(argv.toArray(String[]::new))
+                        .withEnv(env)
+                        .withUser(user)
+                        .withWorkingDir(workingDir)
+                        .withAttachStdin(false)
+                        .withAttachStdout(true)
+                        .withAttachStderr(true)
+                        .exec()
+                        .getId();
+            } catch (ConflictException notRunning) {
+                throw new SandboxRuntimeException("sandbox " + sandboxId + " is not running", notRunning);
+            }
+        });
+    }
+
+    private int exitCode(String execId) throws InterruptedException {
+        // The stream can end a moment before the engine records the exit code.
+        for (int attempt = 0; attempt < 50; attempt++) {
+            InspectExecResponse inspect = docker.inspectExecCmd(execId).exec();
+            if (!Boolean.TRUE.equals(inspect.isRunning()) && inspect.getExitCodeLong() != null) {
+                return inspect.getExitCodeLong().intValue();
+            }
+            Thread.sleep(10);
+        }
+        throw new SandboxRuntimeException("the engine did not report the command's exit code");
+    }
+
+    /** Kills every process carrying {@code marker}; tries a few times, since a fork bomb may hold every pid. */
+    void kill(String sandboxId, String marker) {
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                String killer = docker.execCreateCmd(sandboxId)
+                        .withCmd("/bin/sh", "-c", KILL_SCRIPT, "sh", marker)
+                        .withUser(user)
+                        .withAttachStdout(true)
+                        .withAttachStderr(true)
+                        .exec()
+                        .getId();
+                docker.execStartCmd(killer).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(10, TimeUnit.SECONDS);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.debug("killing timed-out command in {} failed (attempt {})", sandboxId, attempt, e);
+                sleepQuietly(100L * attempt);
+            }
+        }
+        LOG.warn("could not kill a timed-out command in sandbox {}", sandboxId);
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(OutputCallback callback) {
+        try {
+            callback.close();
+        } catch (Exception e) {
+            LOG.debug("closing exec stream failed", e);
+        }
+    }
+
+    /** Hands frames to the caller's output; remembers the output's failure. */
+    private static final class OutputCallback extends ResultCallback.Adapter<Frame> {
+        private final ExecOutput output;
+        private volatile RuntimeException outputFailure;
+
+        OutputCallback(ExecOutput output) {
+            this.output = output;
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            if (outputFailure != null) {
+                return;
+            }
+            byte[] payload = frame.getPayload();
+            try {
+                switch (frame.getStreamType()) {
+                    case STDOUT, RAW -> output.stdout(payload, 0, payload.length);
+                    case STDERR -> output.stderr(payload, 0, payload.length);
+                    default -> {
+                        // stdin echo does not happen without a TTY
+                    }
+                }
+            } catch (RuntimeException e) {
+                outputFailure = e;
+                closeQuietly(this);
+            }
+        }
+
+    }
+}

@@ -1,0 +1,370 @@
+package com.stateset.sandbox.docker;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Driver;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.VolumeOptions;
+import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
+import com.stateset.sandbox.spi.runtime.RuntimeState;
+import com.stateset.sandbox.spi.runtime.SandboxLabels;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import com.stateset.sandbox.spi.runtime.SandboxSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sandboxes as Docker containers, hardened by default: the configured non-root user, every
+ * capability dropped, no-new-privileges, a read-only root file system, pids, memory (swap off) and
+ * CPU limits, an init process, no network unless asked (and then a bridge on which sandboxes cannot
+ * reach each other), no host paths, and optionally gVisor.
+ *
+ * <p>The writable areas ({@value #WORKSPACE}, {@code /tmp}, the home directory) are anonymous
+ * volumes of the {@code local} driver backed by size-capped tmpfs: writing past the cap fails with
+ * ENOSPC inside the sandbox and never touches the host's disk. Their pages are charged to the
+ * sandbox's memory cgroup, so the cgroup limit is the requested memory plus the three caps: a full
+ * disk gives ENOSPC, never an out-of-memory kill, and processes always have the memory asked for.
+ * Volumes (unlike {@code --tmpfs} mounts) are visible to the archive API, which file transfer uses.
+ */
+final class DockerRuntime implements SandboxRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
+
+    private final DockerRuntimeConfig config;
+    private final DockerClient docker;
+    private final DockerExec exec;
+    private final SandboxArchives archives;
+    private volatile boolean networkReady;
+
+    DockerRuntime(DockerRuntimeConfig config, DockerClient docker) {
+        this.config = requireNonNull(config, "config is null");
+        this.docker = requireNonNull(docker, "docker is null");
+        this.exec = new DockerExec(docker, config.uid() + ":" + config.gid());
+        this.archives = new SandboxArchives(docker, exec, config.uid(), config.gid());
+    }
+
+    @Override
+    public List<String> writableDirectories() {
+        return List.of(WORKSPACE, "/tmp", config.homeDirectory());
+    }
+
+    @Override
+    public void create(SandboxSpec spec) {
+        if (spec.network()) {
+            ensureNetwork();
+        }
+        List<String> env = new ArrayList<>();
+        env.add("HOME=" + config.homeDirectory());
+        spec.env().forEach((k, v) -> env.add(k + "=" + v));
+        try {
+            createContainer(spec, env);
+        } catch (NotFoundException e) {
+            if (!config.pullMissingImages()) {
+                throw new SandboxRuntimeException("image " + spec.image() + " is not present on the Docker engine;"
+                        + " build it with scripts/build-images or set runtime.config.pullMissingImages: true");
+            }
+            pull(spec.image());
+            createContainer(spec, env);
+        } catch (ConflictException e) {
+            throw new SandboxRuntimeException("a container named " + spec.sandboxId() + " already exists", e);
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    private void createContainer(SandboxSpec spec, List<String> env) {
+        docker.createContainerCmd(spec.image())
+                .withName(spec.sandboxId())
+                .withHostName("sandbox")
+                // The sandbox idles until commands arrive; the image's own entrypoint never runs.
+                .withEntrypoint("sleep")
+                .withCmd("infinity")
+                .withUser(config.uid() + ":" + config.gid())
+                .withWorkingDir(WORKSPACE)
+                .withEnv(env)
+                .withLabels(spec.labels())
+                .withHostConfig(hostConfig(spec))
+                .exec();
+    }
+
+    private HostConfig hostConfig(SandboxSpec spec) {
+        long disk = config.workspaceBytes() + config.tmpBytes() + config.homeBytes();
+        long memory = spec.memoryBytes() + disk;
+        return HostConfig.newHostConfig()
+                .withInit(true)
+                .withReadonlyRootfs(true)
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withPidsLimit((long) config.pidsLimit())
+                .withMemory(memory)
+                .withMemorySwap(memory)
+                .withNanoCPUs(spec.cpuMillis() * 1_000_000L)
+                .withNetworkMode(spec.network() ? config.network() : "none")
+                .withIpcMode("private")
+                .withMounts(List.of(
+                        tmpfsVolume(WORKSPACE, config.workspaceBytes(), config.uid(), config.gid(), "0755", spec),
+                        tmpfsVolume("/tmp", config.tmpBytes(), 0, 0, "1777", spec),
+                        tmpfsVolume(config.homeDirectory(), config.homeBytes(), config.uid(), config.gid(), "0700", spec)))
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE))
+                .withRestartPolicy(RestartPolicy.noRestart())
+                .withRuntime(config.ociRuntime());
+    }
+
+    private static Mount tmpfsVolume(String target, long bytes, int uid, int gid, String mode, SandboxSpec spec) {
+        String options = "size=" + bytes + ",uid=" + uid + ",gid=" + gid + ",mode=" + mode + ",nosuid,nodev";
+        return new Mount()
+                .withType(MountType.VOLUME)
+                .withTarget(target)
+                .withVolumeOptions(new VolumeOptions()
+                        .withLabels(spec.labels())
+                        .withDriverConfig(new Driver()
+                                .withName("local")
+                                .withOptions(Map.of("type", "tmpfs", "device", "tmpfs", "o", options))));
+    }
+
+    @Override
+    public RuntimeSandbox start(String sandboxId) {
+        DockerErrors.onSandbox(sandboxId, () -> {
+            try {
+                docker.startContainerCmd(sandboxId).exec();
+            } catch (NotModifiedException alreadyRunning) {
+                // starting twice is harmless
+            }
+            return null;
+        });
+        // No command of the sandbox's owner has run yet, so nothing can race the inbox's creation.
+        archives.createInbox(sandboxId);
+        return inspect(sandboxId).orElseThrow(() -> new SandboxRuntimeException(
+                "sandbox " + sandboxId + " vanished while starting"));
+    }
+
+    @Override
+    public void stop(String sandboxId) {
+        try {
+            docker.stopContainerCmd(sandboxId).withTimeout(1).exec();
+        } catch (NotModifiedException | NotFoundException alreadyStoppedOrGone) {
+            // idempotent
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    @Override
+    public void remove(String sandboxId) {
+        try {
+            docker.removeContainerCmd(sandboxId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException gone) {
+            // idempotent
+        } catch (ConflictException inProgress) {
+            LOG.debug("removal of {} already in progress", sandboxId);
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        for (InspectVolumeResponse volume : volumes(Map.of(SandboxLabels.SANDBOX_ID, sandboxId))) {
+            removeVolume(volume.getName());
+        }
+    }
+
+    private void removeVolume(String name) {
+        try {
+            docker.removeVolumeCmd(name).exec();
+        } catch (NotFoundException gone) {
+            // idempotent
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    @Override
+    public Optional<RuntimeSandbox> inspect(String sandboxId) {
+        InspectContainerResponse container;
+        try {
+            container = docker.inspectContainerCmd(sandboxId).exec();
+        } catch (NotFoundException gone) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        InspectContainerResponse.ContainerState state = container.getState();
+        RuntimeState runtimeState = state(state.getStatus());
+        String detail = null;
+        if (Boolean.TRUE.equals(state.getOOMKilled())) {
+            detail = "killed: out of memory";
+        } else if (runtimeState == RuntimeState.EXITED) {
+            detail = "exited with code " + state.getExitCodeLong();
+        }
+        Map<String, String> labels = container.getConfig().getLabels();
+        return Optional.of(new RuntimeSandbox(
+                sandboxId,
+                runtimeState,
+                labels == null ? Map.of() : labels,
+                ipAddress(container.getNetworkSettings() == null ? null : container.getNetworkSettings().getNetworks()),
+                detail));
+    }
+
+    @Override
+    public List<RuntimeSandbox> list(Map<String, String> labels) {
+        try {
+            Map<String, RuntimeSandbox> found = new LinkedHashMap<>();
+            List<Container> containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
+            for (Container c : containers) {
+                Map<String, String> containerLabels = c.getLabels() == null ? Map.of() : c.getLabels();
+                String id = containerLabels.getOrDefault(SandboxLabels.SANDBOX_ID, name(c));
+                found.put(id, new RuntimeSandbox(
+                        id,
+                        state(c.getState()),
+                        containerLabels,
+                        ipAddress(c.getNetworkSettings() == null ? null : c.getNetworkSettings().getNetworks()),
+                        c.getStatus()));
+            }
+            // Volumes left without their container (a removal cut short) are reported too, so that
+            // reconciliation removes them.
+            for (InspectVolumeResponse volume : volumes(labels)) {
+                Map<String, String> volumeLabels = volume.getLabels() == null ? Map.of() : volume.getLabels();
+                String id = volumeLabels.get(SandboxLabels.SANDBOX_ID);
+                if (id != null && !found.containsKey(id)) {
+                    found.put(id, new RuntimeSandbox(id, RuntimeState.OTHER, volumeLabels, null, "volumes without a container"));
+                }
+            }
+            return List.copyOf(found.values());
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    private List<InspectVolumeResponse> volumes(Map<String, String> labels) {
+        try {
+            List<String> filter = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+            List<InspectVolumeResponse> volumes = docker.listVolumesCmd().withFilter("label", filter).exec().getVolumes();
+            return volumes == null ? List.of() : volumes;
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    @Override
+    public ExecResult exec(String sandboxId, ExecSpec spec, ExecOutput output) {
+        return exec.run(sandboxId, spec, output);
+    }
+
+    @Override
+    public void writeArchive(String sandboxId, InputStream tar) {
+        archives.write(sandboxId, tar);
+    }
+
+    @Override
+    public InputStream readArchive(String sandboxId, String path) {
+        return archives.read(sandboxId, path);
+    }
+
+    @Override
+    public void ping() {
+        try {
+            docker.pingCmd().exec();
+        } catch (RuntimeException e) {
+            RuntimeException translated = DockerErrors.translate(e);
+            throw translated instanceof SandboxRuntimeException ? translated
+                    : new SandboxRuntimeException("Docker engine ping failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (IOException e) {
+            LOG.warn("closing the Docker client failed", e);
+        }
+    }
+
+    private void ensureNetwork() {
+        if (networkReady) {
+            return;
+        }
+        try {
+            docker.inspectNetworkCmd().withNetworkId(config.network()).exec();
+        } catch (NotFoundException missing) {
+            try {
+                docker.createNetworkCmd()
+                        .withName(config.network())
+                        .withDriver("bridge")
+                        .withOptions(Map.of("com.docker.network.bridge.enable_icc", "false"))
+                        .withLabels(Map.of("io.stateset.sandbox.network", "true"))
+                        .exec();
+            } catch (ConflictException createdMeanwhile) {
+                // another create got there first
+            }
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        networkReady = true;
+    }
+
+    private void pull(String image) {
+        try {
+            docker.pullImageCmd(image).start().awaitCompletion(10, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxRuntimeException("interrupted while pulling " + image, e);
+        } catch (NotFoundException e) {
+            throw new SandboxRuntimeException("image " + image + " could not be pulled: not found", e);
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    private static RuntimeState state(String status) {
+        if (status == null) {
+            return RuntimeState.OTHER;
+        }
+        return switch (status) {
+            case "created" -> RuntimeState.CREATED;
+            case "running" -> RuntimeState.RUNNING;
+            case "exited", "dead" -> RuntimeState.EXITED;
+            default -> RuntimeState.OTHER;
+        };
+    }
+
+    private static String name(Container c) {
+        String[] names = c.getNames();
+        return names == null || names.length == 0 ? c.getId() : names[0].replaceFirst("^/", "");
+    }
+
+    private static String ipAddress(Map<String, ContainerNetwork> networks) {
+        if (networks == null) {
+            return null;
+        }
+        Set<String> addresses = networks.values().stream()
+                .map(ContainerNetwork::getIpAddress)
+                .filter(ip -> ip != null && !ip.isEmpty())
+                .collect(Collectors.toSet());
+        return addresses.isEmpty() ? null : addresses.iterator().next();
+    }
+}

@@ -1,0 +1,141 @@
+package com.stateset.sandbox.docker;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.stateset.sandbox.spi.Quantities;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+/** The {@code runtime.config} section when {@code runtime.type} is {@code docker}. */
+public class DockerRuntimeConfig {
+
+    /** Engine address; null means {@code DOCKER_HOST}, else the local socket. */
+    @JsonProperty
+    private String host;
+
+    /** OCI runtime for sandboxes, for example {@code runsc} (gVisor); null means the engine's default. */
+    @JsonProperty
+    @Pattern(regexp = "^[A-Za-z0-9._-]+$")
+    private String ociRuntime;
+
+    /** The sandbox user. Never 0: sandboxes do not run as root. */
+    @JsonProperty
+    @Min(1)
+    private int uid = 1000;
+
+    @JsonProperty
+    @Min(1)
+    private int gid = 1000;
+
+    @JsonProperty
+    @NotBlank
+    @Pattern(regexp = "^/[^\\x00]*$", message = "must be an absolute path")
+    private String homeDirectory = "/home/sandbox";
+
+    /** Size cap of /workspace; writes past it fail with ENOSPC. */
+    @JsonProperty
+    @NotNull
+    @Pattern(regexp = Quantities.SIZE_PATTERN, message = "must be a size such as 1Gi")
+    private String workspaceSize = "1Gi";
+
+    @JsonProperty
+    @NotNull
+    @Pattern(regexp = Quantities.SIZE_PATTERN, message = "must be a size such as 256Mi")
+    private String tmpSize = "256Mi";
+
+    @JsonProperty
+    @NotNull
+    @Pattern(regexp = Quantities.SIZE_PATTERN, message = "must be a size such as 128Mi")
+    private String homeSize = "128Mi";
+
+    /** Most processes a sandbox may have at once: a fork bomb stops here. */
+    @JsonProperty
+    @Min(16)
+    @Max(65536)
+    private int pidsLimit = 256;
+
+    /** The bridge network (inter-container traffic disabled) for sandboxes allowed on the network. */
+    @JsonProperty
+    @NotBlank
+    @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    private String network = "stateset-sandbox";
+
+    /** Pull an image that is not present; off where no registry is reachable. */
+    @JsonProperty
+    private boolean pullMissingImages;
+
+    @JsonProperty
+    @Min(1)
+    @Max(1024)
+    private int maxConnections = 100;
+
+    public String host() {
+        return host;
+    }
+
+    public String ociRuntime() {
+        return ociRuntime;
+    }
+
+    public int uid() {
+        return uid;
+    }
+
+    public int gid() {
+        return gid;
+    }
+
+    public String homeDirectory() {
+        return homeDirectory;
+    }
+
+    public long workspaceBytes() {
+        return Quantities.bytes(workspaceSize);
+    }
+
+    public long tmpBytes() {
+        return Quantities.bytes(tmpSize);
+    }
+
+    public long homeBytes() {
+        return Quantities.bytes(homeSize);
+    }
+
+    public int pidsLimit() {
+        return pidsLimit;
+    }
+
+    public String network() {
+        return network;
+    }
+
+    public boolean pullMissingImages() {
+        return pullMissingImages;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public DockerRuntimeConfig withHost(String host) {
+        this.host = host;
+        return this;
+    }
+
+    public DockerRuntimeConfig withOciRuntime(String ociRuntime) {
+        this.ociRuntime = ociRuntime;
+        return this;
+    }
+
+    public DockerRuntimeConfig withWorkspaceSize(String workspaceSize) {
+        this.workspaceSize = workspaceSize;
+        return this;
+    }
+
+    public DockerRuntimeConfig withPidsLimit(int pidsLimit) {
+        this.pidsLimit = pidsLimit;
+        return this;
+    }
+}

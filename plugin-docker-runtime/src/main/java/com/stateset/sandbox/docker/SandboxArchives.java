@@ -1,0 +1,310 @@
+package com.stateset.sandbox.docker;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.SandboxFileException;
+import com.stateset.sandbox.spi.runtime.SandboxFileException.Reason;
+import com.stateset.sandbox.spi.runtime.SandboxMissingException;
+import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Files in and out of a sandbox as tar streams through the Docker archive API, which acts as root.
+ * Two rules keep it to the sandbox user's permissions:
+ *
+ * <ul>
+ *   <li><b>Writes</b> never extract where the sandbox could have planted a symbolic link. The tar is
+ *       extracted into an inbox, {@value #INBOX}: a root-owned directory the user can write into but
+ *       not list, created before any of the owner's commands run, under entry names of 128 random
+ *       bits. A command run as the user then moves each file to its destination, so a destination
+ *       the user cannot write is refused by the kernel, and what is written belongs to the user.
+ *   <li><b>Reads</b> check each entry's owner and mode, as the archive API reports them for the file
+ *       actually read, against the sandbox user: the file the user could not read is refused (or left
+ *       out of a directory's tar). Symbolic links are passed on as links, never followed.
+ * </ul>
+ */
+final class SandboxArchives {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxArchives.class);
+    static final String INBOX = "/tmp/.sandbox-inbox";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration MOVE_TIMEOUT = Duration.ofMinutes(2);
+    private static final String FAILED = "@@failed ";
+
+    // Arguments after the inbox come in threes: kind (d or f), staged name, destination.
+    private static final String MOVE_SCRIPT = """
+            inbox=$1; shift; status=0
+            while [ $# -ge 3 ]; do
+              kind=$1; staged=$2; target=$3; shift 3
+              if [ $status -ne 0 ]; then
+                [ "$kind" = f ] && rm -f -- "$inbox/$staged"
+                continue
+              fi
+              if [ "$kind" = d ]; then
+                mkdir -p -- "$target" || { status=1; echo "@@failed $target" >&2; }
+              elif [ -d "$target" ] && [ ! -L "$target" ]; then
+                echo "$target: Is a directory" >&2; rm -f -- "$inbox/$staged"; status=1; echo "@@failed $target" >&2
+              elif mkdir -p -- "$(dirname -- "$target")" && mv -f -- "$inbox/$staged" "$target"; then
+                :
+              else
+                rm -f -- "$inbox/$staged"; status=1; echo "@@failed $target" >&2
+              fi
+            done
+            exit $status
+            """;
+
+    private final DockerClient docker;
+    private final DockerExec exec;
+    private final int uid;
+    private final int gid;
+
+    SandboxArchives(DockerClient docker, DockerExec exec, int uid, int gid) {
+        this.docker = requireNonNull(docker, "docker is null");
+        this.exec = requireNonNull(exec, "exec is null");
+        this.uid = uid;
+        this.gid = gid;
+    }
+
+    /** Creates the inbox: root-owned, mode 1733 (write and search for all, listing for none, sticky). */
+    void createInbox(String sandboxId) {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
+            TarArchiveEntry dir = new TarArchiveEntry(INBOX.substring("/tmp/".length()) + "/");
+            dir.setIds(0, 0);
+            dir.setMode(TarArchiveEntry.DEFAULT_DIR_MODE & ~0777 | 01733);
+            out.putArchiveEntry(dir);
+            out.closeArchiveEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        put(sandboxId, "/tmp", new ByteArrayInputStream(tar.toByteArray()));
+    }
+
+    void write(String sandboxId, InputStream source) {
+        String batch = HexFormat.of().formatHex(randomBytes());
+        List<String> moves = new ArrayList<>();
+        List<String> staged = new ArrayList<>();
+        AtomicReference<RuntimeException> invalid = new AtomicReference<>();
+
+        PipedInputStream stagedTar = new PipedInputStream(64 * 1024);
+        PipedOutputStream sink;
+        try {
+            sink = new PipedOutputStream(stagedTar);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread stager = Thread.ofVirtual().name("stage-" + sandboxId).start(() -> {
+            try (TarArchiveInputStream in = new TarArchiveInputStream(source);
+                    TarArchiveOutputStream out = new TarArchiveOutputStream(sink)) {
+                out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                TarArchiveEntry entry;
+                while ((entry = in.getNextEntry()) != null) {
+                    String target = target(entry.getName());
+                    if (entry.isDirectory()) {
+                        moves.addAll(List.of("d", "-", target));
+                    } else if (isRegularFile(entry)) {
+                        String name = batch + "-" + staged.size();
+                        TarArchiveEntry copy = new TarArchiveEntry(name);
+                        copy.setIds(uid, gid);
+                        copy.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | entry.getMode() & 0777);
+                        copy.setSize(entry.getSize());
+                        copy.setModTime(entry.getModTime());
+                        out.putArchiveEntry(copy);
+                        in.transferTo(out);
+                        out.closeArchiveEntry();
+                        staged.add(name);
+                        moves.addAll(List.of("f", name, target));
+                    } else {
+                        throw new SandboxFileException(Reason.NOT_A_REGULAR_FILE, target,
+                                target + ": only regular files and directories can be written");
+                    }
+                }
+            } catch (RuntimeException e) {
+                invalid.set(e);
+                closeQuietly(sink);
+            } catch (IOException e) {
+                invalid.set(new UncheckedIOException("reading the tar stream failed", e));
+                closeQuietly(sink);
+            }
+        });
+        try {
+            put(sandboxId, INBOX, stagedTar);
+        } catch (RuntimeException e) {
+            join(stager);
+            if (invalid.get() == null) {
+                discard(sandboxId, staged);
+                throw e;
+            }
+        } finally {
+            closeQuietly(stagedTar);
+        }
+        join(stager);
+        if (invalid.get() != null) {
+            discard(sandboxId, staged);
+            throw invalid.get();
+        }
+        if (!moves.isEmpty()) {
+            move(sandboxId, moves);
+        }
+    }
+
+    private void move(String sandboxId, List<String> moves) {
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", MOVE_SCRIPT, "sh", INBOX));
+        argv.addAll(moves);
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        ExecResult result = exec.run(sandboxId, new ExecSpec(argv, Map.of(), "/", MOVE_TIMEOUT), new BoundedStderr(stderr));
+        if (result.exitCode() == 0) {
+            return;
+        }
+        String errors = stderr.toString(StandardCharsets.UTF_8);
+        String target = errors.lines().filter(l -> l.startsWith(FAILED)).map(l -> l.substring(FAILED.length()))
+                .findFirst().orElse("?");
+        String detail = errors.lines().filter(l -> !l.startsWith(FAILED)).findFirst().orElse("write failed");
+        throw new SandboxFileException(reason(errors), target, detail);
+    }
+
+    private static Reason reason(String errors) {
+        if (errors.contains("No space left on device") || errors.contains("Disk quota exceeded")) {
+            return Reason.NO_SPACE;
+        }
+        if (errors.contains("Permission denied") || errors.contains("Read-only file system")
+                || errors.contains("Operation not permitted")) {
+            return Reason.PERMISSION_DENIED;
+        }
+        return Reason.OTHER;
+    }
+
+    /** Removes staged files left by a failed write (best effort: they belong to the user anyway). */
+    private void discard(String sandboxId, List<String> staged) {
+        if (staged.isEmpty()) {
+            return;
+        }
+        List<String> argv = new ArrayList<>(List.of("rm", "-f", "--"));
+        staged.forEach(name -> argv.add(INBOX + "/" + name));
+        try {
+            exec.run(sandboxId, new ExecSpec(argv, Map.of(), "/", MOVE_TIMEOUT), ExecOutput.DISCARD);
+        } catch (RuntimeException e) {
+            LOG.debug("discarding staged files in {} failed", sandboxId, e);
+        }
+    }
+
+    InputStream read(String sandboxId, String path) {
+        InputStream raw;
+        try {
+            raw = docker.copyArchiveFromContainerCmd(sandboxId, path).exec();
+        } catch (NotFoundException e) {
+            // The engine says "not found" both for a missing path and a missing container.
+            if (docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(sandboxId)).exec().isEmpty()) {
+                throw new SandboxMissingException(sandboxId);
+            }
+            throw new SandboxFileException(Reason.NOT_FOUND, path, path + ": no such file or directory");
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        return new ReadableTarFilter(raw, path, uid, gid).open();
+    }
+
+    private void put(String sandboxId, String directory, InputStream tar) {
+        try {
+            docker.copyArchiveToContainerCmd(sandboxId)
+                    .withRemotePath(directory)
+                    .withTarInputStream(tar)
+                    .withNoOverwriteDirNonDir(true)
+                    .exec();
+        } catch (NotFoundException e) {
+            throw new SandboxMissingException(sandboxId);
+        } catch (RuntimeException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("no space left on device")) {
+                throw new SandboxFileException(Reason.NO_SPACE, directory, "no space left on device");
+            }
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    /** Regular files only: commons-compress's isFile() also says yes to links and devices. */
+    static boolean isRegularFile(TarArchiveEntry entry) {
+        byte flag = entry.getLinkFlag();
+        return (flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM) && !entry.getName().endsWith("/");
+    }
+
+    private static String target(String entryName) {
+        String name = entryName.endsWith("/") ? entryName.substring(0, entryName.length() - 1) : entryName;
+        if (name.isEmpty() || name.startsWith("/") || name.indexOf('\0') >= 0) {
+            throw new SandboxFileException(Reason.OTHER, entryName, "invalid entry name: " + entryName);
+        }
+        for (String segment : name.split("/")) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new SandboxFileException(Reason.OTHER, entryName, "invalid entry name: " + entryName);
+            }
+        }
+        return "/" + name;
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxRuntimeException("interrupted while writing files", e);
+        }
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            LOG.debug("close failed", e);
+        }
+    }
+
+    /** Keeps the first 16 KiB of stderr, enough to say why a move failed. */
+    private record BoundedStderr(ByteArrayOutputStream buffer) implements ExecOutput {
+        private static final int LIMIT = 16 * 1024;
+
+        @Override
+        public void stdout(byte[] bytes, int offset, int length) {
+        }
+
+        @Override
+        public void stderr(byte[] bytes, int offset, int length) {
+            int room = LIMIT - buffer.size();
+            if (room > 0) {
+                buffer.write(bytes, offset, Math.min(room, length));
+            }
+        }
+    }
+}
