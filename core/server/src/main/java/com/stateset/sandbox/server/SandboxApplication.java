@@ -1,5 +1,6 @@
 package com.stateset.sandbox.server;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.CredentialFilter;
 import com.stateset.sandbox.server.auth.CredentialVerifier;
@@ -87,8 +88,9 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
     public void run(SandboxConfiguration config, Environment environment) {
         long processStartedAt = System.currentTimeMillis();
         Clock clock = Clock.systemUTC();
-        // Our mapper answers every failure in the API's error shape.
+        // Our mapper answers every failure in the API's error shape; request bodies are strict.
         ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
+        environment.getObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
         Path dataDirectory = directory(Path.of(config.dataDirectory()));
         Jdbi jdbi = Database.open(config.database(), environment);
@@ -143,7 +145,9 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         environment.jersey().register(RolesAllowedDynamicFeature.class);
         environment.jersey().register(new AuthValueFactoryProvider.Binder<>(Caller.class));
 
-        environment.jersey().register(new HealthResource(environment.healthChecks()));
+        HealthResource health = new HealthResource(environment.healthChecks());
+        environment.jersey().register(health);
+        environment.jersey().register(new HealthResource.UnderApi(health));
         environment.jersey().register(new RegistrationResource(new RegistrationService(jdbi, clock,
                 config.auth().registrationEnabled(), config.auth().defaultPlan())));
         environment.jersey().register(new ApiKeyResource(new ApiKeyService(jdbi, clock, verifier)));

@@ -18,7 +18,7 @@ import java.time.Duration;
  * {@code GET /health} (also under {@code /api/v1}), no credential: 200 when every part is healthy,
  * 503 otherwise. Results are cached for two seconds so probes cannot load the engine.
  */
-@Path("/")
+@Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
 public final class HealthResource {
 
@@ -30,16 +30,25 @@ public final class HealthResource {
     }
 
     @GET
-    @Path("health")
     public Response health() {
         Health health = cache.get("health");
         return Response.status(health.status().equals(Health.HEALTHY) ? 200 : 503).entity(health).build();
     }
 
-    @GET
-    @Path("api/v1/health")
-    public Response apiHealth() {
-        return health();
+    /** The same under the API's base path (its own root resource, so {@code /api/v1} resources do not shadow it). */
+    @Path("/api/v1/health")
+    @Produces(MediaType.APPLICATION_JSON)
+    public static final class UnderApi {
+        private final HealthResource health;
+
+        public UnderApi(HealthResource health) {
+            this.health = requireNonNull(health, "health is null");
+        }
+
+        @GET
+        public Response health() {
+            return health.health();
+        }
     }
 
     /** {@code {status, database, runtime, storage}}, each {@code healthy} or {@code unhealthy}. */

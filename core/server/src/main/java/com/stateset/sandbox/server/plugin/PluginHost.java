@@ -100,7 +100,7 @@ public final class PluginHost implements AutoCloseable {
         return factory.create(bound, context.apply(section + "-" + factory.name()));
     }
 
-    private <T> Map<String, ExtensionFactory<T, ?>> factories(Class<? extends ExtensionFactory<T, ?>> factoryType) {
+    <T> Map<String, ExtensionFactory<T, ?>> factories(Class<? extends ExtensionFactory<T, ?>> factoryType) {
         Map<String, ExtensionFactory<T, ?>> byName = new TreeMap<>();
         for (ExtensionFactory<T, ?> factory : manager.getExtensions(factoryType)) {
             ExtensionFactory<T, ?> previous = byName.put(factory.name(), factory);

@@ -8,9 +8,7 @@ import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.errors.ErrorMapper;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
-import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -19,15 +17,18 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.glassfish.jersey.server.ChunkedOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
- * A command's output as server-sent events, each sent and flushed as the command produces it:
- * {@code stdout}/{@code stderr} chunks, then {@code exit} (or {@code error}), then {@code done}.
- * If the client goes away, the next write fails and the command is killed.
+ * A command's output as server-sent events, each written as its own HTTP chunk as the command
+ * produces it: {@code stdout}/{@code stderr}, then {@code exit} (or {@code error}), then
+ * {@code done}. The command runs on a virtual thread; if the client goes away, the next write
+ * fails and the command is killed.
  */
-final class CommandEventStream implements StreamingOutput {
+final class CommandEventStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandEventStream.class);
 
@@ -41,9 +42,28 @@ final class CommandEventStream implements StreamingOutput {
         this.mapper = requireNonNull(mapper, "mapper is null");
     }
 
-    @Override
-    public void write(OutputStream output) throws IOException {
-        Emitter emitter = new Emitter(output);
+    /** Starts the command and returns the stream its events go to. */
+    ChunkedOutput<String> start() {
+        ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
+        Thread.ofVirtual().name("exec-" + prepared.sandbox().id()).start(() -> {
+            if (logContext != null) {
+                MDC.setContextMap(logContext);
+            }
+            try {
+                run(new Emitter(output));
+            } finally {
+                try {
+                    output.close();
+                } catch (IOException e) {
+                    LOG.debug("closing the event stream failed: {}", e.getMessage());
+                }
+            }
+        });
+        return output;
+    }
+
+    private void run(Emitter emitter) {
         Decoder stdout = new Decoder("stdout", commands.maxOutputBytes(), emitter);
         Decoder stderr = new Decoder("stderr", commands.maxOutputBytes(), emitter);
         long started = System.nanoTime();
@@ -89,18 +109,17 @@ final class CommandEventStream implements StreamingOutput {
         return event;
     }
 
-    /** Writes one {@code data: {json}} event and flushes it. */
+    /** Writes one {@code data: {json}} event as one chunk. */
     private final class Emitter {
-        private final OutputStream out;
+        private final ChunkedOutput<String> out;
 
-        Emitter(OutputStream out) {
+        Emitter(ChunkedOutput<String> out) {
             this.out = out;
         }
 
         synchronized void send(Map<String, Object> event) {
             try {
-                out.write(("data: " + mapper.writeValueAsString(event) + "\n\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                out.write("data: " + mapper.writeValueAsString(event) + "\n\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -74,7 +74,7 @@ public final class SandboxResource {
     public Response execute(@Auth Caller caller, @PathParam("id") String id, ExecuteRequest request) {
         CommandService.Prepared prepared = commands.prepare(caller, id, request);
         if (Boolean.TRUE.equals(request.stream())) {
-            return Response.ok(new CommandEventStream(commands, prepared, mapper), MediaType.SERVER_SENT_EVENTS_TYPE)
+            return Response.ok(new CommandEventStream(commands, prepared, mapper).start(), MediaType.SERVER_SENT_EVENTS_TYPE)
                     .header("Cache-Control", "no-cache")
                     .header("X-Accel-Buffering", "no")
                     .build();
