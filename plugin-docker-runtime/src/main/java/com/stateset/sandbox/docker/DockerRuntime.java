@@ -250,7 +250,7 @@ final class DockerRuntime implements SandboxRuntime {
                 Map<String, String> volumeLabels = volume.getLabels() == null ? Map.of() : volume.getLabels();
                 String id = volumeLabels.get(SandboxLabels.SANDBOX_ID);
                 if (id != null && !found.containsKey(id)) {
-                    found.put(id, new RuntimeSandbox(id, RuntimeState.OTHER, volumeLabels, null, "volumes without a container"));
+                    found.put(id, new RuntimeSandbox(id, RuntimeState.OTHER, volumeLabels, null, "its container vanished, leaving volumes"));
                 }
             }
             return List.copyOf(found.values());

@@ -33,8 +33,10 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     @Override
     public Response toResponse(Throwable failure) {
         ApiException error = translate(failure);
-        if (error.status() >= 500 && !(failure instanceof ApiException)) {
+        if (error.status() == 500) {
             LOG.error("request {} failed", RequestIds.current(), failure);
+        } else if (error.status() > 500) {
+            LOG.warn("request {}: {}", RequestIds.current(), error.getMessage());
         }
         Response.ResponseBuilder response = Response.status(error.status())
                 .type(MediaType.APPLICATION_JSON_TYPE)
