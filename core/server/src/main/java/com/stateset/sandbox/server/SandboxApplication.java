@@ -52,6 +52,9 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -153,6 +156,29 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         environment.jersey().register(new ApiKeyResource(new ApiKeyService(jdbi, clock, verifier)));
         environment.jersey().register(new TemplateResource(templates));
         environment.jersey().register(new SandboxResource(sandboxes, commands, files, environment.getObjectMapper()));
+
+        environment.lifecycle().addServerLifecycleListener(server -> announce(server, config.auth().registrationEnabled()));
+    }
+
+    /** Once the connectors are open: where the server listens, and how to get a first key. */
+    private static void announce(Server server, boolean registrationEnabled) {
+        String url = null;
+        for (Connector connector : server.getConnectors()) {
+            if (connector instanceof ServerConnector http && "application".equals(http.getName())) {
+                String host = http.getHost() == null || http.getHost().equals("0.0.0.0") ? "localhost" : http.getHost();
+                url = "http://" + host + ":" + http.getLocalPort();
+            }
+        }
+        if (url == null) {
+            return;
+        }
+        LOG.info("StateSet Sandbox is listening on {}", url);
+        if (registrationEnabled) {
+            LOG.info("Get an API key: curl -s -X POST {}/api/v1/register -H 'Content-Type: application/json'"
+                    + " -d '{\"email\":\"you@example.com\",\"organization_name\":\"My Org\"}'", url);
+        } else {
+            LOG.info("Registration is switched off (auth.registrationEnabled); API keys come from an administrator");
+        }
     }
 
     private static String installId(Jdbi jdbi, Clock clock) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.zip.ZipFile;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
@@ -49,7 +50,7 @@ public final class PluginHost implements AutoCloseable {
             try {
                 manager.loadPlugin(path);
             } catch (RuntimeException e) {
-                problems.add(path.getFileName() + ": " + rootMessage(e));
+                problems.add(path.getFileName() + ": " + problem(path, e));
             }
         }
         if (problems.isEmpty()) {
@@ -128,6 +129,22 @@ public final class PluginHost implements AutoCloseable {
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    /** Why a plugin did not load, in terms its author can act on. */
+    private static String problem(Path path, RuntimeException e) {
+        if (Files.isRegularFile(path)) {
+            try (ZipFile zip = new ZipFile(path.toFile())) {
+                if (zip.getEntry("plugin.properties") == null && zip.getEntry("META-INF/MANIFEST.MF") == null) {
+                    return "has neither plugin.properties nor a manifest with Plugin-Id";
+                }
+            } catch (IOException notAZip) {
+                return "not a valid jar or zip (" + notAZip.getMessage() + ")";
+            }
+        } else if (Files.isDirectory(path) && !Files.exists(path.resolve("plugin.properties"))) {
+            return "no plugin.properties in this directory";
+        }
+        return rootMessage(e);
     }
 
     private static String rootMessage(Throwable e) {

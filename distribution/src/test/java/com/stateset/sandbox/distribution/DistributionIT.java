@@ -1,0 +1,93 @@
+package com.stateset.sandbox.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.stateset.sandbox.testing.Infrastructure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tarball's tree, run as an operator runs it: bin/sandbox server, the bundled plugin, the default config. */
+class DistributionIT {
+
+    @Test
+    void theTarballHoldsTheRunnableTree() throws IOException {
+        assertThat(Path.of(System.getProperty("sandbox.tarball"))).isRegularFile();
+        Path home = ServerProcess.HOME;
+        assertThat(home.resolve("bin/sandbox")).isExecutable();
+        assertThat(home.resolve("config/sandbox.yml")).isRegularFile();
+        assertThat(home.resolve("plugins/README.md")).isRegularFile();
+        assertThat(home.resolve("plugins/docker-runtime/plugin.properties")).isRegularFile();
+        try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+            List<String> jars = lib.map(p -> p.getFileName().toString()).toList();
+            assertThat(jars).anyMatch(j -> j.startsWith("sandbox-server-")).anyMatch(j -> j.startsWith("sandbox-spi-"))
+                    .noneMatch(j -> j.startsWith("plugin-docker-runtime")).noneMatch(j -> j.startsWith("docker-java"));
+        }
+        try (Stream<Path> pluginLib = Files.list(home.resolve("plugins/docker-runtime/lib"))) {
+            assertThat(pluginLib.map(p -> p.getFileName().toString()))
+                    .anyMatch(j -> j.startsWith("docker-java-core"))
+                    .noneMatch(j -> j.startsWith("sandbox-spi"))
+                    .noneMatch(j -> j.startsWith("slf4j-api"));
+        }
+    }
+
+    @Test
+    void quickstartWorksFromTheUnpackedTree(@TempDir Path data) throws Exception {
+        requireDocker();
+        try (ServerProcess server = ServerProcess.start(data, Map.of()).awaitUp()) {
+            assertThat(server.output()).contains("StateSet Sandbox is listening on http://127.0.0.1:" + server.port)
+                    .contains("/api/v1/register").contains("loaded plugin docker-runtime");
+            Http.Reply health = Http.get(server.url("/health"), null);
+            assertThat(health.status()).isEqualTo(200);
+            String key = Http.post(server.url("/api/v1/register"), null,
+                    Map.of("email", "ops@example.com", "organization_name", "Ops")).body().at("/api_key/key").asText();
+            Http.Reply created = Http.post(server.url("/api/v1/sandbox/create"), key, Map.of("template", "python-basic"));
+            assertThat(created.status()).isEqualTo(200);
+            String id = created.body().get("id").asText();
+            Http.Reply run = Http.post(server.url("/api/v1/sandbox/" + id + "/execute"), key, Map.of("command", "python3 -c 'print(2+2)'"));
+            assertThat(run.body().get("stdout").asText()).isEqualTo("4\n");
+            assertThat(Http.post(server.url("/api/v1/sandbox/" + id + "/stop"), key, Map.of()).status()).isEqualTo(200);
+            assertThat(data.resolve("sandbox.mv.db")).as("H2 file database under the data directory").isRegularFile();
+        }
+    }
+
+    @Test
+    void aBrokenPluginStopsTheStartWithAClearMessage(@TempDir Path data, @TempDir Path plugins) throws Exception {
+        Files.writeString(plugins.resolve("broken-plugin.jar"), "not a jar at all");
+        try (ServerProcess server = ServerProcess.start(data, Map.of("SANDBOX_PLUGINS_DIR", plugins.toString()))) {
+            assertThat(server.awaitExit(Duration.ofSeconds(90))).isNotZero();
+            String output = server.output();
+            assertThat(output).contains("stateset-sandbox cannot start:")
+                    .contains("cannot load plugins from " + plugins)
+                    .contains("broken-plugin.jar: not a valid jar or zip")
+                    .doesNotContain("\tat ").doesNotContain("Exception in thread");
+        }
+    }
+
+    @Test
+    void anUnknownRuntimeTypeListsTheInstalledTypes(@TempDir Path data) throws Exception {
+        try (ServerProcess server = ServerProcess.start(data, Map.of(), "-Ddw.runtime.type=kubernetes")) {
+            assertThat(server.awaitExit(Duration.ofSeconds(90))).isNotZero();
+            assertThat(server.output()).contains("runtime.type: unknown type 'kubernetes'; installed types are [docker]")
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    static void requireDocker() {
+        try {
+            Process info = new ProcessBuilder("docker", "image", "inspect", "stateset-sandbox/python-basic:latest")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Infrastructure.require(info.waitFor() == 0, "a Docker engine with stateset-sandbox/python-basic:latest");
+        } catch (IOException e) {
+            Infrastructure.require(false, "the docker command");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
