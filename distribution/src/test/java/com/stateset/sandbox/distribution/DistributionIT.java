@@ -47,13 +47,17 @@ class DistributionIT {
             assertThat(health.status()).isEqualTo(200);
             String key = Http.post(server.url("/api/v1/register"), null,
                     Map.of("email", "ops@example.com", "organization_name", "Ops")).body().at("/api_key/key").asText();
-            Http.Reply created = Http.post(server.url("/api/v1/sandbox/create"), key, Map.of("template", "python-basic"));
+            Http.Reply created = Http.post(server.url("/api/v1/sandbox/create"), key,
+                    Map.of("template", "python-basic", "env", Map.of("DATABASE_PASSWORD", "hunter2-secret")));
             assertThat(created.status()).isEqualTo(200);
             String id = created.body().get("id").asText();
             Http.Reply run = Http.post(server.url("/api/v1/sandbox/" + id + "/execute"), key, Map.of("command", "python3 -c 'print(2+2)'"));
             assertThat(run.body().get("stdout").asText()).isEqualTo("4\n");
             assertThat(Http.post(server.url("/api/v1/sandbox/" + id + "/stop"), key, Map.of()).status()).isEqualTo(200);
             assertThat(data.resolve("sandbox.mv.db")).as("H2 file database under the data directory").isRegularFile();
+            assertThat(server.output()).as("request log with request ids").contains("\"X-Request-Id\":\"req_")
+                    .as("no key in the logs").doesNotContain(key).doesNotContain(key.substring(15))
+                    .as("no environment value in the logs").doesNotContain("hunter2-secret");
         }
     }
 

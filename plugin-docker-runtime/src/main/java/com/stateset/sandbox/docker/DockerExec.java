@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs commands through the exec API as the sandbox user. Docker has no call that kills an exec, so
  * each command carries a random marker in its environment, inherited by everything it starts; on
- * timeout a second exec kills every process whose environment holds the marker. The killer uses
- * shell built-ins only, so it still works when a fork bomb has used up the pids limit.
+ * timeout a second exec stops, then kills, every process whose environment holds the marker. The
+ * killer uses shell built-ins only, so it still works when a fork bomb has used up the pids limit.
  */
 final class DockerExec {
 
@@ -33,21 +33,32 @@ final class DockerExec {
     static final String MARKER_VARIABLE = "STATESET_EXEC_ID";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(5);
+    private static final Duration KILL_PATIENCE = Duration.ofSeconds(3);
 
     // Reads each /proc/<pid>/environ with the shell's read (NUL bytes are dropped, so the variables
-    // run together; the marker is long and random, so a substring match is exact enough) and kills
-    // matches. Several rounds catch processes forked while a round ran.
+    // run together; the marker is long and random, so a substring match is exact enough). First
+    // stops every marked process, round after round until none is left running, so that nothing
+    // can fork any more (a fork bomb outruns plain killing); then kills them all.
     private static final String KILL_SCRIPT = """
             marker=$1; round=0
-            while [ $round -lt 20 ]; do
-              found=0
+            while [ $round -lt 50 ]; do
+              running=0
               for d in /proc/[0-9]*; do
                 env=''
                 read -r env < "$d/environ" 2>/dev/null
-                case "$env" in *"$marker"*) kill -9 "${d#/proc/}" 2>/dev/null && found=1 ;; esac
+                case "$env" in *"$marker"*) ;; *) continue ;; esac
+                stat=''
+                read -r stat < "$d/stat" 2>/dev/null
+                case "$stat" in *") T "*|*") t "*|*") Z "*) ;; *) running=1 ;; esac
+                kill -STOP "${d#/proc/}" 2>/dev/null
               done
-              [ $found = 0 ] && exit 0
+              [ $running = 0 ] && break
               round=$((round + 1))
+            done
+            for d in /proc/[0-9]*; do
+              env=''
+              read -r env < "$d/environ" 2>/dev/null
+              case "$env" in *"$marker"*) kill -9 "${d#/proc/}" 2>/dev/null ;; esac
             done
             """;
 
@@ -131,28 +142,49 @@ final class DockerExec {
         throw new SandboxRuntimeException("the engine did not report the command's exit code");
     }
 
-    /** Kills every process carrying {@code marker}; tries a few times, since a fork bomb may hold every pid. */
+    /**
+     * Kills every process carrying {@code marker}. When a fork bomb holds every pid the engine cannot
+     * start the killer (the exec ends at once, without running); after {@link #KILL_PATIENCE} of
+     * retries the sandbox's {@link Supervisor} is signalled instead, and kills every process of the
+     * sandbox: the only way left to give the sandbox back to its owner.
+     */
     void kill(String sandboxId, String marker) {
-        for (int attempt = 1; attempt <= 5; attempt++) {
+        long deadline = System.nanoTime() + KILL_PATIENCE.toNanos();
+        int attempt = 0;
+        while (System.nanoTime() < deadline) {
+            attempt++;
             try {
                 String killer = docker.execCreateCmd(sandboxId)
-                        .withCmd("/bin/sh", "-c", KILL_SCRIPT, "sh", marker)
+                        .withCmd("/bin/sh", "-c", KILL_SCRIPT + "\necho killed", "sh", marker)
                         .withUser(user)
                         .withAttachStdout(true)
                         .withAttachStderr(true)
                         .exec()
                         .getId();
-                docker.execStartCmd(killer).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(10, TimeUnit.SECONDS);
-                return;
+                StringBuilder out = new StringBuilder();
+                docker.execStartCmd(killer).exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }).awaitCompletion(30, TimeUnit.SECONDS);
+                if (out.toString().contains("killed")) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.debug("killing timed-out command in {} failed (attempt {})", sandboxId, attempt, e);
-                sleepQuietly(100L * attempt);
+                LOG.debug("killing a command in {} failed (attempt {})", sandboxId, attempt, e);
             }
+            sleepQuietly(Math.min(200, 10L * attempt));
         }
-        LOG.warn("could not kill a timed-out command in sandbox {}", sandboxId);
+        LOG.warn("sandbox {}: a command's processes hold every pid; killing all its processes", sandboxId);
+        try {
+            docker.killContainerCmd(sandboxId).withSignal(Supervisor.SIGNAL).exec();
+        } catch (RuntimeException e) {
+            LOG.warn("signalling the supervisor of sandbox {} failed: {}", sandboxId, e.getMessage());
+        }
     }
 
     private static byte[] randomBytes() {

@@ -103,9 +103,9 @@ final class DockerRuntime implements SandboxRuntime {
         docker.createContainerCmd(spec.image())
                 .withName(spec.sandboxId())
                 .withHostName("sandbox")
-                // The sandbox idles until commands arrive; the image's own entrypoint never runs.
-                .withEntrypoint("sleep")
-                .withCmd("infinity")
+                // The sandbox idles under its supervisor until commands arrive; the image's own
+                // entrypoint never runs.
+                .withEntrypoint("/bin/sh", "-c", Supervisor.SCRIPT, "supervisor")
                 .withUser(config.uid() + ":" + config.gid())
                 .withWorkingDir(WORKSPACE)
                 .withEnv(env)

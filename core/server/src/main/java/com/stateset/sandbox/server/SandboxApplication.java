@@ -21,6 +21,7 @@ import com.stateset.sandbox.server.errors.ErrorMapper;
 import com.stateset.sandbox.server.health.HealthResource;
 import com.stateset.sandbox.server.health.RuntimeHealthCheck;
 import com.stateset.sandbox.server.health.StorageHealthCheck;
+import com.stateset.sandbox.server.http.JsonErrorHandler;
 import com.stateset.sandbox.server.http.RequestIdFilter;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter;
 import com.stateset.sandbox.server.plugin.ExtensionConfigBinder;
@@ -55,6 +56,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -157,6 +159,16 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         environment.jersey().register(new TemplateResource(templates));
         environment.jersey().register(new SandboxResource(sandboxes, commands, files, environment.getObjectMapper()));
 
+        // Errors Jetty answers before the API sees a request get the API's error shape too.
+        environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                if (event instanceof Server server) {
+                    server.setErrorHandler(new JsonErrorHandler());
+                }
+            }
+        });
         environment.lifecycle().addServerLifecycleListener(server -> announce(server, config.auth().registrationEnabled()));
     }
 

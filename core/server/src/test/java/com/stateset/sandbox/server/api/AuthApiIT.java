@@ -185,6 +185,22 @@ class AuthApiIT {
     }
 
     @Test
+    void requestsTheHttpServerRefusesStillGetTheErrorShape() {
+        Reply ambiguous = api.post("/api/v1/sandbox//execute", Map.of("command", "ls"), "X-API-Key", key);
+        assertThat(ambiguous.status()).isEqualTo(400);
+        assertThat(ambiguous.errorCode()).isEqualTo("VALIDATION_ERROR");
+        assertThat(ambiguous.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        Reply unknown = api.get("/nothing/here", "X-API-Key", key);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.errorCode()).isEqualTo("NOT_FOUND");
+        Reply wrongMethod = api.send("PATCH", "/api/v1/sandboxes", "{}", "X-API-Key", key);
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.errorCode()).isEqualTo("METHOD_NOT_ALLOWED");
+        Reply notJson = api.send("POST", "/api/v1/register", null, "Content-Type", "text/plain");
+        assertThat(notJson.status()).isEqualTo(415);
+    }
+
+    @Test
     void healthNeedsNoCredential() {
         Reply health = api.get("/health");
         assertThat(health.body().has("status")).isTrue();

@@ -1,0 +1,56 @@
+package com.stateset.sandbox.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stateset.sandbox.server.core.Ids;
+import com.stateset.sandbox.server.errors.ErrorResponse;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty answers itself, before a request reaches the API (an ambiguous or overlong URI, a
+ * malformed request line, headers too large), in the API's error shape instead of an HTML page.
+ */
+public final class JsonErrorHandler extends ErrorHandler {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+            Callback callback) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body(code, message)), callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+        return ByteBuffer.wrap(body(status, reason));
+    }
+
+    static byte[] body(int status, String message) {
+        String code = switch (status) {
+            case 400 -> "VALIDATION_ERROR";
+            case 401 -> "UNAUTHORIZED";
+            case 403 -> "FORBIDDEN";
+            case 404 -> "NOT_FOUND";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            case 413 -> "PAYLOAD_TOO_LARGE";
+            case 414 -> "URI_TOO_LONG";
+            case 431 -> "HEADERS_TOO_LARGE";
+            default -> status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+        };
+        String text = message == null || message.isBlank() ? "request refused by the HTTP server" : message;
+        try {
+            return MAPPER.writeValueAsBytes(ErrorResponse.of(code, text, Ids.newId("req"), Map.of()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
