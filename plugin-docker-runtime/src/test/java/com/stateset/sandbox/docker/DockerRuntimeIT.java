@@ -1,9 +1,18 @@
 package com.stateset.sandbox.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.HostConfig;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.testing.SandboxRuntimeContract;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The runtime contract against the real Docker engine of this machine. */
 class DockerRuntimeIT extends SandboxRuntimeContract {
@@ -23,6 +32,39 @@ class DockerRuntimeIT extends SandboxRuntimeContract {
         if (runtime != null) {
             runtime.close();
         }
+    }
+
+    /** How the contract's rules look in Docker's terms: the hardening flags and the disk mechanism. */
+    @Test
+    void containersAreHardenedAndTheirDisksAreCappedTmpfsVolumes() throws Exception {
+        String id = newSandbox(false);
+        try (DockerClient docker = DockerClients.connect(new DockerRuntimeConfig())) {
+            InspectContainerResponse container = docker.inspectContainerCmd(id).exec();
+            HostConfig host = container.getHostConfig();
+            assertThat(container.getConfig().getUser()).isEqualTo("1000:1000");
+            assertThat(host.getReadonlyRootfs()).isTrue();
+            assertThat(host.getCapDrop()).containsExactly(Capability.ALL);
+            assertThat(host.getSecurityOpts()).contains("no-new-privileges");
+            assertThat(host.getInit()).isTrue();
+            assertThat(host.getPidsLimit()).isEqualTo(64L);
+            assertThat(host.getNanoCPUs()).isEqualTo(500_000_000L);
+            long disk = (32L << 20) + (256L << 20) + (128L << 20);
+            assertThat(host.getMemory()).isEqualTo((256L << 20) + disk);
+            assertThat(host.getMemorySwap()).as("swap off").isEqualTo(host.getMemory());
+            assertThat(host.getNetworkMode()).isEqualTo("none");
+            assertThat(host.getBinds()).as("no host paths").isNullOrEmpty();
+            assertThat(host.getPrivileged()).isFalse();
+            assertThat(container.getMounts()).hasSize(3).allSatisfy(m -> {
+                assertThat(m.getDriver()).isEqualTo("local");
+                assertThat(m.getName()).as("anonymous volume").isNotNull();
+            });
+            for (var mount : container.getMounts()) {
+                Map<String, String> options = docker.inspectVolumeCmd(mount.getName()).exec().getOptions();
+                assertThat(options).containsEntry("type", "tmpfs").hasEntrySatisfying("o", o -> assertThat(o).contains("size="));
+            }
+        }
+        assertThat(run(id, List.of("stat", "-f", "-c", "%T", "/workspace", "/tmp"), Map.of(), null).stdout())
+                .isEqualTo("tmpfs\ntmpfs\n");
     }
 
     @Override

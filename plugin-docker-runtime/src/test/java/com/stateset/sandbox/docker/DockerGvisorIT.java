@@ -1,0 +1,132 @@
+package com.stateset.sandbox.docker;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.dockerjava.api.DockerClient;
+import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.RuntimeState;
+import com.stateset.sandbox.spi.runtime.SandboxFileException;
+import com.stateset.sandbox.spi.runtime.SandboxLabels;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.spi.runtime.SandboxSpec;
+import com.stateset.sandbox.testing.Infrastructure;
+import com.stateset.sandbox.testing.Tars;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sandboxes under gVisor ({@code ociRuntime: runsc}) on the real engine, which must have runsc
+ * registered as the README shows (with {@code --network=none}).
+ */
+class DockerGvisorIT {
+
+    private static SandboxRuntime runtime;
+    private final List<String> created = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() throws Exception {
+        DockerTestSupport.requireEngineAndImage(DockerRuntimeIT.IMAGE);
+        try (DockerClient docker = DockerClients.connect(new DockerRuntimeConfig())) {
+            Infrastructure.require(docker.infoCmd().exec().getRuntimes().containsKey("runsc"),
+                    "the gVisor runtime (runsc) registered with the Docker engine");
+        }
+        runtime = new DockerRuntimeFactory().create(new DockerRuntimeConfig()
+                .withOciRuntime("runsc").withWorkspaceSize("32Mi").withPidsLimit(64), null);
+    }
+
+    @AfterAll
+    static void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    @AfterEach
+    void remove() {
+        created.forEach(runtime::remove);
+    }
+
+    private String sandbox(boolean network) {
+        String id = "sbx_gvisor" + System.nanoTime();
+        runtime.create(new SandboxSpec(id, DockerRuntimeIT.IMAGE, 500, 256L << 20, Map.of(), network,
+                Map.of(SandboxLabels.SANDBOX_ID, id, SandboxLabels.INSTALL_ID, "gvisor-test")));
+        created.add(id);
+        assertThat(runtime.start(id).state()).isEqualTo(RuntimeState.RUNNING);
+        return id;
+    }
+
+    private static String out(String id, String command) {
+        return run(id, command, Duration.ofSeconds(60)).stdout;
+    }
+
+    private record Run(ExecResult result, String stdout) {
+    }
+
+    private static Run run(String id, String command, Duration timeout) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExecResult result = runtime.exec(id, new ExecSpec(List.of("/bin/sh", "-c", command), Map.of(), null, timeout), new ExecOutput() {
+            @Override
+            public void stdout(byte[] bytes, int offset, int length) {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void stderr(byte[] bytes, int offset, int length) {
+            }
+        });
+        return new Run(result, out.toString(UTF_8));
+    }
+
+    @Test
+    void commandsRunHardenedUnderTheGvisorKernel() {
+        String id = sandbox(true);
+        assertThat(out(id, "dmesg")).contains("gVisor");
+        assertThat(out(id, "id -u; grep CapEff /proc/self/status")).startsWith("1000\n").containsPattern("CapEff:\\s+0000000000000000");
+        assertThat(out(id, "touch /usr/evil 2>/dev/null || echo read-only")).isEqualTo("read-only\n");
+        assertThat(out(id, "touch /workspace/a /tmp/a \"$HOME/a\" && echo writable")).isEqualTo("writable\n");
+        assertThat(out(id, "cat /proc/net/dev")).as("no network under runsc --network=none, even when asked").doesNotContain("eth0");
+    }
+
+    @Test
+    void timeoutsKillAndFullDisksGiveNoSpace() {
+        String id = sandbox(false);
+        assertThat(run(id, "sleep 300", Duration.ofSeconds(2)).result()).isEqualTo(ExecResult.timeout());
+        assertThat(out(id, "dd if=/dev/zero of=/workspace/fill bs=1M count=64 2>&1; echo exit=$?"))
+                .contains("No space left on device").contains("exit=1");
+    }
+
+    @Test
+    void forkBombIsContainedAndTheSandboxRecovers() {
+        String id = sandbox(false);
+        String other = sandbox(false);
+        Run bomb = run(id, "bomb() { bomb | bomb & }; bomb; sleep 30", Duration.ofSeconds(5));
+        assertThat(bomb.result().timedOut()).isTrue();
+        assertThat(out(other, "echo unharmed")).isEqualTo("unharmed\n");
+        assertThat(runtime.inspect(id).orElseThrow().state()).isEqualTo(RuntimeState.RUNNING);
+        assertThat(out(id, "echo recovered")).isEqualTo("recovered\n");
+    }
+
+    @Test
+    void filesRoundTripAsTheSandboxUser() {
+        String id = sandbox(false);
+        runtime.writeArchive(id, Tars.files(Map.of("workspace/src/app.py", "print(2+2)\n".getBytes(UTF_8))));
+        // This runsc's statx answers EINVAL, so coreutils' stat and ls -l cannot be used here; Python's stat can.
+        assertThat(out(id, "python3 /workspace/src/app.py; python3 -c 'import os; s = os.stat(\"/workspace/src/app.py\"); print(s.st_uid, oct(s.st_mode & 0o777))'"))
+                .isEqualTo("4\n1000 0o644\n");
+        assertThat(new String(Tars.read(runtime.readArchive(id, "/workspace/src/app.py")).get("app.py"), UTF_8)).isEqualTo("print(2+2)\n");
+        out(id, "ln -s /etc /workspace/etc");
+        assertThatThrownBy(() -> runtime.writeArchive(id, Tars.files(Map.of("workspace/etc/evil", new byte[1]))))
+                .isInstanceOf(SandboxFileException.class);
+    }
+}
