@@ -47,7 +47,6 @@ final class ServerProcess implements AutoCloseable {
                     .redirectOutput(log.toFile());
             builder.environment().put("JAVA_OPTS", String.join(" ", options));
             builder.environment().put("SANDBOX_DATA_DIR", dataDir.toString());
-            builder.environment().put("SANDBOX_DATABASE_URL", "jdbc:h2:file:" + dataDir.resolve("sandbox"));
             builder.environment().putAll(env);
             return new ServerProcess(builder.start(), log, port);
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs commands through the exec API as the sandbox user. Docker has no call that kills an exec, so
  * each command carries a random marker in its environment, inherited by everything it starts; on
- * timeout a second exec stops, then kills, every process whose environment holds the marker. The
- * killer uses shell built-ins only, so it still works when a fork bomb has used up the pids limit.
+ * timeout a second exec kills the command's process group and every process whose environment
+ * holds the marker. The killer uses shell built-ins only, so it still works when a fork bomb has
+ * used up the pids limit.
  */
 final class DockerExec {
 
@@ -34,32 +36,30 @@ final class DockerExec {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(5);
     private static final Duration KILL_PATIENCE = Duration.ofSeconds(3);
+    /** How long killed processes may take to be gone (reaped) before the sandbox runs commands again. */
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final List<String> READY = List.of("echo", "ready");
 
-    // Reads each /proc/<pid>/environ with the shell's read (NUL bytes are dropped, so the variables
-    // run together; the marker is long and random, so a substring match is exact enough). First
-    // stops every marked process, round after round until none is left running, so that nothing
-    // can fork any more (a fork bomb outruns plain killing); then kills them all.
-    private static final String KILL_SCRIPT = """
-            marker=$1; round=0
-            while [ $round -lt 50 ]; do
-              running=0
-              for d in /proc/[0-9]*; do
-                env=''
-                read -r env < "$d/environ" 2>/dev/null
-                case "$env" in *"$marker"*) ;; *) continue ;; esac
-                stat=''
-                read -r stat < "$d/stat" 2>/dev/null
-                case "$stat" in *") T "*|*") t "*|*") Z "*) ;; *) running=1 ;; esac
-                kill -STOP "${d#/proc/}" 2>/dev/null
-              done
-              [ $running = 0 ] && break
-              round=$((round + 1))
-            done
-            for d in /proc/[0-9]*; do
+    // The command was started as the leader of its own process group (the engine does that for
+    // every exec), and what it starts stays in that group unless it leaves on purpose: killing the
+    // group is atomic, so not even a fork bomb outruns it. Processes that left the group are then
+    // found by the marker in their /proc/<pid>/environ (the shell's read drops NUL bytes, so the
+    // variables run together; the marker is long and random, so a substring match is exact enough).
+    private static final String KILL_SCRIPT = Reaper.FUNCTION + """
+            chosen() {
               env=''
-              read -r env < "$d/environ" 2>/dev/null
-              case "$env" in *"$marker"*) kill -9 "${d#/proc/}" 2>/dev/null ;; esac
+              read -r env < "/proc/$1/environ" 2>/dev/null
+              case "$env" in *"$marker"*) return 0 ;; *) return 1 ;; esac
+            }
+            marker=$1
+            for d in /proc/[0-9]*; do
+              chosen "${d#/proc/}" || continue
+              stat=''
+              read -r stat < "$d/stat" 2>/dev/null || continue
+              set -- ${stat##*) }
+              [ "$3" -gt 1 ] 2>/dev/null && kill -9 "-$3" 2>/dev/null
             done
+            reap
             """;
 
     private final DockerClient docker;
@@ -143,48 +143,60 @@ final class DockerExec {
     }
 
     /**
-     * Kills every process carrying {@code marker}. When a fork bomb holds every pid the engine cannot
-     * start the killer (the exec ends at once, without running); after {@link #KILL_PATIENCE} of
-     * retries the sandbox's {@link Supervisor} is signalled instead, and kills every process of the
-     * sandbox: the only way left to give the sandbox back to its owner.
+     * Kills every process carrying {@code marker}, and returns once the sandbox runs commands again.
+     * When a fork bomb holds every pid the engine cannot start the killer (the exec ends at once,
+     * without running); after {@link #KILL_PATIENCE} of retries, or if the sandbox still cannot run
+     * a command once the killer has run, the sandbox's {@link Supervisor} is signalled and kills
+     * every process of the sandbox: the only way left to give the sandbox back to its owner.
      */
     void kill(String sandboxId, String marker) {
-        long deadline = System.nanoTime() + KILL_PATIENCE.toNanos();
-        int attempt = 0;
-        while (System.nanoTime() < deadline) {
-            attempt++;
-            try {
-                String killer = docker.execCreateCmd(sandboxId)
-                        .withCmd("/bin/sh", "-c", KILL_SCRIPT + "\necho killed", "sh", marker)
-                        .withUser(user)
-                        .withAttachStdout(true)
-                        .withAttachStderr(true)
-                        .exec()
-                        .getId();
-                StringBuilder out = new StringBuilder();
-                docker.execStartCmd(killer).exec(new ResultCallback.Adapter<Frame>() {
-                    @Override
-                    public void onNext(Frame frame) {
-                        out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
-                    }
-                }).awaitCompletion(30, TimeUnit.SECONDS);
-                if (out.toString().contains("killed")) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.debug("killing a command in {} failed (attempt {})", sandboxId, attempt, e);
-            }
-            sleepQuietly(Math.min(200, 10L * attempt));
+        List<String> killer = List.of("/bin/sh", "-c", KILL_SCRIPT + "\necho reaped", "sh", marker);
+        if (retry(sandboxId, killer, "reaped", KILL_PATIENCE) && retry(sandboxId, READY, "ready", SETTLE)) {
+            return;
         }
         LOG.warn("sandbox {}: a command's processes hold every pid; killing all its processes", sandboxId);
         try {
             docker.killContainerCmd(sandboxId).withSignal(Supervisor.SIGNAL).exec();
         } catch (RuntimeException e) {
             LOG.warn("signalling the supervisor of sandbox {} failed: {}", sandboxId, e.getMessage());
+            return;
         }
+        if (!retry(sandboxId, READY, "ready", SETTLE)) {
+            LOG.warn("sandbox {} still cannot run commands after its processes were killed", sandboxId);
+        }
+    }
+
+    /** Runs {@code argv} until its output holds {@code sentinel} (it ran to the end), for up to {@code patience}. */
+    private boolean retry(String sandboxId, List<String> argv, String sentinel, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
+            try {
+                String execId = docker.execCreateCmd(sandboxId)
+                        .withCmd(argv.toArray(String[]::new))
+                        .withUser(user)
+                        .withAttachStdout(true)
+                        .withAttachStderr(true)
+                        .exec()
+                        .getId();
+                StringBuilder out = new StringBuilder();
+                docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                }).awaitCompletion(30, TimeUnit.SECONDS);
+                if (out.toString().contains(sentinel)) {
+                    return true;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (RuntimeException e) {
+                LOG.debug("{} in {} failed (attempt {})", argv.get(0), sandboxId, attempt, e);
+            }
+            sleepQuietly(Math.min(200, 10L * attempt));
+        }
+        return false;
     }
 
     private static byte[] randomBytes() {

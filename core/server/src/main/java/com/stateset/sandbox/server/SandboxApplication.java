@@ -98,7 +98,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         environment.getObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
         Path dataDirectory = directory(Path.of(config.dataDirectory()));
-        Jdbi jdbi = Database.open(config.database(), environment);
+        Jdbi jdbi = Database.open(config.database(), dataDirectory, environment);
         String installId = installId(jdbi, clock);
         LOG.info("installation {}; database {}", installId, config.database().isPostgres() ? "PostgreSQL" : "H2");
 

@@ -4,19 +4,22 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.nio.file.Path;
 
 /**
- * Where the server keeps its state: an H2 file by default, PostgreSQL when the URL says so. The
- * driver follows from the URL, so switching is a change of {@code url} (and credentials) only.
+ * Where the server keeps its state: an H2 file under the data directory by default (no URL),
+ * PostgreSQL when the URL says so. The driver follows from the URL, so switching is a change of
+ * {@code url} (and credentials) only.
  */
 public class DatabaseConfig {
 
+    /** Empty: the embedded H2 database, {@code <dataDirectory>/sandbox.mv.db}. */
     @JsonProperty
-    @NotBlank
-    @Pattern(regexp = "^jdbc:(h2|postgresql):.+", message = "must be a jdbc:h2: or jdbc:postgresql: URL")
-    private String url = "jdbc:h2:file:./data/sandbox";
+    @NotNull
+    @Pattern(regexp = "^$|^jdbc:(h2|postgresql):.+", message = "must be empty, or a jdbc:h2: or jdbc:postgresql: URL")
+    private String url = "";
 
     @JsonProperty
     private String user = "sa";
@@ -46,10 +49,11 @@ public class DatabaseConfig {
         return url.startsWith("jdbc:postgresql:");
     }
 
-    /** Dropwizard's pooled data source for these settings. */
-    public DataSourceFactory dataSourceFactory() {
+    /** Dropwizard's pooled data source for these settings; an embedded database lives in {@code dataDirectory}. */
+    public DataSourceFactory dataSourceFactory(Path dataDirectory) {
         DataSourceFactory factory = new DataSourceFactory();
-        factory.setUrl(isPostgres() ? url : h2Url());
+        String h2 = url.isEmpty() ? "jdbc:h2:file:" + dataDirectory.toAbsolutePath().resolve("sandbox") : url;
+        factory.setUrl(isPostgres() ? url : h2Url(h2));
         factory.setDriverClass(isPostgres() ? "org.postgresql.Driver" : "org.h2.Driver");
         factory.setUser(user);
         factory.setPassword(password);
@@ -63,7 +67,7 @@ public class DatabaseConfig {
     // H2 speaks enough PostgreSQL for our portable SQL once in PostgreSQL mode; identifiers are kept
     // lower-case as PostgreSQL folds them. WRITE_DELAY=0 writes every commit out before it returns:
     // by default H2 holds commits back for up to half a second, and a killed server would lose them.
-    private String h2Url() {
+    private static String h2Url(String url) {
         String settings = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
         return url.contains(";MODE=") ? url : url + settings;
     }

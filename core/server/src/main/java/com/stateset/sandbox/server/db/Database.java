@@ -2,7 +2,9 @@ package com.stateset.sandbox.server.db;
 
 import com.stateset.sandbox.server.config.DatabaseConfig;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
+import java.nio.file.Path;
 import io.dropwizard.jdbi3.JdbiFactory;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -16,11 +18,12 @@ public final class Database {
     }
 
     /** The server's JDBI, with the pool managed (and health-checked) by Dropwizard. */
-    public static Jdbi open(DatabaseConfig config, Environment environment) {
-        ManagedDataSource dataSource = config.dataSourceFactory().build(environment.metrics(), "database");
+    public static Jdbi open(DatabaseConfig config, Path dataDirectory, Environment environment) {
+        DataSourceFactory factory = config.dataSourceFactory(dataDirectory);
+        ManagedDataSource dataSource = factory.build(environment.metrics(), "database");
         migrate(dataSource);
         // The factory manages the pool's lifecycle and registers the "database" health check.
-        return new JdbiFactory().build(environment, config.dataSourceFactory(), dataSource, "database");
+        return new JdbiFactory().build(environment, factory, dataSource, "database");
     }
 
     /** A plain JDBI over an existing data source (tools and tests). */

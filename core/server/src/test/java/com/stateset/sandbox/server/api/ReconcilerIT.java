@@ -68,7 +68,7 @@ class ReconcilerIT {
         }
 
         // As if the server had been killed mid-create and mid-stop.
-        String jdbcUrl = new DatabaseConfig(database, "sa", "").dataSourceFactory().getUrl();
+        String jdbcUrl = new DatabaseConfig(database, "sa", "").dataSourceFactory(data).getUrl();
         try (Connection db = DriverManager.getConnection(jdbcUrl, "sa", "")) {
             db.createStatement().executeUpdate("UPDATE sandboxes SET status = 'creating' WHERE id = '" + interrupted + "'");
             db.createStatement().executeUpdate("UPDATE sandboxes SET status = 'terminating' WHERE id = '" + stopping + "'");

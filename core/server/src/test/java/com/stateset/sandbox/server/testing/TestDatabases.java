@@ -5,6 +5,7 @@ import com.stateset.sandbox.server.config.DatabaseConfig;
 import com.stateset.sandbox.server.core.Ids;
 import com.stateset.sandbox.testing.Infrastructure;
 import io.dropwizard.db.ManagedDataSource;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -54,7 +55,7 @@ public final class TestDatabases {
     }
 
     public static ManagedDataSource open(DatabaseConfig config) {
-        return config.dataSourceFactory().build(new MetricRegistry(), "test");
+        return config.dataSourceFactory(Path.of("target")).build(new MetricRegistry(), "test");
     }
 
     private static String env(String name, String fallback) {
