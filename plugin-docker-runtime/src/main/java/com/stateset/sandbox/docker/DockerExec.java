@@ -45,21 +45,29 @@ final class DockerExec {
     // group is atomic, so not even a fork bomb outruns it. Processes that left the group are then
     // found by the marker in their /proc/<pid>/environ (the shell's read drops NUL bytes, so the
     // variables run together; the marker is long and random, so a substring match is exact enough).
+    // It goes on until a whole scan finds none: gVisor's kernel lets a process being forked slip
+    // past one group kill now and then.
     private static final String KILL_SCRIPT = Reaper.FUNCTION + """
             chosen() {
               env=''
               read -r env < "/proc/$1/environ" 2>/dev/null
               case "$env" in *"$marker"*) return 0 ;; *) return 1 ;; esac
             }
-            marker=$1
-            for d in /proc/[0-9]*; do
-              chosen "${d#/proc/}" || continue
-              stat=''
-              read -r stat < "$d/stat" 2>/dev/null || continue
-              set -- ${stat##*) }
-              [ "$3" -gt 1 ] 2>/dev/null && kill -9 "-$3" 2>/dev/null
+            marker=$1; pass=0
+            while [ $pass -lt 20 ]; do
+              found=0
+              for d in /proc/[0-9]*; do
+                chosen "${d#/proc/}" || continue
+                found=1
+                stat=''
+                read -r stat < "$d/stat" 2>/dev/null || continue
+                set -- ${stat##*) }
+                [ "$3" -gt 1 ] 2>/dev/null && kill -9 "-$3" 2>/dev/null
+              done
+              [ $found = 0 ] && break
+              reap
+              pass=$((pass + 1))
             done
-            reap
             """;
 
     private final DockerClient docker;
