@@ -17,7 +17,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,39 +37,55 @@ final class DockerExec {
     static final String MARKER_VARIABLE = "STATESET_EXEC_ID";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(5);
-    private static final Duration KILL_PATIENCE = Duration.ofSeconds(3);
+    private static final Duration KILL_PATIENCE = Duration.ofSeconds(5);
     /** How long killed processes may take to be gone (reaped) before the sandbox runs commands again. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
     private static final List<String> READY = List.of("echo", "ready");
 
     // The command was started as the leader of its own process group (the engine does that for
-    // every exec), and what it starts stays in that group unless it leaves on purpose: killing the
-    // group is atomic, so not even a fork bomb outruns it. Processes that left the group are then
-    // found by the marker in their /proc/<pid>/environ (the shell's read drops NUL bytes, so the
-    // variables run together; the marker is long and random, so a substring match is exact enough).
-    // It goes on until a whole scan finds none: gVisor's kernel lets a process being forked slip
-    // past one group kill now and then.
+    // every exec), and what it starts stays in that group unless it leaves on purpose. The killer
+    // learns the groups from processes carrying the marker in /proc/<pid>/environ (the shell's read
+    // drops NUL bytes, so the variables run together; the marker is long and random, so a substring
+    // match is exact enough), adds the groups earlier runs found (its further arguments), and
+    // kills the groups and every live member, scan after scan, until a whole scan finds none.
+    // Marked processes that left the group are reaped last. It prints the groups it knows, and
+    // "clean" when it found nothing at all to kill: gVisor's kernel lets a process being forked
+    // slip past a group kill now and then, and does not always show its environ, so the caller
+    // runs it until a run is clean.
     private static final String KILL_SCRIPT = Reaper.FUNCTION + """
             chosen() {
               env=''
               read -r env < "/proc/$1/environ" 2>/dev/null
               case "$env" in *"$marker"*) return 0 ;; *) return 1 ;; esac
             }
-            marker=$1; pass=0
-            while [ $pass -lt 20 ]; do
+            marker=$1; shift; groups=" $* "; dirty=0
+            for d in /proc/[0-9]*; do
+              chosen "${d#/proc/}" || continue
+              dirty=1
+              stat=''
+              read -r stat < "$d/stat" 2>/dev/null || continue
+              set -- ${stat##*) }
+              [ "$3" -gt 1 ] 2>/dev/null || continue
+              case "$groups" in *" $3 "*) ;; *) groups="$groups$3 " ;; esac
+            done
+            echo "groups$groups"
+            pass=0
+            while [ $pass -lt 100 ]; do
+              for g in $groups; do kill -9 "-$g" 2>/dev/null; done
               found=0
               for d in /proc/[0-9]*; do
-                chosen "${d#/proc/}" || continue
-                found=1
                 stat=''
                 read -r stat < "$d/stat" 2>/dev/null || continue
                 set -- ${stat##*) }
-                [ "$3" -gt 1 ] 2>/dev/null && kill -9 "-$3" 2>/dev/null
+                case "$1" in Z|X) continue ;; esac
+                case "$groups" in *" $3 "*) found=1; kill -9 "${d#/proc/}" 2>/dev/null ;; esac
               done
               [ $found = 0 ] && break
-              reap
+              dirty=1
               pass=$((pass + 1))
             done
+            [ $dirty = 1 ] && reap
+            [ $dirty = 0 ] && echo clean
             """;
 
     private final DockerClient docker;
@@ -152,14 +170,30 @@ final class DockerExec {
 
     /**
      * Kills every process carrying {@code marker}, and returns once the sandbox runs commands again.
-     * When a fork bomb holds every pid the engine cannot start the killer (the exec ends at once,
-     * without running); after {@link #KILL_PATIENCE} of retries, or if the sandbox still cannot run
-     * a command once the killer has run, the sandbox's {@link Supervisor} is signalled and kills
-     * every process of the sandbox: the only way left to give the sandbox back to its owner.
+     * The killer runs until a run finds nothing left to kill. When a fork bomb holds every pid the
+     * engine cannot start it (the exec ends at once, without running); after {@link #KILL_PATIENCE},
+     * or if the sandbox still cannot run a command, the sandbox's {@link Supervisor} is signalled
+     * and kills every process of the sandbox: the only way left to give the sandbox back to its owner.
      */
     void kill(String sandboxId, String marker) {
-        List<String> killer = List.of("/bin/sh", "-c", KILL_SCRIPT + "\necho reaped", "sh", marker);
-        if (retry(sandboxId, killer, "reaped", KILL_PATIENCE) && retry(sandboxId, READY, "ready", SETTLE)) {
+        Set<String> groups = new LinkedHashSet<>();
+        long deadline = System.nanoTime() + KILL_PATIENCE.toNanos();
+        boolean clean = false;
+        for (int attempt = 1; !clean && System.nanoTime() < deadline; attempt++) {
+            List<String> killer = new ArrayList<>(List.of("/bin/sh", "-c", KILL_SCRIPT, "sh", marker));
+            killer.addAll(groups);
+            String out = runOnce(sandboxId, killer);
+            if (out != null) {
+                out.lines().filter(l -> l.startsWith("groups")).findFirst()
+                        .ifPresent(l -> groups.addAll(List.of(l.substring("groups".length()).trim().split("\\s+"))));
+                groups.remove("");
+                clean = out.lines().anyMatch("clean"::equals);
+            }
+            if (!clean) {
+                sleepQuietly(Math.min(200, 10L * attempt));
+            }
+        }
+        if (clean && ready(sandboxId)) {
             return;
         }
         LOG.warn("sandbox {}: a command's processes hold every pid; killing all its processes", sandboxId);
@@ -169,42 +203,49 @@ final class DockerExec {
             LOG.warn("signalling the supervisor of sandbox {} failed: {}", sandboxId, e.getMessage());
             return;
         }
-        if (!retry(sandboxId, READY, "ready", SETTLE)) {
+        if (!ready(sandboxId)) {
             LOG.warn("sandbox {} still cannot run commands after its processes were killed", sandboxId);
         }
     }
 
-    /** Runs {@code argv} until its output holds {@code sentinel} (it ran to the end), for up to {@code patience}. */
-    private boolean retry(String sandboxId, List<String> argv, String sentinel, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
+    /** Whether the sandbox runs a command again within {@link #SETTLE} (killed processes free their slots). */
+    private boolean ready(String sandboxId) {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
         for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
-            try {
-                String execId = docker.execCreateCmd(sandboxId)
-                        .withCmd(argv.toArray(String[]::new))
-                        .withUser(user)
-                        .withAttachStdout(true)
-                        .withAttachStderr(true)
-                        .exec()
-                        .getId();
-                StringBuilder out = new StringBuilder();
-                docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
-                    @Override
-                    public void onNext(Frame frame) {
-                        out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                    }
-                }).awaitCompletion(30, TimeUnit.SECONDS);
-                if (out.toString().contains(sentinel)) {
-                    return true;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (RuntimeException e) {
-                LOG.debug("{} in {} failed (attempt {})", argv.get(0), sandboxId, attempt, e);
+            String out = runOnce(sandboxId, READY);
+            if (out != null && out.contains("ready")) {
+                return true;
             }
             sleepQuietly(Math.min(200, 10L * attempt));
         }
         return false;
+    }
+
+    /** Runs a short command of the server's own and answers its output, or null if it could not run. */
+    private String runOnce(String sandboxId, List<String> argv) {
+        try {
+            String execId = docker.execCreateCmd(sandboxId)
+                    .withCmd(argv.toArray(String[]::new))
+                    .withUser(user)
+                    .withAttachStdout(true)
+                    .withAttachStderr(true)
+                    .exec()
+                    .getId();
+            StringBuilder out = new StringBuilder();
+            docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                    out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+            }).awaitCompletion(30, TimeUnit.SECONDS);
+            return out.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (RuntimeException e) {
+            LOG.debug("{} in {} failed", argv.get(0), sandboxId, e);
+            return null;
+        }
     }
 
     private static byte[] randomBytes() {
