@@ -83,6 +83,15 @@ class DistributionIT {
         }
     }
 
+    @Test
+    void anInvalidSettingIsNamedWithoutAStackTrace(@TempDir Path data) throws Exception {
+        try (ServerProcess server = ServerProcess.start(data, Map.of(), "-Ddw.limits.maxCpus=lots")) {
+            assertThat(server.awaitExit(Duration.ofSeconds(90))).isNotZero();
+            assertThat(server.output()).contains("stateset-sandbox cannot start:").contains("limits.maxCpus")
+                    .doesNotContain("\tat ");
+        }
+    }
+
     static void requireDocker() {
         try {
             Process info = new ProcessBuilder("docker", "image", "inspect", "stateset-sandbox/python-basic:latest")

@@ -1,12 +1,14 @@
 package com.stateset.sandbox.server;
 
+import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ServerCommand;
 import net.sourceforge.argparse4j.inf.Namespace;
 
 /**
  * {@code server [config.yml]}: Dropwizard's server command, except that a problem the operator can
- * fix ({@link StartupException}) is printed as its message alone, without a stack trace.
+ * fix (a {@link StartupException}, or an invalid configuration file) is printed as its message
+ * alone, without a stack trace.
  */
 final class SandboxServerCommand extends ServerCommand<SandboxConfiguration> {
 
@@ -17,8 +19,8 @@ final class SandboxServerCommand extends ServerCommand<SandboxConfiguration> {
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof StartupException startup) {
-                cli.getStdErr().println("stateset-sandbox cannot start:\n" + startup.getMessage());
+            if (t instanceof StartupException || t instanceof ConfigurationException) {
+                cli.getStdErr().println("stateset-sandbox cannot start:\n" + t.getMessage());
                 return;
             }
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 
@@ -15,9 +14,8 @@ import java.nio.file.Path;
  */
 public class DatabaseConfig {
 
-    /** Empty: the embedded H2 database, {@code <dataDirectory>/sandbox.mv.db}. */
+    /** Empty or absent: the embedded H2 database, {@code <dataDirectory>/sandbox.mv.db}. */
     @JsonProperty
-    @NotNull
     @Pattern(regexp = "^$|^jdbc:(h2|postgresql):.+", message = "must be empty, or a jdbc:h2: or jdbc:postgresql: URL")
     private String url = "";
 
@@ -42,18 +40,18 @@ public class DatabaseConfig {
     }
 
     public String url() {
-        return url;
+        return url == null ? "" : url;
     }
 
     public boolean isPostgres() {
-        return url.startsWith("jdbc:postgresql:");
+        return url().startsWith("jdbc:postgresql:");
     }
 
     /** Dropwizard's pooled data source for these settings; an embedded database lives in {@code dataDirectory}. */
     public DataSourceFactory dataSourceFactory(Path dataDirectory) {
         DataSourceFactory factory = new DataSourceFactory();
-        String h2 = url.isEmpty() ? "jdbc:h2:file:" + dataDirectory.toAbsolutePath().resolve("sandbox") : url;
-        factory.setUrl(isPostgres() ? url : h2Url(h2));
+        String h2 = url().isEmpty() ? "jdbc:h2:file:" + dataDirectory.toAbsolutePath().resolve("sandbox") : url();
+        factory.setUrl(isPostgres() ? url() : h2Url(h2));
         factory.setDriverClass(isPostgres() ? "org.postgresql.Driver" : "org.h2.Driver");
         factory.setUser(user);
         factory.setPassword(password);

@@ -1,0 +1,62 @@
+package com.stateset.sandbox.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.stateset.sandbox.server.health.HealthResource;
+import com.stateset.sandbox.server.resources.ApiKeyResource;
+import com.stateset.sandbox.server.resources.RegistrationResource;
+import com.stateset.sandbox.server.resources.SandboxResource;
+import com.stateset.sandbox.server.resources.TemplateResource;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import java.lang.reflect.Method;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** docs/openapi.yaml describes exactly the operations the resources serve under /api/v1. */
+class OpenApiDocumentTest {
+
+    private static final String BASE = "/api/v1";
+
+    @Test
+    void documentAndResourcesAgree() throws Exception {
+        JsonNode document = new ObjectMapper(new YAMLFactory()).readTree(java.nio.file.Path.of("..", "..", "docs", "openapi.yaml").toFile());
+        Set<String> documented = new TreeSet<>();
+        Iterator<String> paths = document.get("paths").fieldNames();
+        while (paths.hasNext()) {
+            String path = paths.next();
+            document.get("paths").get(path).fieldNames().forEachRemaining(method -> {
+                if (!method.equals("parameters")) {
+                    documented.add(method.toUpperCase(Locale.ROOT) + " " + path);
+                }
+            });
+        }
+        Set<String> served = new TreeSet<>();
+        for (Class<?> resource : List.of(RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
+                TemplateResource.class, HealthResource.UnderApi.class)) {
+            String root = resource.getAnnotation(Path.class).value();
+            for (Method method : resource.getDeclaredMethods()) {
+                String verb = method.isAnnotationPresent(GET.class) ? "GET"
+                        : method.isAnnotationPresent(POST.class) ? "POST"
+                        : method.isAnnotationPresent(DELETE.class) ? "DELETE" : null;
+                if (verb == null) {
+                    continue;
+                }
+                Path sub = method.getAnnotation(Path.class);
+                String full = (root + (sub == null ? "" : sub.value())).replaceAll("/+", "/").replaceAll("/$", "");
+                assertThat(full).startsWith(BASE);
+                served.add(verb + " " + full.substring(BASE.length()));
+            }
+        }
+        assertThat(documented).isEqualTo(served);
+    }
+}
