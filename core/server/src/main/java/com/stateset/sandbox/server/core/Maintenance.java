@@ -61,7 +61,7 @@ public final class Maintenance implements Managed {
     }
 
     /** Stops every running sandbox past its {@code expires_at}. */
-    public void expireQuietly() {
+    private void expireQuietly() {
         try {
             for (SandboxRecord row : jdbi.onDemand(SandboxDao.class).expired(clock.millis())) {
                 try {
