@@ -105,7 +105,7 @@ final class DockerExec {
 
         OutputCallback callback = new OutputCallback(output);
         try {
-            docker.execStartCmd(execId).exec(callback);
+            DockerErrors.onSandbox(sandboxId, () -> docker.execStartCmd(execId).exec(callback));
             boolean finished = await(callback, spec.timeout());
             if (!finished || callback.outputFailure != null) {
                 kill(sandboxId, marker);
@@ -115,10 +115,11 @@ final class DockerExec {
                 }
                 return ExecResult.timeout();
             }
-            return new ExecResult(exitCode(execId), false);
+            return new ExecResult(DockerErrors.onSandbox(sandboxId, () -> exitCode(execId)), false);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // Kill with the flag cleared (its waits would fail at once), then restore it.
             kill(sandboxId, marker);
+            Thread.currentThread().interrupt();
             throw new SandboxRuntimeException("interrupted while running a command", e);
         } finally {
             closeQuietly(callback);
@@ -156,14 +157,14 @@ final class DockerExec {
         });
     }
 
-    private int exitCode(String execId) throws InterruptedException {
+    private int exitCode(String execId) {
         // The stream can end a moment before the engine records the exit code.
         for (int attempt = 0; attempt < 50; attempt++) {
             InspectExecResponse inspect = docker.inspectExecCmd(execId).exec();
             if (!Boolean.TRUE.equals(inspect.isRunning()) && inspect.getExitCodeLong() != null) {
                 return inspect.getExitCodeLong().intValue();
             }
-            Thread.sleep(10);
+            sleepQuietly(10);
         }
         throw new SandboxRuntimeException("the engine did not report the command's exit code");
     }
@@ -232,13 +233,18 @@ final class DockerExec {
                     .exec()
                     .getId();
             StringBuilder out = new StringBuilder();
-            docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
+            try (ResultCallback.Adapter<Frame> callback = docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
                 @Override
                 public void onNext(Frame frame) {
                     out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
                 }
-            }).awaitCompletion(30, TimeUnit.SECONDS);
+            })) {
+                callback.awaitCompletion(30, TimeUnit.SECONDS);
+            }
             return out.toString();
+        } catch (java.io.IOException e) {
+            LOG.debug("closing an exec stream in {} failed", sandboxId, e);
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

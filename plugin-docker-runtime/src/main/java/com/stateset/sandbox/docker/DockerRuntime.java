@@ -58,6 +58,7 @@ final class DockerRuntime implements SandboxRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
     private static final String GVISOR = "runsc";
+    private static final java.time.Duration PULL_TIMEOUT = java.time.Duration.ofMinutes(3);
     /**
      * Host threads gVisor's kernel may run for one sandbox: about a hundred idle, a couple of
      * thousand while a fork bomb hammers it (measured); fewer and the kernel itself dies.
@@ -98,7 +99,11 @@ final class DockerRuntime implements SandboxRuntime {
                         + " build it with scripts/build-images or set runtime.config.pullMissingImages: true");
             }
             pull(spec.image());
-            createContainer(spec, env);
+            try {
+                createContainer(spec, env);
+            } catch (RuntimeException retry) {
+                throw DockerErrors.translate(retry);
+            }
         } catch (ConflictException e) {
             throw new SandboxRuntimeException("a container named " + spec.sandboxId() + " already exists", e);
         } catch (RuntimeException e) {
@@ -344,7 +349,10 @@ final class DockerRuntime implements SandboxRuntime {
 
     private void pull(String image) {
         try {
-            docker.pullImageCmd(image).start().awaitCompletion(10, TimeUnit.MINUTES);
+            // Well inside the server's create timeout, so a slow pull fails here, not as a lost create.
+            if (!docker.pullImageCmd(image).start().awaitCompletion(PULL_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
+                throw new SandboxRuntimeException("pulling " + image + " took longer than " + PULL_TIMEOUT.toMinutes() + " minutes");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxRuntimeException("interrupted while pulling " + image, e);

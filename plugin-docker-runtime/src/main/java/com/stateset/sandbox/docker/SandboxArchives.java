@@ -44,9 +44,11 @@ import org.slf4j.LoggerFactory;
  *       not list, created before any of the owner's commands run, under entry names of 128 random
  *       bits. A command run as the user then moves each file to its destination, so a destination
  *       the user cannot write is refused by the kernel, and what is written belongs to the user.
- *   <li><b>Reads</b> check each entry's owner and mode, as the archive API reports them for the file
- *       actually read, against the sandbox user: the file the user could not read is refused (or left
- *       out of a directory's tar). Symbolic links are passed on as links, never followed.
+ *   <li><b>Reads</b> first ask the kernel, as the sandbox user, whether the user may read the path
+ *       (directories on the way included); then each entry's owner and mode, as the archive API
+ *       reports them for the file actually read, are checked against the user, so a file swapped in
+ *       meanwhile is refused too (or left out of a directory's tar). Links inside a directory's tar
+ *       are passed on as links, never followed.
  * </ul>
  */
 final class SandboxArchives {
@@ -157,11 +159,11 @@ final class SandboxArchives {
         try {
             put(sandboxId, INBOX, stagedTar);
         } catch (RuntimeException e) {
+            // Close the reading end first: a stager blocked on a full pipe then fails and ends.
+            closeQuietly(stagedTar);
             join(stager);
-            if (invalid.get() == null) {
-                discard(sandboxId, staged);
-                throw e;
-            }
+            discard(sandboxId, staged);
+            throw invalid.get() != null ? invalid.get() : e;
         } finally {
             closeQuietly(stagedTar);
         }
@@ -216,19 +218,33 @@ final class SandboxArchives {
     }
 
     InputStream read(String sandboxId, String path) {
+        checkReadableByUser(sandboxId, path);
         InputStream raw;
         try {
             raw = docker.copyArchiveFromContainerCmd(sandboxId, path).exec();
         } catch (NotFoundException e) {
-            // The engine says "not found" both for a missing path and a missing container.
-            if (docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(sandboxId)).exec().isEmpty()) {
-                throw new SandboxMissingException(sandboxId);
-            }
             throw new SandboxFileException(Reason.NOT_FOUND, path, path + ": no such file or directory");
         } catch (RuntimeException e) {
             throw DockerErrors.translate(e);
         }
         return new ReadableTarFilter(raw, path, uid, gid).open();
+    }
+
+    /**
+     * Asks the kernel, as the sandbox user, whether it may read {@code path}: that covers what the
+     * tar headers cannot show, such as a directory on the way the user cannot enter, or a link on
+     * the way into one.
+     */
+    private void checkReadableByUser(String sandboxId, String path) {
+        List<String> argv = List.of("/bin/sh", "-c",
+                "[ -e \"$1\" ] || [ -L \"$1\" ] || exit 2; [ -r \"$1\" ] || exit 13", "sh", path);
+        int code = exec.run(sandboxId, new ExecSpec(argv, Map.of(), "/", MOVE_TIMEOUT), ExecOutput.DISCARD).exitCode();
+        if (code == 2) {
+            throw new SandboxFileException(Reason.NOT_FOUND, path, path + ": no such file or directory");
+        }
+        if (code != 0) {
+            throw new SandboxFileException(Reason.PERMISSION_DENIED, path, path + ": permission denied");
+        }
     }
 
     private void put(String sandboxId, String directory, InputStream tar) {

@@ -132,7 +132,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         Reconciler reconciler = new Reconciler(jdbi, runtime, installId, clock, processStartedAt,
                 config.reconciler().createTimeoutSeconds() * 1000L);
         environment.lifecycle().manage(new Maintenance(reconciler, sandboxes, jdbi, clock,
-                environment.lifecycle().scheduledExecutorService("maintenance").threads(1).build(),
+                environment.lifecycle().scheduledExecutorService("maintenance").threads(2).build(),
                 Duration.ofSeconds(config.reconciler().intervalSeconds()),
                 Duration.ofSeconds(config.reconciler().expiryCheckSeconds())));
 

@@ -238,6 +238,9 @@ public abstract class SandboxRuntimeContract {
         assertThatThrownBy(() -> runtime().readArchive(id, "/workspace/locked"))
                 .isInstanceOfSatisfying(SandboxFileException.class,
                         e -> assertThat(e.reason()).isEqualTo(SandboxFileException.Reason.PERMISSION_DENIED));
+        run(id, List.of("ln", "-s", "/root", "/workspace/root-link"), Map.of(), null);
+        assertThatThrownBy(() -> runtime().readArchive(id, "/workspace/root-link/.profile"))
+                .as("a link into a directory the user cannot enter").isInstanceOf(SandboxFileException.class);
         assertThatThrownBy(() -> runtime().readArchive(id, "/workspace/missing"))
                 .isInstanceOfSatisfying(SandboxFileException.class,
                         e -> assertThat(e.reason()).isEqualTo(SandboxFileException.Reason.NOT_FOUND));

@@ -16,7 +16,9 @@ import java.util.Set;
 /**
  * Bearer tokens: HS256 only, signed with the configured secret, with an expiry. The algorithm is
  * pinned, so {@code alg: none} and tokens signed any other way are refused. Claims: {@code org_id}
- * (required), {@code sub}, and {@code scopes} (a list) or {@code scope} (space-separated).
+ * (required), {@code sub}, and {@code scopes} (a list) or {@code scope} (space-separated). A token
+ * that names no scope may read and write sandboxes but not administer (mint keys): a short-lived
+ * token must not be able to make itself a permanent key.
  */
 public final class JwtVerifier {
 
@@ -56,6 +58,6 @@ public final class JwtVerifier {
             String spaced = jwt.getClaim("scope").asString();
             scopes = spaced == null ? List.of() : Arrays.stream(spaced.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         }
-        return new HashSet<>(scopes);
+        return scopes.isEmpty() ? Set.of(Scopes.SANDBOX_READ, Scopes.SANDBOX_WRITE) : new HashSet<>(scopes);
     }
 }

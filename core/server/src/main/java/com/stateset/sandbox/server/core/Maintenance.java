@@ -31,6 +31,7 @@ public final class Maintenance implements Managed {
 
     public Maintenance(Reconciler reconciler, SandboxService sandboxes, Jdbi jdbi, Clock clock,
             ScheduledExecutorService scheduler, Duration reconcileEvery, Duration expireEvery) {
+        // The scheduler needs two threads, so that a slow reconciliation never holds up expiry.
         this.reconciler = requireNonNull(reconciler, "reconciler is null");
         this.sandboxes = requireNonNull(sandboxes, "sandboxes is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");

@@ -40,6 +40,9 @@ public final class SandboxService {
     static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,255}$");
     private static final int MAX_METADATA_CHARS = 16 * 1024;
     private static final int MAX_ENV_VALUE_CHARS = 32 * 1024;
+    /** All of a sandbox's variables together, as stored (the column holds 100,000 characters). */
+    private static final int MAX_ENV_CHARS = 64 * 1024;
+    private static final int MAX_QUANTITY_CHARS = 20;
     private static final Pattern SESSION_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,100}$");
 
     private final Jdbi jdbi;
@@ -68,11 +71,17 @@ public final class SandboxService {
         }
         TemplateConfig template = templates.resolve(request.template());
         String cpus = request.cpus() == null ? template.cpus() : request.cpus();
+        if (cpus.length() > MAX_QUANTITY_CHARS) {
+            throw ApiException.validation("cpus", "not a CPU quantity such as \"1\", \"0.5\" or \"500m\"");
+        }
         long cpuMillis = quantity("cpus", () -> Quantities.cpuMillis(cpus));
         if (cpuMillis > limits.maxCpuMillis()) {
             throw ApiException.validation("cpus", "at most " + limits.maxCpus() + " allowed");
         }
         String memory = request.memory() == null ? template.memory() : request.memory();
+        if (memory.length() > MAX_QUANTITY_CHARS) {
+            throw ApiException.validation("memory", "not a size such as \"512Mi\" or \"1Gi\"");
+        }
         long memoryBytes = quantity("memory", () -> Quantities.bytes(memory));
         if (memoryBytes > limits.maxMemoryBytes()) {
             throw ApiException.validation("memory", "at most " + limits.maxMemory() + " allowed");
@@ -226,7 +235,11 @@ public final class SandboxService {
                         + MAX_ENV_VALUE_CHARS + " characters without NUL");
             }
         }
-        return new TreeMap<>(env);
+        Map<String, String> sorted = new TreeMap<>(env);
+        if (json(sorted).length() > MAX_ENV_CHARS) {
+            throw ApiException.validation(field, "larger than " + MAX_ENV_CHARS + " characters in all");
+        }
+        return sorted;
     }
 
     private String metadata(JsonNode metadata) {

@@ -9,6 +9,7 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /** Opens the configured database, applies the schema migrations, and hands out JDBI. */
@@ -23,13 +24,19 @@ public final class Database {
         ManagedDataSource dataSource = factory.build(environment.metrics(), "database");
         migrate(dataSource);
         // The factory manages the pool's lifecycle and registers the "database" health check.
-        return new JdbiFactory().build(environment, factory, dataSource, "database");
+        return quiet(new JdbiFactory().build(environment, factory, dataSource, "database"));
+    }
+
+    /** Failed statements must not put their bound values (environment values, key hashes) into logs. */
+    private static Jdbi quiet(Jdbi jdbi) {
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
+        return jdbi;
     }
 
     /** A plain JDBI over an existing data source (tools and tests). */
     public static Jdbi open(DataSource dataSource) {
         migrate(dataSource);
-        return Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        return quiet(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()));
     }
 
     public static void migrate(DataSource dataSource) {

@@ -24,17 +24,22 @@ public final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
             Callback callback) {
+        String requestId = RequestIds.accept(request.getHeaders().get(RequestIds.HEADER));
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(body(code, message)), callback);
+        response.getHeaders().put(RequestIds.HEADER, requestId);
+        response.write(true, ByteBuffer.wrap(body(code, message, requestId)), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        // The request could not even be parsed, so it has no id to echo.
+        String requestId = Ids.newId("req");
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        return ByteBuffer.wrap(body(status, reason));
+        fields.put(RequestIds.HEADER, requestId);
+        return ByteBuffer.wrap(body(status, reason, requestId));
     }
 
-    static byte[] body(int status, String message) {
+    static byte[] body(int status, String message, String requestId) {
         String code = switch (status) {
             case 400 -> "VALIDATION_ERROR";
             case 401 -> "UNAUTHORIZED";
@@ -48,7 +53,7 @@ public final class JsonErrorHandler extends ErrorHandler {
         };
         String text = message == null || message.isBlank() ? "request refused by the HTTP server" : message;
         try {
-            return MAPPER.writeValueAsBytes(ErrorResponse.of(code, text, Ids.newId("req"), Map.of()));
+            return MAPPER.writeValueAsBytes(ErrorResponse.of(code, text, requestId, Map.of()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

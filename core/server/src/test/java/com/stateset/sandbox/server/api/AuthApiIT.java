@@ -103,7 +103,8 @@ class AuthApiIT {
         assertThat(listed.body().get("api_keys")).hasSize(1);
         assertThat(listed.raw()).doesNotContain(key).doesNotContain("hash");
         assertThat(listed.text("/api_keys/0/key_prefix")).isEqualTo(key.substring(0, 15));
-        assertThat(listed.text("/api_keys/0/scopes")).isEqualTo("");
+        assertThat(listed.body().at("/api_keys/0/scopes").isArray()).isTrue();
+        assertThat(listed.body().at("/api_keys/0/scopes")).isEmpty();
 
         Reply created = api.post("/api/v1/api-keys", Map.of("name", "reader", "scopes", List.of("sandbox:read"),
                 "expires_in_days", 30), "X-API-Key", key);
@@ -182,12 +183,16 @@ class AuthApiIT {
         String readOnly = JWT.create().withClaim("org_id", orgId).withClaim("scope", "sandbox:read")
                 .withExpiresAt(Instant.now().plusSeconds(300)).sign(Algorithm.HMAC256(SECRET));
         assertThat(api.post("/api/v1/sandbox/create", Map.of(), "Authorization", "Bearer " + readOnly).status()).isEqualTo(403);
+        assertThat(api.post("/api/v1/api-keys", Map.of("name", "escalate"), "Authorization", "Bearer " + token).status())
+                .as("a token without scopes cannot mint keys").isEqualTo(403);
     }
 
     @Test
     void requestsTheHttpServerRefusesStillGetTheErrorShape() {
-        Reply ambiguous = api.post("/api/v1/sandbox//execute", Map.of("command", "ls"), "X-API-Key", key);
+        Reply ambiguous = api.post("/api/v1/sandbox//execute", Map.of("command", "ls"), "X-API-Key", key, "X-Request-Id", "client-9");
         assertThat(ambiguous.status()).isEqualTo(400);
+        // Refused before it was parsed, so the client's id cannot be echoed; the answer still has one.
+        assertThat(ambiguous.headers().firstValue("X-Request-Id")).contains(ambiguous.text("/error/request_id"));
         assertThat(ambiguous.errorCode()).isEqualTo("VALIDATION_ERROR");
         assertThat(ambiguous.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         Reply unknown = api.get("/nothing/here", "X-API-Key", key);

@@ -36,6 +36,17 @@ class JwtVerifierTest {
     }
 
     @Test
+    void aTokenWithoutScopesMayUseSandboxesButNotAdminister() {
+        Caller caller = verifier.verify(JWT.create().withClaim("org_id", "org_a").withExpiresAt(Instant.now().plusSeconds(60))
+                .sign(Algorithm.HMAC256(SECRET)));
+        assertThat(caller.scopes()).containsExactlyInAnyOrder("sandbox:read", "sandbox:write");
+        assertThat(caller.has("admin")).isFalse();
+        Caller empty = verifier.verify(JWT.create().withClaim("org_id", "org_a").withClaim("scopes", List.<String>of())
+                .withExpiresAt(Instant.now().plusSeconds(60)).sign(Algorithm.HMAC256(SECRET)));
+        assertThat(empty.has("admin")).isFalse();
+    }
+
+    @Test
     void refusesAlgNone() {
         String header = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
         String payload = b64("{\"org_id\":\"org_a\",\"exp\":" + (Instant.now().getEpochSecond() + 600) + "}");
