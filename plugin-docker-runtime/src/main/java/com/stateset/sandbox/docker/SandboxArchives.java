@@ -163,7 +163,8 @@ final class SandboxArchives {
             closeQuietly(stagedTar);
             join(stager);
             discard(sandboxId, staged);
-            throw invalid.get() != null ? invalid.get() : e;
+            // An invalid entry explains the failure; a broken pipe is only our own close.
+            throw invalid.get() instanceof SandboxFileException refused ? refused : e;
         } finally {
             closeQuietly(stagedTar);
         }
