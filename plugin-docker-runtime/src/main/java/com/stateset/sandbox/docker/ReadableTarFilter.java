@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxFileException.Reason;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
@@ -47,15 +46,15 @@ final class ReadableTarFilter {
         try {
             first = in.getNextEntry();
         } catch (IOException e) {
-            closeQuietly(in);
+            SandboxArchives.closeQuietly(in);
             throw new UncheckedIOException("reading " + path + " failed", e);
         }
         if (first == null) {
-            closeQuietly(in);
+            SandboxArchives.closeQuietly(in);
             throw new SandboxFileException(Reason.NOT_FOUND, path, path + ": no such file or directory");
         }
         if (!readable(first)) {
-            closeQuietly(in);
+            SandboxArchives.closeQuietly(in);
             throw new SandboxFileException(Reason.PERMISSION_DENIED, path, path + ": permission denied");
         }
         PipedInputStream result = new PipedInputStream(64 * 1024);
@@ -93,7 +92,7 @@ final class ReadableTarFilter {
         } catch (IOException e) {
             // The reader went away or the engine broke off: either way the reader sees the end.
             LOG.debug("streaming {} stopped: {}", path, e.getMessage());
-            closeQuietly(sink);
+            SandboxArchives.closeQuietly(sink);
         }
     }
 
@@ -112,13 +111,5 @@ final class ReadableTarFilter {
         }
         boolean read = (bits & 4) != 0;
         return entry.isDirectory() ? read && (bits & 1) != 0 : read;
-    }
-
-    private static void closeQuietly(Closeable closeable) {
-        try {
-            closeable.close();
-        } catch (IOException e) {
-            LOG.debug("close failed", e);
-        }
     }
 }

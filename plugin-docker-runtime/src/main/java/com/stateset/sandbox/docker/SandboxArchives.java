@@ -300,7 +300,7 @@ final class SandboxArchives {
         }
     }
 
-    private static void closeQuietly(Closeable closeable) {
+    static void closeQuietly(Closeable closeable) {
         try {
             closeable.close();
         } catch (IOException e) {
