@@ -176,8 +176,12 @@ public abstract class ObjectStoreContract {
         assertThat(response.body()).isEqualTo(bytes);
     }
 
+    /**
+     * Overridable only by a test whose stand-in server does not check signatures; the override must
+     * check the URL's signature and expiry some other way and say so.
+     */
     @Test
-    void presignedUrlsStopWorkingWhenTheyExpireOrAreAltered() throws Exception {
+    protected void presignedUrlsStopWorkingWhenTheyExpireOrAreAltered() throws Exception {
         store.put(prefix + "short-lived", bytes("x"), 1, "text/plain");
         URI url = store.presignGet(prefix + "short-lived", Duration.ofSeconds(1));
         URI altered = URI.create(url.toString().replace("short-lived", "short-livex"));
