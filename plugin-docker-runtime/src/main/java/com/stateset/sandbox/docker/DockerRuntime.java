@@ -295,8 +295,8 @@ final class DockerRuntime implements SandboxRuntime {
     }
 
     @Override
-    public void writeArchive(String sandboxId, InputStream tar) {
-        archives.write(sandboxId, tar);
+    public void writeArchive(String sandboxId, InputStream tar, boolean overwrite) {
+        archives.write(sandboxId, tar, overwrite);
     }
 
     @Override

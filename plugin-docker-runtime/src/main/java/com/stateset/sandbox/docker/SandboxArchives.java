@@ -23,9 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -59,24 +61,38 @@ final class SandboxArchives {
     private static final Duration MOVE_TIMEOUT = Duration.ofMinutes(2);
     private static final String FAILED = "@@failed ";
 
-    // Arguments after the inbox come in threes: kind (d or f), staged name, destination.
+    // Arguments after the inbox and the overwrite flag (1 or 0) come in threes: kind, source,
+    // destination. Kinds: d (directory), f (file staged in the inbox), l (symbolic link to source),
+    // h (hard link to source, a file written earlier). Nothing is moved or linked as root.
     private static final String MOVE_SCRIPT = """
-            inbox=$1; shift; status=0
+            inbox=$1; overwrite=$2; shift 2; status=0
+            fail() { echo "$1" >&2; echo "@@failed $target" >&2; status=1; }
             while [ $# -ge 3 ]; do
-              kind=$1; staged=$2; target=$3; shift 3
+              kind=$1; source=$2; target=$3; shift 3
               if [ $status -ne 0 ]; then
-                [ "$kind" = f ] && rm -f -- "$inbox/$staged"
+                [ "$kind" = f ] && rm -f -- "$inbox/$source"
                 continue
               fi
               if [ "$kind" = d ]; then
-                mkdir -p -- "$target" || { status=1; echo "@@failed $target" >&2; }
-              elif [ -d "$target" ] && [ ! -L "$target" ]; then
-                echo "$target: Is a directory" >&2; rm -f -- "$inbox/$staged"; status=1; echo "@@failed $target" >&2
-              elif mkdir -p -- "$(dirname -- "$target")" && mv -f -- "$inbox/$staged" "$target"; then
-                :
-              else
-                rm -f -- "$inbox/$staged"; status=1; echo "@@failed $target" >&2
+                [ -d "$target" ] && [ ! -L "$target" ] || mkdir -p -- "$target" || fail "cannot create $target"
+                continue
               fi
+              if [ -e "$target" ] || [ -L "$target" ]; then
+                if [ "$overwrite" = 0 ]; then
+                  [ "$kind" = f ] && rm -f -- "$inbox/$source"
+                  continue
+                fi
+                if [ -d "$target" ] && [ ! -L "$target" ]; then
+                  [ "$kind" = f ] && rm -f -- "$inbox/$source"
+                  fail "$target: Is a directory"; continue
+                fi
+              fi
+              mkdir -p -- "$(dirname -- "$target")" || { [ "$kind" = f ] && rm -f -- "$inbox/$source"; fail "cannot create the directory of $target"; continue; }
+              case $kind in
+                f) mv -f -- "$inbox/$source" "$target" || { rm -f -- "$inbox/$source"; fail "cannot write $target"; } ;;
+                l) ln -sfn -- "$source" "$target" || fail "cannot link $target" ;;
+                h) ln -f -- "$source" "$target" || fail "cannot link $target" ;;
+              esac
             done
             exit $status
             """;
@@ -108,10 +124,11 @@ final class SandboxArchives {
         put(sandboxId, "/tmp", new ByteArrayInputStream(tar.toByteArray()));
     }
 
-    void write(String sandboxId, InputStream source) {
+    void write(String sandboxId, InputStream source, boolean overwrite) {
         String batch = HexFormat.of().formatHex(randomBytes());
         List<String> moves = new ArrayList<>();
         List<String> staged = new ArrayList<>();
+        Set<String> written = new HashSet<>();
         AtomicReference<RuntimeException> invalid = new AtomicReference<>();
 
         PipedInputStream stagedTar = new PipedInputStream(64 * 1024);
@@ -131,6 +148,15 @@ final class SandboxArchives {
                     String target = target(entry.getName());
                     if (entry.isDirectory()) {
                         moves.addAll(List.of("d", "-", target));
+                    } else if (entry.isSymbolicLink()) {
+                        moves.addAll(List.of("l", linkTarget(entry), target));
+                    } else if (entry.isLink()) {
+                        String linked = target(entry.getLinkName());
+                        if (!written.contains(linked)) {
+                            throw new SandboxFileException(Reason.OTHER, target,
+                                    target + ": a hard link must point to a file written earlier in the same archive");
+                        }
+                        moves.addAll(List.of("h", linked, target));
                     } else if (isRegularFile(entry)) {
                         String name = batch + "-" + staged.size();
                         TarArchiveEntry copy = new TarArchiveEntry(name);
@@ -142,10 +168,11 @@ final class SandboxArchives {
                         in.transferTo(out);
                         out.closeArchiveEntry();
                         staged.add(name);
+                        written.add(target);
                         moves.addAll(List.of("f", name, target));
                     } else {
                         throw new SandboxFileException(Reason.NOT_A_REGULAR_FILE, target,
-                                target + ": only regular files and directories can be written");
+                                target + ": only files, directories and links can be written");
                     }
                 }
             } catch (RuntimeException e) {
@@ -174,12 +201,12 @@ final class SandboxArchives {
             throw invalid.get();
         }
         if (!moves.isEmpty()) {
-            move(sandboxId, moves);
+            move(sandboxId, moves, overwrite);
         }
     }
 
-    private void move(String sandboxId, List<String> moves) {
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", MOVE_SCRIPT, "sh", INBOX));
+    private void move(String sandboxId, List<String> moves, boolean overwrite) {
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", MOVE_SCRIPT, "sh", INBOX, overwrite ? "1" : "0"));
         argv.addAll(moves);
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         ExecResult result = exec.run(sandboxId, new ExecSpec(argv, Map.of(), "/", MOVE_TIMEOUT), new BoundedStderr(stderr));
@@ -283,6 +310,14 @@ final class SandboxArchives {
             }
         }
         return "/" + name;
+    }
+
+    private static String linkTarget(TarArchiveEntry entry) {
+        String target = entry.getLinkName();
+        if (target.isEmpty() || target.indexOf('\0') >= 0) {
+            throw new SandboxFileException(Reason.OTHER, entry.getName(), "invalid link target in " + entry.getName());
+        }
+        return target;
     }
 
     private static byte[] randomBytes() {

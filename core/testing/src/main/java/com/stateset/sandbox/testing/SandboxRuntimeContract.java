@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -226,10 +227,29 @@ public abstract class SandboxRuntimeContract {
     }
 
     @Test
-    void writesRefuseLinksAndReadsRefuseWhatTheUserCannotRead() {
+    void linksAreWrittenAsLinksAndExistingFilesCanBeKept() {
         String id = newSandbox(false);
-        assertThatThrownBy(() -> runtime().writeArchive(id, Tars.symlink("workspace/link", "/etc/shadow")))
+        runtime().writeArchive(id, Tars.symlink("workspace/link", "/etc/shadow"));
+        assertThat(run(id, List.of("readlink", "/workspace/link"), Map.of(), null).stdout()).isEqualTo("/etc/shadow\n");
+
+        runtime().writeArchive(id, Tars.fileAndHardLink("workspace/a.txt", "same".getBytes(UTF_8), "workspace/b.txt"));
+        assertThat(run(id, List.of("stat", "-c", "%h", "/workspace/b.txt"), Map.of(), null).stdout()).isEqualTo("2\n");
+        assertThatThrownBy(() -> runtime().writeArchive(id, Tars.link("workspace/c.txt", "etc/passwd", TarArchiveEntry.LF_LINK)))
+                .as("a hard link to a file outside the archive").isInstanceOf(SandboxFileException.class);
+        assertThatThrownBy(() -> runtime().writeArchive(id, Tars.link("workspace/fifo", "", TarArchiveEntry.LF_FIFO)))
                 .isInstanceOf(SandboxFileException.class);
+
+        runtime().writeArchive(id, Tars.files(Map.of("workspace/a.txt", "new".getBytes(UTF_8),
+                "workspace/fresh.txt", "fresh".getBytes(UTF_8))), false);
+        assertThat(run(id, List.of("cat", "/workspace/a.txt", "/workspace/fresh.txt"), Map.of(), null).stdout())
+                .isEqualTo("samefresh");
+        runtime().writeArchive(id, Tars.files(Map.of("workspace/a.txt", "new".getBytes(UTF_8))), true);
+        assertThat(run(id, List.of("cat", "/workspace/a.txt"), Map.of(), null).stdout()).isEqualTo("new");
+    }
+
+    @Test
+    void readsRefuseWhatTheUserCannotRead() {
+        String id = newSandbox(false);
 
         assertThatThrownBy(() -> runtime().readArchive(id, "/etc/shadow"))
                 .isInstanceOfSatisfying(SandboxFileException.class,

@@ -38,9 +38,34 @@ public final class Tars {
 
     /** A tar holding one symbolic link. */
     public static InputStream symlink(String name, String target) {
+        return link(name, target, TarArchiveEntry.LF_SYMLINK);
+    }
+
+    /** A tar holding one regular file, then a hard link to it. */
+    public static InputStream fileAndHardLink(String file, byte[] content, String link) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
-            TarArchiveEntry entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+            TarArchiveEntry entry = new TarArchiveEntry(file);
+            entry.setSize(content.length);
+            entry.setMode(0100644);
+            out.putArchiveEntry(entry);
+            out.write(content);
+            out.closeArchiveEntry();
+            TarArchiveEntry hard = new TarArchiveEntry(link, TarArchiveEntry.LF_LINK);
+            hard.setLinkName(file);
+            out.putArchiveEntry(hard);
+            out.closeArchiveEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ByteArrayInputStream(bytes.toByteArray());
+    }
+
+    /** A tar holding one entry of a link kind ({@link TarArchiveEntry#LF_SYMLINK}, {@code LF_LINK}). */
+    public static InputStream link(String name, String target, byte kind) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+            TarArchiveEntry entry = new TarArchiveEntry(name, kind);
             entry.setLinkName(target);
             out.putArchiveEntry(entry);
             out.closeArchiveEntry();

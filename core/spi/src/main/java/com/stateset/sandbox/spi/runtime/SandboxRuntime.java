@@ -61,12 +61,22 @@ public interface SandboxRuntime extends AutoCloseable {
 
     /**
      * Extracts a tar stream into the sandbox with the sandbox user's permissions: entries are named
-     * by their absolute path without the leading slash ({@code workspace/src/app.py}); only regular
-     * files and directories are accepted; what is written belongs to the sandbox user; a write the
-     * user could not make (into a directory it cannot write, or through a symbolic link out of the
+     * by their absolute path without the leading slash ({@code workspace/src/app.py}); regular files,
+     * directories, symbolic links (created as links, whatever they point to, and never followed
+     * while writing) and hard links to a file written earlier in the same stream are accepted, any
+     * other kind of entry is refused; what is written belongs to the sandbox user; a write the user
+     * could not make (into a directory it cannot write, or through a symbolic link out of the
      * writable areas) fails with {@link SandboxFileException} and nothing of that entry is written.
+     *
+     * @param overwrite whether an existing file, link or directory at an entry's path is replaced;
+     *     when false such entries are skipped and what exists is kept
      */
-    void writeArchive(String sandboxId, InputStream tar);
+    void writeArchive(String sandboxId, InputStream tar, boolean overwrite);
+
+    /** {@link #writeArchive(String, InputStream, boolean)}, replacing what exists. */
+    default void writeArchive(String sandboxId, InputStream tar) {
+        writeArchive(sandboxId, tar, true);
+    }
 
     /**
      * Streams a tar of {@code path} (a file or a directory, recursively) as the sandbox user could
