@@ -23,7 +23,9 @@ class DistributionIT {
         assertThat(home.resolve("bin/sandbox")).isExecutable();
         assertThat(home.resolve("config/sandbox.yml")).isRegularFile();
         assertThat(home.resolve("plugins/README.md")).isRegularFile();
-        assertThat(home.resolve("plugins/docker-runtime/plugin.properties")).isRegularFile();
+        for (String plugin : List.of("docker-runtime", "storage-s3", "storage-gcs")) {
+            assertThat(home.resolve("plugins").resolve(plugin).resolve("plugin.properties")).isRegularFile();
+        }
         try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
             List<String> jars = lib.map(p -> p.getFileName().toString()).toList();
             assertThat(jars).anyMatch(j -> j.startsWith("sandbox-server-")).anyMatch(j -> j.startsWith("sandbox-spi-"))
@@ -42,7 +44,8 @@ class DistributionIT {
         requireDocker();
         try (ServerProcess server = ServerProcess.start(data, Map.of()).awaitUp()) {
             assertThat(server.output()).contains("StateSet Sandbox is listening on http://127.0.0.1:" + server.port)
-                    .contains("/api/v1/register").contains("loaded plugin docker-runtime");
+                    .contains("/api/v1/register").contains("loaded plugin docker-runtime")
+                    .contains("loaded plugin storage-s3").contains("loaded plugin storage-gcs");
             Http.Reply health = Http.get(server.url("/health"), null);
             assertThat(health.status()).isEqualTo(200);
             String key = Http.post(server.url("/api/v1/register"), null,
@@ -53,6 +56,15 @@ class DistributionIT {
             String id = created.body().get("id").asText();
             Http.Reply run = Http.post(server.url("/api/v1/sandbox/" + id + "/execute"), key, Map.of("command", "python3 -c 'print(2+2)'"));
             assertThat(run.body().get("stdout").asText()).isEqualTo("4\n");
+
+            Http.post(server.url("/api/v1/sandbox/" + id + "/execute"), key, Map.of("command", "echo '{\"answer\": 4}' > result.json"));
+            Http.Reply artifact = Http.post(server.url("/api/v1/sandbox/" + id + "/artifacts/upload"), key, Map.of("path", "result.json"));
+            assertThat(artifact.status()).isEqualTo(200);
+            String url = Http.get(server.url("/api/v1/artifacts/" + artifact.body().get("id").asText() + "/url"), key)
+                    .body().get("url").asText();
+            assertThat(url).startsWith(server.url("/files/artifacts/"));
+            assertThat(Http.get(url, null).body().get("answer").asInt()).as("the local store's presigned URL, no key").isEqualTo(4);
+            assertThat(data.resolve("storage/objects/artifacts")).as("objects under the data directory").isDirectory();
             assertThat(Http.post(server.url("/api/v1/sandbox/" + id + "/stop"), key, Map.of()).status()).isEqualTo(200);
             assertThat(data.resolve("sandbox.mv.db")).as("H2 file database under the data directory").isRegularFile();
             assertThat(server.output()).as("request log with request ids").contains("\"X-Request-Id\":\"req_")

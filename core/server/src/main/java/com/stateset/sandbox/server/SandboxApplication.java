@@ -6,7 +6,10 @@ import com.stateset.sandbox.server.auth.CredentialFilter;
 import com.stateset.sandbox.server.auth.CredentialVerifier;
 import com.stateset.sandbox.server.auth.JwtVerifier;
 import com.stateset.sandbox.server.auth.RateLimiter;
+import com.stateset.sandbox.server.config.LocalStoreConfig;
 import com.stateset.sandbox.server.core.ApiKeyService;
+import com.stateset.sandbox.server.core.ArtifactService;
+import com.stateset.sandbox.server.core.CheckpointService;
 import com.stateset.sandbox.server.core.CommandService;
 import com.stateset.sandbox.server.core.FileService;
 import com.stateset.sandbox.server.core.Ids;
@@ -14,6 +17,9 @@ import com.stateset.sandbox.server.core.Maintenance;
 import com.stateset.sandbox.server.core.Reconciler;
 import com.stateset.sandbox.server.core.RegistrationService;
 import com.stateset.sandbox.server.core.SandboxService;
+import com.stateset.sandbox.server.core.StorageQuota;
+import com.stateset.sandbox.server.core.StorageSweeper;
+import com.stateset.sandbox.server.core.StoredObjects;
 import com.stateset.sandbox.server.core.Templates;
 import com.stateset.sandbox.server.db.Database;
 import com.stateset.sandbox.server.db.InstallationDao;
@@ -28,11 +34,17 @@ import com.stateset.sandbox.server.plugin.ExtensionConfigBinder;
 import com.stateset.sandbox.server.plugin.PluginHost;
 import com.stateset.sandbox.server.plugin.ServerPluginContext;
 import com.stateset.sandbox.server.resources.ApiKeyResource;
+import com.stateset.sandbox.server.resources.ArtifactResource;
+import com.stateset.sandbox.server.resources.CheckpointResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
+import com.stateset.sandbox.server.storage.LocalObjectStore;
+import com.stateset.sandbox.server.storage.ObjectStores;
+import com.stateset.sandbox.server.storage.SignedFileResource;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeFactory;
+import com.stateset.sandbox.spi.storage.ObjectStore;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -46,13 +58,17 @@ import io.dropwizard.lifecycle.Managed;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -117,11 +133,41 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
             }
         });
 
+        if (!config.plans().containsKey(config.auth().defaultPlan())) {
+            throw new StartupException("auth.defaultPlan: '" + config.auth().defaultPlan() + "' is not one of the plans "
+                    + config.plans().keySet());
+        }
+        AtomicReference<URI> listening = new AtomicReference<>();
+        Supplier<URI> publicUrl = () -> config.publicUrl() != null ? URI.create(config.publicUrl())
+                : Objects.requireNonNullElse(listening.get(), URI.create("http://localhost:8080"));
+        LocalObjectStore localStore = null;
+        ObjectStore store;
+        if (ObjectStores.isLocal(config.storage())) {
+            localStore = ObjectStores.local(binder.bind("storage.config", config.storage().config(), LocalStoreConfig.class),
+                    dataDirectory, publicUrl, clock);
+            store = localStore;
+        } else {
+            store = ObjectStores.plugin(config.storage(), plugins,
+                    name -> new ServerPluginContext(installId, PluginHost.dataDirectory(dataDirectory, name), clock, pluginScheduler));
+        }
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() {
+                store.close();
+            }
+        });
+
         Templates templates = new Templates(config.templates(), config.defaultTemplate());
         SandboxService sandboxes = new SandboxService(jdbi, runtime, templates, config.limits(), clock, installId,
                 environment.getObjectMapper());
         CommandService commands = new CommandService(sandboxes, runtime, config.limits());
         FileService files = new FileService(sandboxes, runtime, config.limits());
+        StoredObjects objects = new StoredObjects(store);
+        StorageQuota quota = new StorageQuota(config.plans(), config.auth().defaultPlan());
+        CheckpointService checkpoints = new CheckpointService(jdbi, runtime, objects, sandboxes, quota, config.limits(), clock,
+                environment.getObjectMapper());
+        ArtifactService artifacts = new ArtifactService(jdbi, runtime, objects, sandboxes, quota, config.limits(), clock,
+                environment.getObjectMapper());
 
         ExecutorService background = environment.lifecycle().virtualExecutorService("background");
         String jwtSecret = config.auth().jwtSecret();
@@ -137,7 +183,12 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                 Duration.ofSeconds(config.reconciler().expiryCheckSeconds())));
 
         environment.healthChecks().register("runtime", new RuntimeHealthCheck(runtime));
-        environment.healthChecks().register("storage", new StorageHealthCheck(dataDirectory));
+        environment.lifecycle().manage(new StorageSweeper(jdbi, checkpoints, artifacts, clock,
+                environment.lifecycle().scheduledExecutorService("storage-sweeper").threads(1).build(),
+                Duration.ofSeconds(config.storage().sweepIntervalSeconds()),
+                Duration.ofMinutes(config.storage().abandonedUploadMinutes())));
+
+        environment.healthChecks().register("storage", new StorageHealthCheck(store));
 
         environment.servlets().addFilter("request-id", new RequestIdFilter())
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
@@ -157,7 +208,12 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                 config.auth().registrationEnabled(), config.auth().defaultPlan())));
         environment.jersey().register(new ApiKeyResource(new ApiKeyService(jdbi, clock, verifier)));
         environment.jersey().register(new TemplateResource(templates));
-        environment.jersey().register(new SandboxResource(sandboxes, commands, files, environment.getObjectMapper()));
+        environment.jersey().register(new SandboxResource(sandboxes, checkpoints, commands, files, environment.getObjectMapper()));
+        environment.jersey().register(new CheckpointResource(checkpoints));
+        environment.jersey().register(new ArtifactResource(artifacts));
+        if (localStore != null) {
+            environment.jersey().register(new SignedFileResource(localStore, clock));
+        }
 
         // Errors Jetty answers before the API sees a request get the API's error shape too.
         environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
@@ -169,18 +225,28 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                 }
             }
         });
-        environment.lifecycle().addServerLifecycleListener(server -> announce(server, config.auth().registrationEnabled()));
+        environment.lifecycle().addServerLifecycleListener(server -> {
+            String url = listeningUrl(server);
+            if (url != null) {
+                listening.set(URI.create(url));
+            }
+            announce(url, config.auth().registrationEnabled());
+        });
     }
 
-    /** Once the connectors are open: where the server listens, and how to get a first key. */
-    private static void announce(Server server, boolean registrationEnabled) {
-        String url = null;
+    /** The URL of the application connector once it is open, or null. */
+    private static String listeningUrl(Server server) {
         for (Connector connector : server.getConnectors()) {
             if (connector instanceof ServerConnector http && "application".equals(http.getName())) {
                 String host = http.getHost() == null || http.getHost().equals("0.0.0.0") ? "localhost" : http.getHost();
-                url = "http://" + host + ":" + http.getLocalPort();
+                return "http://" + host + ":" + http.getLocalPort();
             }
         }
+        return null;
+    }
+
+    /** Where the server listens, and how to get a first key. */
+    private static void announce(String url, boolean registrationEnabled) {
         if (url == null) {
             return;
         }

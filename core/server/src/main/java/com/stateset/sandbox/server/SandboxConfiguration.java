@@ -5,7 +5,9 @@ import com.stateset.sandbox.server.config.AuthConfig;
 import com.stateset.sandbox.server.config.DatabaseConfig;
 import com.stateset.sandbox.server.config.ExtensionConfig;
 import com.stateset.sandbox.server.config.LimitsConfig;
+import com.stateset.sandbox.server.config.PlanConfig;
 import com.stateset.sandbox.server.config.ReconcilerConfig;
+import com.stateset.sandbox.server.config.StorageConfig;
 import com.stateset.sandbox.server.config.TemplateConfig;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
@@ -13,7 +15,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The server's YAML. Paths are relative to the working directory (the install root for bin/sandbox). */
 public class SandboxConfiguration extends Configuration {
@@ -37,6 +41,25 @@ public class SandboxConfiguration extends Configuration {
     @Valid
     @NotNull
     private ExtensionConfig runtime;
+
+    @JsonProperty
+    @Valid
+    @NotNull
+    private StorageConfig storage = new StorageConfig();
+
+    /**
+     * The URL clients reach this server at, for links it hands out (the local store's presigned
+     * URLs). By default the address the server listens on, which suits a single machine.
+     */
+    @JsonProperty
+    @jakarta.validation.constraints.Pattern(regexp = "^(https?://[^\\s?#]+)?$", message = "must be an http or https URL")
+    private String publicUrl;
+
+    /** Plans by name, with their limits; organizations are on one of these. */
+    @JsonProperty
+    @Valid
+    @NotEmpty
+    private Map<String, PlanConfig> plans = defaultPlans();
 
     @JsonProperty
     @Valid
@@ -79,6 +102,19 @@ public class SandboxConfiguration extends Configuration {
         return runtime;
     }
 
+    public StorageConfig storage() {
+        return storage;
+    }
+
+    /** The configured public URL, or null to use the address the server listens on. */
+    public String publicUrl() {
+        return publicUrl == null || publicUrl.isEmpty() ? null : publicUrl;
+    }
+
+    public Map<String, PlanConfig> plans() {
+        return plans;
+    }
+
     public AuthConfig auth() {
         return auth;
     }
@@ -97,5 +133,15 @@ public class SandboxConfiguration extends Configuration {
 
     public String defaultTemplate() {
         return defaultTemplate;
+    }
+
+    /** The plans of the hosted service, as a new install starts with them. */
+    private static Map<String, PlanConfig> defaultPlans() {
+        Map<String, PlanConfig> plans = new LinkedHashMap<>();
+        plans.put("free", new PlanConfig(50, 2, 300, "1Gi"));
+        plans.put("pro", new PlanConfig(1_000, 10, 3_600, "50Gi"));
+        plans.put("team", new PlanConfig(10_000, 50, 7_200, "500Gi"));
+        plans.put("enterprise", new PlanConfig(null, null, null, null));
+        return plans;
     }
 }

@@ -53,6 +53,18 @@ public class LimitsConfig {
     @Max(10_000)
     private int maxFilesPerRequest = 100;
 
+    /** Largest file a sandbox can upload as one artifact, or download from one. */
+    @JsonProperty
+    @NotNull
+    @Pattern(regexp = Quantities.SIZE_PATTERN)
+    private String maxArtifactSize = "1Gi";
+
+    /** Largest checkpoint (the workspace's bytes, before compression). */
+    @JsonProperty
+    @NotNull
+    @Pattern(regexp = Quantities.SIZE_PATTERN)
+    private String maxCheckpointSize = "10Gi";
+
     /** Largest request body; larger ones answer 413 before they are read. */
     @JsonProperty
     @NotNull
@@ -102,6 +114,14 @@ public class LimitsConfig {
 
     public long maxFileBytes() {
         return Quantities.bytes(maxFileSize);
+    }
+
+    public long maxArtifactBytes() {
+        return Quantities.bytes(maxArtifactSize);
+    }
+
+    public long maxCheckpointBytes() {
+        return Quantities.bytes(maxCheckpointSize);
     }
 
     public int maxFilesPerRequest() {

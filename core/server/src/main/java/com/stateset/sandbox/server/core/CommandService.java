@@ -48,12 +48,15 @@ public final class CommandService {
         if (timeoutMs < 1 || timeoutMs > limits.maxExecTimeoutMs()) {
             throw ApiException.validation("timeout", "must be between 1 and " + limits.maxExecTimeoutMs() + " ms");
         }
-        Map<String, String> env = sandboxes.env("env", request.env());
+        Map<String, String> requested = sandboxes.env("env", request.env());
         String workingDir = request.workingDir();
         if (workingDir != null && (!workingDir.startsWith("/") || workingDir.indexOf('\0') >= 0 || workingDir.length() > 4096)) {
             throw ApiException.validation("working_dir", "must be an absolute path");
         }
         SandboxRecord sandbox = sandboxes.requireRunning(caller, id);
+        // Variables added after the sandbox started (a restored checkpoint's) reach every command.
+        Map<String, String> env = sandboxes.envOf(sandbox);
+        env.putAll(requested);
         return new Prepared(sandbox, new ExecSpec(argv, env, workingDir, Duration.ofMillis(timeoutMs)));
     }
 

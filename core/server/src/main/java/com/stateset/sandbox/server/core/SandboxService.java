@@ -64,11 +64,20 @@ public final class SandboxService {
         this.mapper = requireNonNull(mapper, "mapper is null");
     }
 
+    /**
+     * What a new sandbox starts with besides its request: environment variables (the request's
+     * override them) and files written after it starts and before it is {@code running}.
+     */
+    public record Seed(Map<String, String> env, java.util.function.Consumer<String> files) {
+        public static final Seed NONE = new Seed(Map.of(), id -> { });
+    }
+
     public SandboxView create(Caller caller, CreateSandboxRequest request) {
+        return create(caller, request, Seed.NONE);
+    }
+
+    public SandboxView create(Caller caller, CreateSandboxRequest request, Seed seed) {
         requireOwnOrg(caller, request.orgId());
-        if (request.checkpointId() != null) {
-            throw new ApiException(501, "NOT_IMPLEMENTED", "checkpoint_id: creating from a checkpoint is not supported by this server yet");
-        }
         TemplateConfig template = templates.resolve(request.template());
         String cpus = request.cpus() == null ? template.cpus() : request.cpus();
         if (cpus.length() > MAX_QUANTITY_CHARS) {
@@ -93,7 +102,13 @@ public final class SandboxService {
         if (timeout < 1 || timeout > limits.maxTimeoutSeconds()) {
             throw ApiException.validation("timeout_seconds", "must be between 1 and " + limits.maxTimeoutSeconds());
         }
-        Map<String, String> env = env("env", request.env());
+        Map<String, String> requested = env("env", request.env());
+        Map<String, String> env = requested;
+        if (!seed.env().isEmpty()) {
+            Map<String, String> merged = new TreeMap<>(seed.env());
+            merged.putAll(requested);
+            env = env("env", merged);
+        }
         String metadata = metadata(request.metadata());
         String sessionId = request.sessionId() == null ? Ids.random(24) : request.sessionId();
         if (!SESSION_ID.matcher(sessionId).matches()) {
@@ -115,6 +130,7 @@ public final class SandboxService {
                     SandboxLabels.ORG_ID, caller.orgId(),
                     SandboxLabels.INSTALL_ID, installId)));
             RuntimeSandbox running = runtime.start(id);
+            seed.files().accept(id);
             long startupMs = (System.nanoTime() - started) / 1_000_000;
             if (dao().markRunning(id, running.ipAddress(), clock.millis(), startupMs) == 0) {
                 throw ApiException.conflict("sandbox " + id + " changed state while it was being created");
@@ -242,7 +258,30 @@ public final class SandboxService {
         return sorted;
     }
 
-    private String metadata(JsonNode metadata) {
+    /** The environment the sandbox's commands run with. */
+    public Map<String, String> envOf(SandboxRecord row) {
+        try {
+            return new TreeMap<>(mapper.readValue(row.env(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { }));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sandbox " + row.id() + " has unreadable stored JSON", e);
+        }
+    }
+
+    /**
+     * Adds variables to a running sandbox's environment for its later commands; with
+     * {@code overwrite} false, variables it already has keep their values.
+     */
+    public void addEnv(SandboxRecord row, Map<String, String> added, boolean overwrite) {
+        Map<String, String> env = envOf(row);
+        added.forEach((key, value) -> {
+            if (overwrite || !env.containsKey(key)) {
+                env.put(key, value);
+            }
+        });
+        dao().updateEnv(row.id(), json(env("env", env)));
+    }
+
+    String metadata(JsonNode metadata) {
         if (metadata == null || metadata.isNull()) {
             return null;
         }

@@ -17,6 +17,10 @@ public interface OrganizationDao {
     @SqlQuery("SELECT * FROM organizations WHERE id = :id")
     Optional<Organization> find(@Bind("id") String id);
 
+    /** Locks the organization's row until the transaction ends: quota checks take this lock. */
+    @SqlQuery("SELECT * FROM organizations WHERE id = :id FOR UPDATE")
+    Optional<Organization> lock(@Bind("id") String id);
+
     @SqlQuery("SELECT COUNT(*) > 0 FROM organizations WHERE slug = :slug")
     boolean slugTaken(@Bind("slug") String slug);
 }

@@ -62,6 +62,9 @@ public interface SandboxDao {
     int end(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to,
             @Bind("reason") String reason, @Bind("now") long now);
 
+    @SqlUpdate("UPDATE sandboxes SET env = :env WHERE id = :id")
+    void updateEnv(@Bind("id") String id, @Bind("env") String env);
+
     @SqlUpdate("UPDATE sandboxes SET deleted_at = :now WHERE id = :id AND deleted_at IS NULL")
     int markDeleted(@Bind("id") String id, @Bind("now") long now);
 }

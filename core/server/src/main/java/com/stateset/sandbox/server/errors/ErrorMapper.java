@@ -12,6 +12,9 @@ import com.stateset.sandbox.server.http.RequestSizeLimitFilter.PayloadTooLargeEx
 import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import com.stateset.sandbox.spi.storage.ObjectNotFoundException;
+import com.stateset.sandbox.spi.storage.ObjectStoreException;
+import com.stateset.sandbox.spi.storage.ObjectStoreUnavailableException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -53,6 +56,13 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             if (t instanceof PayloadTooLargeException tooLarge) {
                 return ApiException.tooLarge("request body", "larger than the limit of " + tooLarge.limit() + " bytes");
             }
+            // Streams between the runtime and the store wrap these in I/O errors.
+            if (t instanceof SandboxRuntimeException runtime) {
+                return runtime(runtime);
+            }
+            if (t instanceof ObjectStoreException storage) {
+                return storage(storage);
+            }
         }
         if (failure instanceof JsonProcessingException json) {
             return json(json);
@@ -61,9 +71,6 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             ConstraintViolation<?> first = violations.getConstraintViolations().iterator().next();
             String field = lastNode(first.getPropertyPath().toString());
             return ApiException.validation(field, first.getMessage());
-        }
-        if (failure instanceof SandboxRuntimeException runtime) {
-            return runtime(runtime);
         }
         if (failure instanceof WebApplicationException web) {
             return web(web);
@@ -113,6 +120,18 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             };
         }
         return new ApiException(502, "RUNTIME_ERROR", e.getMessage());
+    }
+
+    private static ApiException storage(ObjectStoreException e) {
+        if (e instanceof ObjectStoreUnavailableException) {
+            LOG.warn("object store unavailable: {}", e.getMessage());
+            return new ApiException(503, "STORAGE_UNAVAILABLE", "the object store is unavailable; retry later");
+        }
+        if (e instanceof ObjectNotFoundException) {
+            return ApiException.notFound("OBJECT_NOT_FOUND", "the stored object is missing from the object store");
+        }
+        LOG.warn("object store failure: {}", e.getMessage());
+        return new ApiException(502, "STORAGE_ERROR", "the object store failed: " + e.getMessage());
     }
 
     private static ApiException web(WebApplicationException e) {

@@ -3,23 +3,20 @@ package com.stateset.sandbox.server.health;
 import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.health.HealthCheck;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import com.stateset.sandbox.spi.storage.ObjectStore;
 
-/** Whether the server's data directory is writable. */
+/** Whether the object store answers. */
 public final class StorageHealthCheck extends HealthCheck {
 
-    private final Path dataDirectory;
+    private final ObjectStore store;
 
-    public StorageHealthCheck(Path dataDirectory) {
-        this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
+    public StorageHealthCheck(ObjectStore store) {
+        this.store = requireNonNull(store, "store is null");
     }
 
     @Override
-    protected Result check() throws IOException {
-        Path probe = Files.createTempFile(dataDirectory, ".health", ".tmp");
-        Files.delete(probe);
+    protected Result check() {
+        store.ping();
         return Result.healthy();
     }
 }

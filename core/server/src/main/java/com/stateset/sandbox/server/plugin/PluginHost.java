@@ -98,7 +98,20 @@ public final class PluginHost implements AutoCloseable {
     private <T, C> T createWith(ExtensionFactory<T, C> factory, String section, ExtensionConfig config,
             Function<String, PluginContext> context) {
         C bound = binder.bind(section + ".config", config.config(), factory.configClass());
-        return factory.create(bound, context.apply(section + "-" + factory.name()));
+        try {
+            return factory.create(bound, context.apply(section + "-" + factory.name()));
+        } catch (StartupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A factory refusing its settings (say, credentials missing from the environment) is a
+            // configuration problem: one line naming the section, no stack trace.
+            throw new StartupException(section + ": " + rootMessage(e));
+        }
+    }
+
+    /** The {@code type} names of the installed factories of one kind. */
+    public <T> java.util.Set<String> types(Class<? extends ExtensionFactory<T, ?>> factoryType) {
+        return factories(factoryType).keySet();
     }
 
     <T> Map<String, ExtensionFactory<T, ?>> factories(Class<? extends ExtensionFactory<T, ?>> factoryType) {

@@ -11,6 +11,7 @@ import com.stateset.sandbox.server.api.SandboxView;
 import com.stateset.sandbox.server.api.Success;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
+import com.stateset.sandbox.server.core.CheckpointService;
 import com.stateset.sandbox.server.core.CommandService;
 import com.stateset.sandbox.server.core.FileService;
 import com.stateset.sandbox.server.core.SandboxService;
@@ -35,12 +36,15 @@ import jakarta.ws.rs.core.Response;
 public final class SandboxResource {
 
     private final SandboxService sandboxes;
+    private final CheckpointService checkpoints;
     private final CommandService commands;
     private final FileService files;
     private final ObjectMapper mapper;
 
-    public SandboxResource(SandboxService sandboxes, CommandService commands, FileService files, ObjectMapper mapper) {
+    public SandboxResource(SandboxService sandboxes, CheckpointService checkpoints, CommandService commands, FileService files,
+            ObjectMapper mapper) {
         this.sandboxes = requireNonNull(sandboxes, "sandboxes is null");
+        this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
         this.commands = requireNonNull(commands, "commands is null");
         this.files = requireNonNull(files, "files is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
@@ -50,6 +54,9 @@ public final class SandboxResource {
     @Path("/sandbox/create")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
     public SandboxView create(@Auth Caller caller, CreateSandboxRequest request) {
+        if (request != null && request.checkpointId() != null) {
+            return checkpoints.fork(caller, request);
+        }
         return sandboxes.create(caller, request == null ? CreateSandboxRequest.EMPTY : request);
     }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.stateset.sandbox.server.health.HealthResource;
 import com.stateset.sandbox.server.resources.ApiKeyResource;
+import com.stateset.sandbox.server.resources.ArtifactResource;
+import com.stateset.sandbox.server.resources.CheckpointResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
@@ -42,7 +44,7 @@ class OpenApiDocumentTest {
         }
         Set<String> served = new TreeSet<>();
         for (Class<?> resource : List.of(RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
-                TemplateResource.class, HealthResource.UnderApi.class)) {
+                CheckpointResource.class, ArtifactResource.class, TemplateResource.class, HealthResource.UnderApi.class)) {
             String root = resource.getAnnotation(Path.class).value();
             for (Method method : resource.getDeclaredMethods()) {
                 String verb = method.isAnnotationPresent(GET.class) ? "GET"

@@ -249,7 +249,7 @@ class SandboxApiIT {
         assertThat(malformed.text("/error/message")).startsWith("malformed JSON");
         assertThat(api.post("/api/v1/sandbox/create", "[]", "X-API-Key", key).status()).isEqualTo(400);
         Reply fork = api.post("/api/v1/sandbox/create", Map.of("checkpoint_id", "chk_1"), "X-API-Key", key);
-        assertThat(fork.status()).isEqualTo(501);
+        assertThat(fork.errorCode()).isEqualTo("CHECKPOINT_NOT_FOUND");
         assertThat(DockerCli.containersLabelled("io.stateset.sandbox.org=" + api.get("/api/v1/sandbox/" + sandbox, "X-API-Key", key).text("/org_id")))
                 .as("no container was made for a refused request").hasSize(runningCount());
     }

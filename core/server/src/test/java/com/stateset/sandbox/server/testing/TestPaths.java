@@ -1,5 +1,7 @@
 package com.stateset.sandbox.server.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,9 +13,25 @@ public final class TestPaths {
 
     /** The Docker runtime plugin as its module lays it out for PF4J (built earlier in the reactor). */
     public static Path pluginsDirectory() {
-        Path dir = Path.of("..", "..", "plugin-docker-runtime", "target", "plugin").toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir.resolve("docker-runtime"))) {
-            throw new IllegalStateException(dir + " has no docker-runtime plugin; build from the root: ./mvnw verify");
+        return pluginDirectory("plugin-docker-runtime", "docker-runtime").getParent();
+    }
+
+    /** A plugins directory holding the Docker runtime and the S3 store, linked from their modules. */
+    public static Path pluginsDirectoryWithS3() {
+        try {
+            Path dir = Files.createTempDirectory("plugins");
+            Files.createSymbolicLink(dir.resolve("docker-runtime"), pluginDirectory("plugin-docker-runtime", "docker-runtime"));
+            Files.createSymbolicLink(dir.resolve("storage-s3"), pluginDirectory("plugin-storage-s3", "storage-s3"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path pluginDirectory(String module, String pluginId) {
+        Path dir = Path.of("..", "..", module, "target", "plugin", pluginId).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException(dir + " is missing; build from the root: ./mvnw verify");
         }
         return dir;
     }

@@ -9,6 +9,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,9 +33,15 @@ public final class TestServer {
     }
 
     public static DropwizardAppExtension<SandboxConfiguration> create(String databaseUrl, ConfigOverride... overrides) {
+        return create(databaseUrl, TestPaths.pluginsDirectory(), overrides);
+    }
+
+    /** Overrides must not repeat the settings given as arguments: which of two would win is not defined. */
+    public static DropwizardAppExtension<SandboxConfiguration> create(String databaseUrl, Path pluginsDirectory,
+            ConfigOverride... overrides) {
         List<ConfigOverride> all = new ArrayList<>();
         all.add(ConfigOverride.config("database.url", databaseUrl));
-        all.add(ConfigOverride.config("pluginsDirectory", TestPaths.pluginsDirectory().toString()));
+        all.add(ConfigOverride.config("pluginsDirectory", pluginsDirectory.toString()));
         try {
             all.add(ConfigOverride.config("dataDirectory", Files.createTempDirectory("sandbox-data").toString()));
         } catch (IOException e) {
