@@ -22,13 +22,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -43,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Writes</b> never extract where the sandbox could have planted a symbolic link. The tar is
  *       extracted into an inbox, {@value #INBOX}: a root-owned directory the user can write into but
- *       not list, created before any of the owner's commands run, under entry names of 128 random
- *       bits. A command run as the user then moves each file to its destination, so a destination
- *       the user cannot write is refused by the kernel, and what is written belongs to the user.
+ *       not list, created before any of the owner's commands run, under a directory named by 128
+ *       random bits. One {@code tar} run as the user then copies what was staged to its
+ *       destinations, so a destination the user cannot write (or a link planted to lead out of the
+ *       writable areas) is refused by the kernel, and what is written belongs to the user.
  *   <li><b>Reads</b> first ask the kernel, as the sandbox user, whether the user may read the path
  *       (directories on the way included); then each entry's owner and mode, as the archive API
  *       reports them for the file actually read, are checked against the user, so a file swapped in
@@ -59,43 +62,21 @@ final class SandboxArchives {
     static final String INBOX = "/tmp/.sandbox-inbox";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration MOVE_TIMEOUT = Duration.ofMinutes(2);
-    private static final String FAILED = "@@failed ";
 
-    // Arguments after the inbox and the overwrite flag (1 or 0) come in threes: kind, source,
-    // destination. Kinds: d (directory), f (file staged in the inbox), l (symbolic link to source),
-    // h (hard link to source, a file written earlier). Nothing is moved or linked as root.
-    private static final String MOVE_SCRIPT = """
-            inbox=$1; overwrite=$2; shift 2; status=0
-            fail() { echo "$1" >&2; echo "@@failed $target" >&2; status=1; }
-            while [ $# -ge 3 ]; do
-              kind=$1; source=$2; target=$3; shift 3
-              if [ $status -ne 0 ]; then
-                [ "$kind" = f ] && rm -f -- "$inbox/$source"
-                continue
-              fi
-              if [ "$kind" = d ]; then
-                [ -d "$target" ] && [ ! -L "$target" ] || mkdir -p -- "$target" || fail "cannot create $target"
-                continue
-              fi
-              if [ -e "$target" ] || [ -L "$target" ]; then
-                if [ "$overwrite" = 0 ]; then
-                  [ "$kind" = f ] && rm -f -- "$inbox/$source"
-                  continue
-                fi
-                if [ -d "$target" ] && [ ! -L "$target" ]; then
-                  [ "$kind" = f ] && rm -f -- "$inbox/$source"
-                  fail "$target: Is a directory"; continue
-                fi
-              fi
-              mkdir -p -- "$(dirname -- "$target")" || { [ "$kind" = f ] && rm -f -- "$inbox/$source"; fail "cannot create the directory of $target"; continue; }
-              case $kind in
-                f) mv -f -- "$inbox/$source" "$target" || { rm -f -- "$inbox/$source"; fail "cannot write $target"; } ;;
-                l) ln -sfn -- "$source" "$target" || fail "cannot link $target" ;;
-                h) ln -f -- "$source" "$target" || fail "cannot link $target" ;;
-              esac
-            done
+    // Arguments: the inbox, the staged directory, and how to treat what exists: --skip-old-files
+    // keeps it; --no-overwrite-dir replaces files (removed first, never written through, as tar does
+    // by default) but keeps existing directories' owner and mode. The list of
+    // names to copy (NUL-separated, in archive order) sits beside the staged directory. Links are
+    // copied as links.
+    private static final String EXTRACT_SCRIPT = """
+            inbox=$1; batch=$2; existing=$3
+            cd "$inbox/$batch" || exit 1
+            tar --null --no-recursion -T "$inbox/$batch.list" -cf - | tar -C / -xpf - "$existing"
+            status=$?
+            cd / && rm -rf -- "$inbox/$batch" "$inbox/$batch.list"
             exit $status
             """;
+    private static final Pattern TAR_ERROR = Pattern.compile("^tar: (.+?): .*$");
 
     private final DockerClient docker;
     private final DockerExec exec;
@@ -126,10 +107,8 @@ final class SandboxArchives {
 
     void write(String sandboxId, InputStream source, boolean overwrite) {
         String batch = HexFormat.of().formatHex(randomBytes());
-        List<String> moves = new ArrayList<>();
-        List<String> staged = new ArrayList<>();
-        Set<String> written = new HashSet<>();
         AtomicReference<RuntimeException> invalid = new AtomicReference<>();
+        AtomicBoolean staged = new AtomicBoolean();
 
         PipedInputStream stagedTar = new PipedInputStream(64 * 1024);
         PipedOutputStream sink;
@@ -143,38 +122,8 @@ final class SandboxArchives {
                     TarArchiveOutputStream out = new TarArchiveOutputStream(sink)) {
                 out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                TarArchiveEntry entry;
-                while ((entry = in.getNextEntry()) != null) {
-                    String target = target(entry.getName());
-                    if (entry.isDirectory()) {
-                        moves.addAll(List.of("d", "-", target));
-                    } else if (entry.isSymbolicLink()) {
-                        moves.addAll(List.of("l", linkTarget(entry), target));
-                    } else if (entry.isLink()) {
-                        String linked = target(entry.getLinkName());
-                        if (!written.contains(linked)) {
-                            throw new SandboxFileException(Reason.OTHER, target,
-                                    target + ": a hard link must point to a file written earlier in the same archive");
-                        }
-                        moves.addAll(List.of("h", linked, target));
-                    } else if (isRegularFile(entry)) {
-                        String name = batch + "-" + staged.size();
-                        TarArchiveEntry copy = new TarArchiveEntry(name);
-                        copy.setIds(uid, gid);
-                        copy.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | entry.getMode() & 0777);
-                        copy.setSize(entry.getSize());
-                        copy.setModTime(entry.getModTime());
-                        out.putArchiveEntry(copy);
-                        in.transferTo(out);
-                        out.closeArchiveEntry();
-                        staged.add(name);
-                        written.add(target);
-                        moves.addAll(List.of("f", name, target));
-                    } else {
-                        throw new SandboxFileException(Reason.NOT_A_REGULAR_FILE, target,
-                                target + ": only files, directories and links can be written");
-                    }
-                }
+                staged.set(true);
+                new Stage(batch, out).copy(in);
             } catch (RuntimeException e) {
                 invalid.set(e);
                 closeQuietly(sink);
@@ -189,7 +138,7 @@ final class SandboxArchives {
             // Close the reading end first: a stager blocked on a full pipe then fails and ends.
             closeQuietly(stagedTar);
             join(stager);
-            discard(sandboxId, staged);
+            discard(sandboxId, batch, staged.get());
             // An invalid entry explains the failure; a broken pipe is only our own close.
             throw invalid.get() instanceof SandboxFileException refused ? refused : e;
         } finally {
@@ -197,27 +146,120 @@ final class SandboxArchives {
         }
         join(stager);
         if (invalid.get() != null) {
-            discard(sandboxId, staged);
+            discard(sandboxId, batch, staged.get());
             throw invalid.get();
         }
-        if (!moves.isEmpty()) {
-            move(sandboxId, moves, overwrite);
+        extract(sandboxId, batch, overwrite);
+    }
+
+    /**
+     * The staged copy of one write: every entry under the batch directory, owned by the sandbox
+     * user, with the directories on the way made explicit (so that the user can remove them), and
+     * last the list of what to copy.
+     */
+    private final class Stage {
+        private final String batch;
+        private final TarArchiveOutputStream out;
+        private final Set<String> directories = new HashSet<>();
+        private final Set<String> files = new HashSet<>();
+        private final Set<String> links = new HashSet<>();
+        private final ByteArrayOutputStream list = new ByteArrayOutputStream();
+
+        Stage(String batch, TarArchiveOutputStream out) {
+            this.batch = batch;
+            this.out = out;
+        }
+
+        void copy(TarArchiveInputStream in) throws IOException {
+            directory(batch + "/", 0700);
+            TarArchiveEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                String target = target(entry.getName());
+                String name = target.substring(1);
+                for (String link : links) {
+                    if (name.startsWith(link + "/")) {
+                        throw new SandboxFileException(Reason.OTHER, target, target + ": lies beneath the link /" + link
+                                + " written by the same archive");
+                    }
+                }
+                parents(name);
+                TarArchiveEntry copy;
+                if (entry.isDirectory()) {
+                    copy = owned(new TarArchiveEntry(batch + "/" + name + "/", TarConstants.LF_DIR), entry.getMode());
+                    directories.add(name);
+                } else if (entry.isSymbolicLink()) {
+                    copy = owned(new TarArchiveEntry(batch + "/" + name, TarConstants.LF_SYMLINK), 0777);
+                    copy.setLinkName(linkTarget(entry));
+                    links.add(name);
+                } else if (entry.isLink()) {
+                    String linked = target(entry.getLinkName()).substring(1);
+                    if (!files.contains(linked)) {
+                        throw new SandboxFileException(Reason.OTHER, target,
+                                target + ": a hard link must point to a file written earlier in the same archive");
+                    }
+                    copy = owned(new TarArchiveEntry(batch + "/" + name, TarConstants.LF_LINK), entry.getMode());
+                    copy.setLinkName(batch + "/" + linked);
+                } else if (isRegularFile(entry)) {
+                    copy = owned(new TarArchiveEntry(batch + "/" + name), entry.getMode());
+                    copy.setSize(entry.getSize());
+                    files.add(name);
+                } else {
+                    throw new SandboxFileException(Reason.NOT_A_REGULAR_FILE, target,
+                            target + ": only files, directories and links can be written");
+                }
+                copy.setModTime(entry.getModTime());
+                out.putArchiveEntry(copy);
+                if (isRegularFile(copy)) {
+                    in.transferTo(out);
+                }
+                out.closeArchiveEntry();
+                list.write(name.getBytes(StandardCharsets.UTF_8));
+                list.write(0);
+            }
+            TarArchiveEntry names = owned(new TarArchiveEntry(batch + ".list"), 0600);
+            names.setSize(list.size());
+            out.putArchiveEntry(names);
+            list.writeTo(out);
+            out.closeArchiveEntry();
+        }
+
+        /** Stages the directories on the way to {@code name} that the archive did not list itself. */
+        private void parents(String name) throws IOException {
+            int slash = name.indexOf('/');
+            while (slash > 0) {
+                String parent = name.substring(0, slash);
+                if (directories.add(parent)) {
+                    directory(batch + "/" + parent + "/", 0755);
+                }
+                slash = name.indexOf('/', slash + 1);
+            }
+        }
+
+        private void directory(String name, int mode) throws IOException {
+            out.putArchiveEntry(owned(new TarArchiveEntry(name, TarConstants.LF_DIR), mode));
+            out.closeArchiveEntry();
+        }
+
+        private TarArchiveEntry owned(TarArchiveEntry entry, int mode) {
+            entry.setIds(uid, gid);
+            entry.setMode(entry.getMode() & ~07777 | mode & 07777);
+            return entry;
         }
     }
 
-    private void move(String sandboxId, List<String> moves, boolean overwrite) {
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", MOVE_SCRIPT, "sh", INBOX, overwrite ? "1" : "0"));
-        argv.addAll(moves);
+    private void extract(String sandboxId, String batch, boolean overwrite) {
+        List<String> argv = List.of("/bin/sh", "-c", EXTRACT_SCRIPT, "sh", INBOX, batch,
+                overwrite ? "--no-overwrite-dir" : "--skip-old-files");
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         ExecResult result = exec.run(sandboxId, new ExecSpec(argv, Map.of(), "/", MOVE_TIMEOUT), new BoundedStderr(stderr));
         if (result.exitCode() == 0) {
             return;
         }
         String errors = stderr.toString(StandardCharsets.UTF_8);
-        String target = errors.lines().filter(l -> l.startsWith(FAILED)).map(l -> l.substring(FAILED.length()))
-                .findFirst().orElse("?");
-        String detail = errors.lines().filter(l -> !l.startsWith(FAILED)).findFirst().orElse("write failed");
-        throw new SandboxFileException(reason(errors), target, detail);
+        String first = errors.lines().filter(l -> !l.startsWith("tar: Exiting")).findFirst().orElse("write failed");
+        Matcher failed = TAR_ERROR.matcher(first);
+        String target = failed.matches() ? "/" + failed.group(1) : "?";
+        throw new SandboxFileException(reason(errors), target, first.startsWith("tar: ") ? first.substring(5) : first);
     }
 
     private static Reason reason(String errors) {
@@ -231,13 +273,12 @@ final class SandboxArchives {
         return Reason.OTHER;
     }
 
-    /** Removes staged files left by a failed write (best effort: they belong to the user anyway). */
-    private void discard(String sandboxId, List<String> staged) {
-        if (staged.isEmpty()) {
+    /** Removes what a failed write staged (best effort: it belongs to the user anyway). */
+    private void discard(String sandboxId, String batch, boolean staged) {
+        if (!staged) {
             return;
         }
-        List<String> argv = new ArrayList<>(List.of("rm", "-f", "--"));
-        staged.forEach(name -> argv.add(INBOX + "/" + name));
+        List<String> argv = List.of("rm", "-rf", "--", INBOX + "/" + batch, INBOX + "/" + batch + ".list");
         try {
             exec.run(sandboxId, new ExecSpec(argv, Map.of(), "/", MOVE_TIMEOUT), ExecOutput.DISCARD);
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package com.stateset.sandbox.server.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -18,6 +19,7 @@ public record CheckpointView(String id, String sandboxId, String orgId, String n
 
     /** {@code POST /checkpoints/compare}: paths relative to the workspace; env changes name keys only. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Comparison(List<String> added, List<String> removed, List<String> modified, int unchangedCount,
             EnvChanges envChanges) {
     }

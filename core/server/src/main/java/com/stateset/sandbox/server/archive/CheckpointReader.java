@@ -113,8 +113,7 @@ public final class CheckpointReader {
 
     private static String checkName(String name) {
         String trimmed = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-        if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_CHARS || trimmed.startsWith("/")
-                || trimmed.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_CHARS || trimmed.startsWith("/") || trimmed.indexOf('\0') >= 0) {
             throw rejected("entry '" + printable(name) + "' is not a relative path");
         }
         for (String segment : trimmed.split("/", -1)) {
@@ -142,7 +141,7 @@ public final class CheckpointReader {
     }
 
     private static ApiException rejected(String why) {
-        return new ApiException(422, "CHECKPOINT_INVALID", "the checkpoint cannot be restored: " + why,
+        return new ApiException(422, "VALIDATION_ERROR", "checkpoint_id: the checkpoint cannot be restored: " + why,
                 Map.of("field", "checkpoint_id"), Map.of());
     }
 }

@@ -27,6 +27,8 @@ public final class CheckpointWriter {
 
     /** More entries than this make a manifest too large to compare in memory. */
     public static final int MAX_ENTRIES = 500_000;
+    /** All paths together: the manifest is held in memory. */
+    private static final long MAX_PATH_CHARS = 64L << 20;
 
     private final PathSelection selection;
     private final long maxContentBytes;
@@ -44,6 +46,7 @@ public final class CheckpointWriter {
         List<Manifest.Entry> entries = new ArrayList<>();
         Map<String, String> fileHashes = new HashMap<>();
         long contentBytes = 0;
+        long pathChars = 0;
         GZIPOutputStream gzip = new GZIPOutputStream(out, 64 * 1024);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -55,9 +58,10 @@ public final class CheckpointWriter {
             if (path == null || !selection.selects(path)) {
                 continue;
             }
-            if (entries.size() >= MAX_ENTRIES) {
+            pathChars += path.length();
+            if (entries.size() >= MAX_ENTRIES || pathChars > MAX_PATH_CHARS) {
                 throw ApiException.tooLarge("include_paths", "the workspace holds more than " + MAX_ENTRIES
-                        + " entries; narrow the checkpoint with include_paths or exclude_paths");
+                        + " entries or " + MAX_PATH_CHARS + " characters of names; narrow the checkpoint with include_paths or exclude_paths");
             }
             int mode = entry.getMode() & 07777;
             if (entry.isDirectory()) {

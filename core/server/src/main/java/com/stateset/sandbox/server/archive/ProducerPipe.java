@@ -1,6 +1,7 @@
 package com.stateset.sandbox.server.archive;
 
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,9 +44,21 @@ public final class ProducerPipe {
             throw new UncheckedIOException(e);
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        // The producer cannot close the pipe itself: the failure must be recorded before the end.
+        OutputStream unclosable = new FilterOutputStream(sink) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
         Thread thread = Thread.ofVirtual().name(name).start(() -> {
             try {
-                producer.writeTo(sink);
+                producer.writeTo(unclosable);
             } catch (Throwable e) {
                 failure.set(e);
             } finally {
@@ -56,18 +69,31 @@ public final class ProducerPipe {
                 }
             }
         });
+        InputStream in = new FailingAtEnd(pipe, failure);
         T result;
-        try (InputStream in = new FailingAtEnd(pipe, failure)) {
+        try {
             result = consumer.readFrom(in);
         } catch (IOException | RuntimeException e) {
+            // A producer failure from before this one caused it; one after is only our closing the pipe.
+            Throwable earlier = failure.get();
+            closeQuietly(in);
             join(thread);
-            throw failure.get() != null ? unchecked(failure.get()) : unchecked(e);
+            throw earlier != null ? unchecked(earlier) : unchecked(e);
         }
+        closeQuietly(in);
         join(thread);
         if (failure.get() != null) {
             throw unchecked(failure.get());
         }
         return result;
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing a pipe's reading end does not fail in a way that matters here
+        }
     }
 
     private static void join(Thread thread) {

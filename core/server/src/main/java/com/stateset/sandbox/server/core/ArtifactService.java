@@ -17,10 +17,13 @@ import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.storage.ObjectKeys;
 import java.io.IOException;
 import java.io.InputStream;
+import jakarta.ws.rs.core.MediaType;
 import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -43,6 +46,8 @@ public final class ArtifactService {
     private static final long MAX_URL_SECONDS = 7 * 24 * 3600;
     private static final Pattern CONTENT_TYPE = Pattern.compile("^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\\s*;[ -~]*)?$");
     private static final String UNIQUE_VIOLATION = "23505";
+    /** The longest file name common file systems (and so the local store) take. */
+    private static final int MAX_SEGMENT_BYTES = 255;
 
     private final Jdbi jdbi;
     private final SandboxRuntime runtime;
@@ -71,8 +76,8 @@ public final class ArtifactService {
         }
         SandboxService.requireOwnOrg(caller, request.orgId());
         String path = workspacePath("path", request.path());
-        String remotePath = request.remotePath() == null ? path.substring(SandboxRuntime.WORKSPACE.length() + 1)
-                : remotePath(request.remotePath());
+        String remotePath = remotePath(caller, request.remotePath() == null
+                ? path.substring(SandboxRuntime.WORKSPACE.length() + 1) : request.remotePath());
         String contentType = contentType(request.contentType(), path);
         Long expiresAt = null;
         if (request.expiresIn() != null) {
@@ -100,7 +105,7 @@ public final class ArtifactService {
                 throw ApiException.tooLarge("path", path + " is " + size + " bytes; the artifact limit is " + limits.maxArtifactBytes());
             }
             ArtifactRecord row = new ArtifactRecord(Ids.newId("art"), caller.orgId(), sandboxId, path, remotePath,
-                    "artifacts/" + caller.orgId() + "/" + remotePath, StoredState.UPLOADING.value(), size, null, contentType,
+                    objectKey(caller.orgId(), remotePath), StoredState.UPLOADING.value(), size, null, contentType,
                     metadata, clock.millis(), expiresAt);
             reserve(row);
             try {
@@ -136,8 +141,9 @@ public final class ArtifactService {
         sandboxes.requireRunning(caller, sandboxId);
         ProducerPipe.run("download-" + artifact.id(),
                 out -> {
-                    try (InputStream stored = objects.store().get(artifact.objectKey());
-                            TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+                    try (InputStream stored = objects.store().get(artifact.objectKey())) {
+                        // Not closed on failure: closing would end the archive as if it were whole.
+                        TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
                         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                         TarArchiveEntry entry = new TarArchiveEntry(path.substring(1));
                         entry.setMode(0100644);
@@ -202,7 +208,20 @@ public final class ArtifactService {
         return true;
     }
 
+    /**
+     * Inserts the row (uploading) if the quota allows its size. A remote path may not also be a
+     * folder of another artifact's, or lie inside one: every store could not hold both.
+     */
     private void reserve(ArtifactRecord row) {
+        List<String> parents = new java.util.ArrayList<>();
+        for (int slash = row.remotePath().indexOf('/'); slash > 0; slash = row.remotePath().indexOf('/', slash + 1)) {
+            parents.add(row.remotePath().substring(0, slash));
+        }
+        String inside = row.remotePath().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "/%";
+        dao().overlapping(row.orgId(), parents, inside).ifPresent(other -> {
+            throw new ApiException(409, "CONFLICT", "remote_path: " + row.remotePath() + " overlaps the artifact at " + other
+                    + " (one would be a folder of the other)", java.util.Map.of("field", "remote_path"), java.util.Map.of());
+        });
         try {
             jdbi.useTransaction(handle -> {
                 long remaining = quota.lockAndMeasure(handle, row.orgId());
@@ -221,9 +240,11 @@ public final class ArtifactService {
         }
     }
 
+    /** Gives up an upload; if the sweeper already took its row, the key may be another upload's now. */
     private void discard(ArtifactRecord row) {
-        dao().abandon(row.id());
-        sweep(row);
+        if (dao().abandon(row.id()) > 0) {
+            sweep(row);
+        }
     }
 
     private ArtifactRecord requireReady(Caller caller, String id) {
@@ -236,15 +257,27 @@ public final class ArtifactService {
         return FilePaths.resolve(field, path, List.of(SandboxRuntime.WORKSPACE));
     }
 
-    private static String remotePath(String remotePath) {
+    /** The remote path, if the object key it makes ({@code artifacts/<org>/<remote_path>}) is one every store can hold. */
+    private static String remotePath(Caller caller, String remotePath) {
         if (remotePath.startsWith("/")) {
             throw ApiException.validation("remote_path", "must be relative (no leading '/')");
         }
         String problem = ObjectKeys.problem(remotePath);
+        if (problem == null) {
+            problem = ObjectKeys.problem(objectKey(caller.orgId(), remotePath));
+        }
+        if (problem == null && Arrays.stream(remotePath.split("/"))
+                .anyMatch(segment -> segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES)) {
+            problem = "has a name longer than " + MAX_SEGMENT_BYTES + " bytes";
+        }
         if (problem != null) {
             throw ApiException.validation("remote_path", problem.equals("has a '..' segment") ? "must not contain '..'" : problem);
         }
         return remotePath;
+    }
+
+    private static String objectKey(String orgId, String remotePath) {
+        return "artifacts/" + orgId + "/" + remotePath;
     }
 
     private static String contentType(String given, String path) {
@@ -252,7 +285,11 @@ public final class ArtifactService {
             if (given.length() > 255 || !CONTENT_TYPE.matcher(given).matches()) {
                 throw ApiException.validation("content_type", "not a media type such as application/pdf");
             }
-            return given;
+            try {
+                return MediaType.valueOf(given).toString();
+            } catch (IllegalArgumentException e) {
+                throw ApiException.validation("content_type", "not a media type such as application/pdf");
+            }
         }
         String guessed = URLConnection.getFileNameMap().getContentTypeFor(path.substring(path.lastIndexOf('/') + 1));
         return guessed == null ? "application/octet-stream" : guessed;

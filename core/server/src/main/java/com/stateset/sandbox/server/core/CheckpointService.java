@@ -137,12 +137,16 @@ public final class CheckpointService {
             throw ApiException.validation("restore_env", "checkpoint " + checkpoint.id() + " was made without include_env");
         }
         SandboxRecord sandbox = sandboxes.requireRunning(caller, sandboxId);
+        Map<String, String> env = Map.of();
+        if (restoreEnv) {
+            env = Objects.requireNonNullElse(manifest(checkpoint).env(), Map.of());
+            sandboxes.checkEnvFits(sandbox, env); // before any file is written
+        }
         if (restoreFiles) {
             writeInto(sandboxId, checkpoint, overwrite);
         }
         if (restoreEnv) {
-            Map<String, String> env = manifest(checkpoint).env();
-            sandboxes.addEnv(sandbox, env == null ? Map.of() : env, overwrite);
+            sandboxes.addEnv(sandbox, env, overwrite);
         }
     }
 
@@ -281,9 +285,11 @@ public final class CheckpointService {
         });
     }
 
+    /** Gives up a checkpoint being stored; nothing to do if the sweeper already took its row. */
     private void discard(CheckpointRecord row) {
-        dao().abandon(row.id());
-        sweep(row);
+        if (dao().abandon(row.id()) > 0) {
+            sweep(row);
+        }
     }
 
     private void copyObject(String from, String to) {
@@ -297,7 +303,8 @@ public final class CheckpointService {
     }
 
     private Manifest manifest(CheckpointRecord checkpoint) {
-        try (InputStream in = new GZIPInputStream(objects.store().get(checkpoint.manifestKey()))) {
+        try (InputStream stored = objects.store().get(checkpoint.manifestKey());
+                InputStream in = new GZIPInputStream(stored)) {
             return mapper.readValue(in, Manifest.class);
         } catch (IOException e) {
             throw new UncheckedIOException("reading the manifest of " + checkpoint.id() + " failed", e);

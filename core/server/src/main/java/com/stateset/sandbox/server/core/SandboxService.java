@@ -272,13 +272,22 @@ public final class SandboxService {
      * {@code overwrite} false, variables it already has keep their values.
      */
     public void addEnv(SandboxRecord row, Map<String, String> added, boolean overwrite) {
+        dao().updateEnv(row.id(), json(env("env", merged(row, added, overwrite))));
+    }
+
+    /** Fails (400) if adding {@code added} would take the environment past its limits. */
+    public void checkEnvFits(SandboxRecord row, Map<String, String> added) {
+        env("env", merged(row, added, true));
+    }
+
+    private Map<String, String> merged(SandboxRecord row, Map<String, String> added, boolean overwrite) {
         Map<String, String> env = envOf(row);
         added.forEach((key, value) -> {
             if (overwrite || !env.containsKey(key)) {
                 env.put(key, value);
             }
         });
-        dao().updateEnv(row.id(), json(env("env", env)));
+        return env;
     }
 
     String metadata(JsonNode metadata) {

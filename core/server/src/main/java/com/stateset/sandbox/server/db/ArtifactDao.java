@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -25,6 +26,12 @@ public interface ArtifactDao {
             + " AND (CAST(:sandboxId AS VARCHAR) IS NULL OR sandbox_id = :sandboxId) ORDER BY created_at DESC, id")
     List<ArtifactRecord> listReady(@Bind("orgId") String orgId, @Bind("sandboxId") String sandboxId, @Bind("now") long now);
 
+    /** An artifact whose remote path is a folder of {@code remotePath}'s, or lies inside it. */
+    @SqlQuery("SELECT remote_path FROM artifacts WHERE org_id = :orgId AND (remote_path IN (<parents>)"
+            + " OR remote_path LIKE :inside ESCAPE '!') FETCH FIRST 1 ROWS ONLY")
+    Optional<String> overlapping(@Bind("orgId") String orgId, @BindList(value = "parents", onEmpty = BindList.EmptyHandling.NULL_STRING) List<String> parents,
+            @Bind("inside") String inside);
+
     @SqlUpdate("UPDATE artifacts SET state = 'ready', size = :size, checksum = :checksum WHERE id = :id AND state = 'uploading'")
     int markReady(@Bind("id") String id, @Bind("size") long size, @Bind("checksum") String checksum);
 
@@ -32,7 +39,7 @@ public interface ArtifactDao {
     int markDeleting(@Bind("orgId") String orgId, @Bind("id") String id);
 
     @SqlUpdate("UPDATE artifacts SET state = 'deleting' WHERE id = :id")
-    void abandon(@Bind("id") String id);
+    int abandon(@Bind("id") String id);
 
     /** Rows whose object must go: being deleted, expired, or uploads abandoned before {@code before}. */
     @SqlQuery("SELECT * FROM artifacts WHERE state = 'deleting' OR (state = 'uploading' AND created_at < :before)"

@@ -37,7 +37,7 @@ public interface CheckpointDao {
     int markDeleting(@Bind("orgId") String orgId, @Bind("id") String id);
 
     @SqlUpdate("UPDATE checkpoints SET state = 'deleting' WHERE id = :id")
-    void abandon(@Bind("id") String id);
+    int abandon(@Bind("id") String id);
 
     /** Rows whose objects must go: being deleted, or uploads abandoned before {@code before}. */
     @SqlQuery("SELECT * FROM checkpoints WHERE state = 'deleting' OR (state = 'uploading' AND created_at < :before)")

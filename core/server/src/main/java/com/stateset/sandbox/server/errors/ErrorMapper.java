@@ -131,7 +131,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             return ApiException.notFound("OBJECT_NOT_FOUND", "the stored object is missing from the object store");
         }
         LOG.warn("object store failure: {}", e.getMessage());
-        return new ApiException(502, "STORAGE_ERROR", "the object store failed: " + e.getMessage());
+        return new ApiException(502, "STORAGE_ERROR", "the object store failed; quote request id " + RequestIds.current());
     }
 
     private static ApiException web(WebApplicationException e) {

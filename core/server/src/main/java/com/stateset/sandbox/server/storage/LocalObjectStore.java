@@ -161,6 +161,9 @@ public final class LocalObjectStore implements ObjectStore {
     public void delete(String key) {
         Path file = resolve(objects, key);
         ping();
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            return; // other keys are stored below it, none under it
+        }
         try {
             Files.deleteIfExists(file);
             Files.deleteIfExists(resolve(types, key));

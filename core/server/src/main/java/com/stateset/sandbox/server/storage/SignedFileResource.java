@@ -50,9 +50,8 @@ public final class SignedFileResource {
         }
         ObjectInfo info = store.head(key)
                 .orElseThrow(() -> ApiException.notFound("OBJECT_NOT_FOUND", "the object behind this URL no longer exists"));
-        InputStream in = store.get(key);
         StreamingOutput body = out -> {
-            try (in) {
+            try (InputStream in = store.get(key)) {
                 in.transferTo(out);
             }
         };

@@ -165,6 +165,17 @@ class ArtifactApiIT {
         assertThat(post(upload, Map.of("path", "ok.txt", "remote_path", "dup/ok.txt")).status()).isEqualTo(200);
         Reply duplicate = post(upload, Map.of("path", "ok.txt", "remote_path", "dup/ok.txt"));
         assertThat(duplicate.status()).as(duplicate.raw()).isEqualTo(409);
+        for (String overlapping : List.of("dup", "dup/ok.txt/inner")) {
+            Reply overlap = post(upload, Map.of("path", "ok.txt", "remote_path", overlapping));
+            assertThat(overlap.status()).as(overlap.raw()).isEqualTo(409);
+            assertThat(overlap.raw()).contains("dup/ok.txt");
+        }
+        assertThat(post(upload, Map.of("path", "ok.txt", "remote_path", "dup_x/ok.txt")).status())
+                .as("LIKE wildcards in a path match only themselves").isEqualTo(200);
+        assertField(post(upload, Map.of("path", "ok.txt", "remote_path", "n".repeat(256) + ".txt")), 400, "remote_path");
+        assertField(post(upload, Map.of("path", "ok.txt", "content_type", "text/plain; charset")), 400, "content_type");
+        sh(sandbox, "echo x > 'back\\slash.txt'");
+        assertField(post(upload, Map.of("path", "back\\slash.txt")), 400, "remote_path");
 
         assertField(post("/api/v1/sandbox/" + sandbox + "/artifacts/download", Map.of("path", "x")), 400, "artifact_id");
         assertThat(post("/api/v1/sandbox/" + sandbox + "/artifacts/download", Map.of("artifact_id", "art_missing", "path", "x"))
