@@ -79,10 +79,10 @@ public abstract class ObjectStoreContract {
     @Test
     void putOfAnUnknownLengthStreamsLargeObjects() throws IOException {
         long size = 24L << 20;
-        ObjectInfo put = store.put(prefix + "big.bin", new PatternStream(size), -1, "application/octet-stream");
+        ObjectInfo put = store.put(prefix + "big.bin", TestStreams.pattern(size), -1, "application/octet-stream");
         assertThat(put.size()).isEqualTo(size);
         try (InputStream in = store.get(prefix + "big.bin")) {
-            assertThat(sha256(in)).isEqualTo(sha256(new PatternStream(size)));
+            assertThat(sha256(in)).isEqualTo(sha256(TestStreams.pattern(size)));
         }
     }
 
@@ -97,25 +97,7 @@ public abstract class ObjectStoreContract {
 
     @Test
     void aPutWhoseSourceFailsLeavesNoObject() {
-        InputStream failing = new InputStream() {
-            private int left = 3 << 20;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (left <= 0) {
-                    throw new IOException("source broke");
-                }
-                int n = Math.min(len, left);
-                left -= n;
-                return n;
-            }
-        };
+        InputStream failing = TestStreams.failingAfter(3 << 20);
         assertThatThrownBy(() -> store.put(prefix + "broken", failing, -1, "application/octet-stream"))
                 .isInstanceOf(RuntimeException.class);
         assertThat(store.head(prefix + "broken")).isEmpty();
@@ -222,33 +204,6 @@ public abstract class ObjectStoreContract {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** {@code size} bytes of a repeating, non-trivial pattern, generated as read. */
-    private static final class PatternStream extends InputStream {
-        private final long size;
-        private long position;
-
-        PatternStream(long size) {
-            this.size = size;
-        }
-
-        @Override
-        public int read() {
-            return position < size ? (int) (position++ * 31 % 251) : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (position >= size) {
-                return -1;
-            }
-            int n = (int) Math.min(len, size - position);
-            for (int i = 0; i < n; i++) {
-                b[off + i] = (byte) (position++ * 31 % 251);
-            }
-            return n;
         }
     }
 }

@@ -9,6 +9,7 @@ import com.stateset.sandbox.spi.storage.ObjectStoreException;
 import com.stateset.sandbox.spi.storage.ObjectStoreUnavailableException;
 import com.stateset.sandbox.testing.Infrastructure;
 import com.stateset.sandbox.testing.ObjectStoreContract;
+import com.stateset.sandbox.testing.TestStreams;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,7 +115,7 @@ class GcsObjectStoreIT extends ObjectStoreContract {
     @Test
     void aPutWhoseSourceFailsAfterWholeChunksWereUploadedLeavesNoObject() {
         try (ObjectStore store = store()) {
-            InputStream failsAfter20MiB = new FailingStream(20 << 20);
+            InputStream failsAfter20MiB = TestStreams.failingAfter(20 << 20);
             assertThatThrownBy(() -> store.put(prefix + "half", failsAfter20MiB, -1, "application/octet-stream"))
                     .isInstanceOf(ObjectStoreException.class)
                     .isNotInstanceOf(ObjectStoreUnavailableException.class)
@@ -186,27 +187,4 @@ class GcsObjectStoreIT extends ObjectStoreContract {
     }
 
     /** {@code size} zero bytes, then an I/O error. */
-    private static final class FailingStream extends InputStream {
-        private long left;
-
-        FailingStream(long size) {
-            this.left = size;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                throw new IOException("source broke");
-            }
-            int n = (int) Math.min(len, left);
-            left -= n;
-            return n;
-        }
-    }
 }

@@ -8,6 +8,7 @@ import com.stateset.sandbox.spi.storage.ObjectStore;
 import com.stateset.sandbox.spi.storage.ObjectStoreException;
 import com.stateset.sandbox.spi.storage.ObjectStoreUnavailableException;
 import com.stateset.sandbox.testing.ObjectStoreContract;
+import com.stateset.sandbox.testing.TestStreams;
 import com.stateset.sandbox.testing.S3TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -80,7 +80,7 @@ class S3ObjectStoreIT extends ObjectStoreContract {
     void aSourceThatFailsAfterSomePartsLeavesNoPartsBehind() {
         long failAt = 2 * S3ObjectStore.UNKNOWN_LENGTH_PART_SIZE + (1 << 20);
         try (ObjectStore store = store()) {
-            assertThatThrownBy(() -> store.put(prefix + "multipart-broken", new FailingStream(failAt), -1,
+            assertThatThrownBy(() -> store.put(prefix + "multipart-broken", TestStreams.failingAfter(failAt), -1,
                     "application/octet-stream"))
                     .isInstanceOf(ObjectStoreException.class)
                     .isNotInstanceOf(ObjectStoreUnavailableException.class)
@@ -207,31 +207,5 @@ class S3ObjectStoreIT extends ObjectStoreContract {
 
     private static InputStream text(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** {@code size} zero bytes, then a read failure. */
-    private static final class FailingStream extends InputStream {
-        private long left;
-
-        FailingStream(long size) {
-            this.left = size;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                throw new IOException("source broke");
-            }
-            int n = (int) Math.min(len, left);
-            Arrays.fill(b, off, off + n, (byte) 0);
-            left -= n;
-            return n;
-        }
     }
 }

@@ -9,18 +9,16 @@ import com.stateset.sandbox.server.SandboxConfiguration;
 import com.stateset.sandbox.server.testing.ApiClient;
 import com.stateset.sandbox.server.testing.ApiClient.Reply;
 import com.stateset.sandbox.server.testing.RequireDocker;
+import com.stateset.sandbox.server.testing.Session;
 import com.stateset.sandbox.server.testing.TestServer;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -37,28 +35,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({RequireDocker.class, DropwizardExtensionsSupport.class})
 class ArtifactApiIT {
 
-    private static final Path STORE = tempDirectory();
+    private static final Path STORE = Session.tempDirectory("artifact-store");
     static final DropwizardAppExtension<SandboxConfiguration> APP = TestServer.create(
             ConfigOverride.config("storage.config.root", STORE.toString()),
             ConfigOverride.config("storage.sweepIntervalSeconds", "1"),
             ConfigOverride.config("limits.maxArtifactSize", "2Mi"));
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static Session session;
     private static ApiClient api;
-    private static String key;
     private static String sandbox;
 
     @BeforeAll
     static void registerAndCreate() {
-        api = new ApiClient(APP.getLocalPort());
-        key = api.register("Artifact Org");
+        session = Session.register(APP.getLocalPort(), "Artifact Org");
+        api = session.api();
         sandbox = sandbox();
     }
 
     @AfterAll
     static void cleanUp() {
-        for (JsonNode s : api.get("/api/v1/sandboxes?status=running", "X-API-Key", key).body().get("sandboxes")) {
-            api.post("/api/v1/sandbox/" + s.get("id").asText() + "/stop", "", "X-API-Key", key);
-        }
+        session.stopAll();
     }
 
     @Test
@@ -106,7 +102,7 @@ class ArtifactApiIT {
         assertThat(placed.body().get("size").asLong()).isEqualTo(pdf.length);
         assertThat(sh(other, "sha256sum inbox/report.pdf | cut -d' ' -f1")).isEqualTo(sha256(pdf) + "\n");
 
-        assertThat(api.delete("/api/v1/artifacts/" + id, "X-API-Key", key).status()).isEqualTo(200);
+        assertThat(session.delete("/api/v1/artifacts/" + id).status()).isEqualTo(200);
         assertThat(get("/api/v1/artifacts/" + id).status()).isEqualTo(404);
         assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(url.text("/url"))).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode()).isEqualTo(404);
@@ -207,9 +203,7 @@ class ArtifactApiIT {
     }
 
     private static String sandbox() {
-        Reply reply = post("/api/v1/sandbox/create", Map.of());
-        assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
-        return reply.text("/id");
+        return session.sandbox(Map.of());
     }
 
     private static void write(String sandbox, String path, byte[] content) {
@@ -219,17 +213,15 @@ class ArtifactApiIT {
     }
 
     private static String sh(String sandbox, String script) {
-        Reply reply = post("/api/v1/sandbox/" + sandbox + "/execute", Map.of("command", script));
-        assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
-        return reply.text("/stdout");
+        return session.sh(sandbox, script);
     }
 
     private static Reply post(String path, Object body) {
-        return api.post(path, body, "X-API-Key", key);
+        return session.post(path, body);
     }
 
     private static Reply get(String path) {
-        return api.get(path, "X-API-Key", key);
+        return session.get(path);
     }
 
     static String sha256(byte[] bytes) {
@@ -237,14 +229,6 @@ class ArtifactApiIT {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path tempDirectory() {
-        try {
-            return Files.createTempDirectory("artifact-store");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -8,6 +8,7 @@ import com.stateset.sandbox.server.SandboxConfiguration;
 import com.stateset.sandbox.server.testing.ApiClient;
 import com.stateset.sandbox.server.testing.ApiClient.Reply;
 import com.stateset.sandbox.server.testing.RequireDocker;
+import com.stateset.sandbox.server.testing.Session;
 import com.stateset.sandbox.server.testing.TestServer;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -35,23 +36,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({RequireDocker.class, DropwizardExtensionsSupport.class})
 class CheckpointApiIT {
 
-    private static final Path STORE = tempDirectory();
+    private static final Path STORE = Session.tempDirectory("checkpoint-store");
     static final DropwizardAppExtension<SandboxConfiguration> APP = TestServer.create(
             ConfigOverride.config("storage.config.root", STORE.toString()));
+    private static Session session;
     private static ApiClient api;
-    private static String key;
 
     @BeforeAll
     static void register() {
-        api = new ApiClient(APP.getLocalPort());
-        key = api.register("Checkpoint Org");
+        session = Session.register(APP.getLocalPort(), "Checkpoint Org");
+        api = session.api();
     }
 
     @AfterAll
     static void cleanUp() {
-        for (JsonNode s : api.get("/api/v1/sandboxes?status=running", "X-API-Key", key).body().get("sandboxes")) {
-            api.post("/api/v1/sandbox/" + s.get("id").asText() + "/stop", "", "X-API-Key", key);
-        }
+        session.stopAll();
     }
 
     @Test
@@ -225,27 +224,23 @@ class CheckpointApiIT {
     }
 
     private static String sandbox(Map<String, Object> body) {
-        Reply reply = post("/api/v1/sandbox/create", body);
-        assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
-        return reply.text("/id");
+        return session.sandbox(body);
     }
 
     private static String sh(String sandbox, String script) {
-        Reply reply = post("/api/v1/sandbox/" + sandbox + "/execute", Map.of("command", script));
-        assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
-        return reply.text("/stdout");
+        return session.sh(sandbox, script);
     }
 
     private static Reply post(String path, Object body) {
-        return api.post(path, body, "X-API-Key", key);
+        return session.post(path, body);
     }
 
     private static Reply get(String path) {
-        return api.get(path, "X-API-Key", key);
+        return session.get(path);
     }
 
     private static Reply delete(String path) {
-        return api.delete(path, "X-API-Key", key);
+        return session.delete(path);
     }
 
     private static byte[] gzipTar(Consumer<TarArchiveOutputStream> entries) throws IOException {
@@ -278,14 +273,6 @@ class CheckpointApiIT {
             }
             tar.putArchiveEntry(entry);
             tar.closeArchiveEntry();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path tempDirectory() {
-        try {
-            return Files.createTempDirectory("checkpoint-store");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

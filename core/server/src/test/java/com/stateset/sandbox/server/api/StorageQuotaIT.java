@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stateset.sandbox.server.SandboxConfiguration;
-import com.stateset.sandbox.server.testing.ApiClient;
 import com.stateset.sandbox.server.testing.ApiClient.Reply;
 import com.stateset.sandbox.server.testing.RequireDocker;
+import com.stateset.sandbox.server.testing.Session;
 import com.stateset.sandbox.server.testing.TestServer;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,22 +31,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({RequireDocker.class, DropwizardExtensionsSupport.class})
 class StorageQuotaIT {
 
-    private static final Path STORE = tempDirectory();
+    private static final Path STORE = Session.tempDirectory("quota-store");
     static final DropwizardAppExtension<SandboxConfiguration> APP = TestServer.create(
             ConfigOverride.config("storage.config.root", STORE.toString()),
             ConfigOverride.config("plans.free.storage", "64Ki"));
-    private static ApiClient api;
-    private static String key;
+    private static Session session;
     private static String sandbox;
     private static String org;
 
     @BeforeAll
     static void setUp() {
-        api = new ApiClient(APP.getLocalPort());
-        key = api.register("Quota Org");
-        Reply created = api.post("/api/v1/sandbox/create", Map.of(), "X-API-Key", key);
-        sandbox = created.text("/id");
-        org = created.text("/org_id");
+        session = Session.register(APP.getLocalPort(), "Quota Org");
+        sandbox = session.sandbox(Map.of());
+        org = session.get("/api/v1/sandbox/" + sandbox).text("/org_id");
         // Random bytes, so that compression cannot bring a checkpoint under the quota.
         // The checkpoint overruns the quota by far more than the server buffers between sandbox and store.
         exec("for i in 1 2 3 4 5; do head -c 24576 /dev/urandom > part$i.bin; done; head -c 2097152 /dev/urandom > big.bin");
@@ -55,7 +51,7 @@ class StorageQuotaIT {
 
     @AfterAll
     static void cleanUp() {
-        api.post("/api/v1/sandbox/" + sandbox + "/stop", "", "X-API-Key", key);
+        session.stopAll();
     }
 
     @Test
@@ -64,7 +60,7 @@ class StorageQuotaIT {
         assertThat(checkpoint.status()).as(checkpoint.raw()).isEqualTo(402);
         assertThat(checkpoint.errorCode()).isEqualTo("QUOTA_EXCEEDED");
         assertThat(checkpoint.body().at("/error/details/limit_bytes").asLong()).isEqualTo(65536);
-        assertThat(api.get("/api/v1/checkpoints", "X-API-Key", key).body().get("checkpoints")).isEmpty();
+        assertThat(session.get("/api/v1/checkpoints").body().get("checkpoints")).isEmpty();
         assertThat(storedObjects("checkpoints")).isEmpty();
 
         // Four uploads of 24 KiB race for 64 KiB: exactly two fit.
@@ -80,15 +76,15 @@ class StorageQuotaIT {
         }
         pool.shutdown();
         assertThat(statuses).containsExactlyInAnyOrder(200, 200, 402, 402);
-        assertThat(api.get("/api/v1/artifacts", "X-API-Key", key).body().get("artifacts")).hasSize(2);
+        assertThat(session.get("/api/v1/artifacts").body().get("artifacts")).hasSize(2);
         assertThat(storedObjects("artifacts")).hasSize(2);
 
         Reply fifth = post("/api/v1/sandbox/" + sandbox + "/artifacts/upload", Map.of("path", "part5.bin"));
         assertThat(fifth.status()).isEqualTo(402);
         assertThat(fifth.body().at("/error/details/used_bytes").asLong()).isEqualTo(2 * 24576);
 
-        JsonNode first = api.get("/api/v1/artifacts", "X-API-Key", key).body().get("artifacts").get(0);
-        assertThat(api.delete("/api/v1/artifacts/" + first.get("id").asText(), "X-API-Key", key).status()).isEqualTo(200);
+        JsonNode first = session.get("/api/v1/artifacts").body().get("artifacts").get(0);
+        assertThat(session.delete("/api/v1/artifacts/" + first.get("id").asText()).status()).isEqualTo(200);
         assertThat(post("/api/v1/sandbox/" + sandbox + "/artifacts/upload", Map.of("path", "part5.bin")).status())
                 .as("deleting frees the quota").isEqualTo(200);
     }
@@ -104,19 +100,10 @@ class StorageQuotaIT {
     }
 
     private static void exec(String script) {
-        Reply reply = post("/api/v1/sandbox/" + sandbox + "/execute", Map.of("command", script));
-        assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
+        session.sh(sandbox, script);
     }
 
     private static Reply post(String path, Object body) {
-        return api.post(path, body, "X-API-Key", key);
-    }
-
-    private static Path tempDirectory() {
-        try {
-            return Files.createTempDirectory("quota-store");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return session.post(path, body);
     }
 }
