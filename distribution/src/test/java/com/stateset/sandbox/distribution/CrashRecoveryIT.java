@@ -10,13 +10,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import com.stateset.sandbox.testing.WebhookReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGKILL the server while sandboxes are being created, start it again on the same data: no
- * container is left without a row, no row claims a sandbox that does not exist, and every create
- * that was answered is still there.
+ * SIGKILL the server mid-work, start it again on the same data. During creates: no container is
+ * left without a row, no row claims a sandbox that does not exist, and every create that was
+ * answered is still there. During a webhook delivery: the event goes out again.
  */
 class CrashRecoveryIT {
 
@@ -28,7 +29,9 @@ class CrashRecoveryIT {
         String key;
         String orgId;
         Set<String> answered = ConcurrentHashMap.newKeySet();
-        try (ServerProcess server = ServerProcess.start(data, Map.of()).awaitUp()) {
+        // A plan without limits, so that every create is in flight when the server dies.
+        String unlimited = "-Ddw.auth.defaultPlan=enterprise";
+        try (ServerProcess server = ServerProcess.start(data, Map.of(), unlimited).awaitUp()) {
             Http.Reply registered = Http.post(server.url("/api/v1/register"), null,
                     Map.of("email", "crash@example.com", "organization_name", "Crash Test"));
             key = registered.body().at("/api_key/key").asText();
@@ -58,7 +61,7 @@ class CrashRecoveryIT {
         }
         assertThat(answered).isNotEmpty();
 
-        try (ServerProcess server = ServerProcess.start(data, Map.of()).awaitUp()) {
+        try (ServerProcess server = ServerProcess.start(data, Map.of(), unlimited).awaitUp()) {
             JsonNode listing = Http.get(server.url("/api/v1/sandboxes?limit=100"), key).body();
             Map<String, String> statusById = new java.util.HashMap<>();
             for (JsonNode sandbox : listing.get("sandboxes")) {
@@ -81,6 +84,44 @@ class CrashRecoveryIT {
                 Http.post(server.url("/api/v1/sandbox/" + id + "/stop"), key, Map.of());
             }
             assertThat(containers(orgId)).isEmpty();
+        }
+    }
+
+    /**
+     * SIGKILL the server while it waits for a webhook receiver's answer: after a restart the same
+     * event is delivered again, with the same webhook-id, and then recorded as delivered.
+     */
+    @Test
+    void killedMidDeliveryDeliversAgainAfterRestart(@TempDir Path data) throws Exception {
+        DistributionIT.requireDocker();
+        String[] receivers = {"-Ddw.webhooks.allowPrivateTargets=true", "-Ddw.webhooks.requireHttps=false"};
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.reply(new WebhookReceiver.Reply(200, Map.of(), java.time.Duration.ofMinutes(5)));
+            String key;
+            String webhookId;
+            try (ServerProcess server = ServerProcess.start(data, Map.of(), receivers).awaitUp()) {
+                key = Http.post(server.url("/api/v1/register"), null,
+                        Map.of("email", "outbox@example.com", "organization_name", "Outbox Test")).body().at("/api_key/key").asText();
+                webhookId = Http.post(server.url("/api/v1/webhooks"), key, Map.of("url", receiver.url("/hook"),
+                        "events", List.of("sandbox.created"), "timeout_ms", 2000)).body().get("id").asText();
+                Http.post(server.url("/api/v1/sandbox/create"), key, Map.of());
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                        .until(() -> receiver.received("/hook").size() == 1);
+                server.kill();
+            }
+            String firstId = receiver.received("/hook").get(0).header("webhook-id");
+            try (ServerProcess server = ServerProcess.start(data, Map.of(), receivers).awaitUp()) {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> receiver.received("/hook").size() >= 2);
+                assertThat(receiver.received("/hook").get(1).header("webhook-id")).isEqualTo(firstId);
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                        Http.get(server.url("/api/v1/webhooks/" + webhookId + "/deliveries"), key).body()
+                                .at("/deliveries/0/status").asText().equals("delivered"));
+                JsonNode sandboxes = Http.get(server.url("/api/v1/sandboxes"), key).body().get("sandboxes");
+                for (JsonNode sandbox : sandboxes) {
+                    Http.post(server.url("/api/v1/sandbox/" + sandbox.get("id").asText() + "/stop"), key, Map.of());
+                }
+            }
         }
     }
 

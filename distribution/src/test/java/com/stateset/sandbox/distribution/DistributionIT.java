@@ -42,14 +42,17 @@ class DistributionIT {
     @Test
     void quickstartWorksFromTheUnpackedTree(@TempDir Path data) throws Exception {
         requireDocker();
+        String orgId;
         try (ServerProcess server = ServerProcess.start(data, Map.of()).awaitUp()) {
             assertThat(server.output()).contains("StateSet Sandbox is listening on http://127.0.0.1:" + server.port)
                     .contains("/api/v1/register").contains("loaded plugin docker-runtime")
                     .contains("loaded plugin storage-s3").contains("loaded plugin storage-gcs");
             Http.Reply health = Http.get(server.url("/health"), null);
             assertThat(health.status()).isEqualTo(200);
-            String key = Http.post(server.url("/api/v1/register"), null,
-                    Map.of("email", "ops@example.com", "organization_name", "Ops")).body().at("/api_key/key").asText();
+            Http.Reply registered = Http.post(server.url("/api/v1/register"), null,
+                    Map.of("email", "ops@example.com", "organization_name", "Ops"));
+            String key = registered.body().at("/api_key/key").asText();
+            orgId = registered.body().at("/organization/id").asText();
             Http.Reply created = Http.post(server.url("/api/v1/sandbox/create"), key,
                     Map.of("template", "python-basic", "env", Map.of("DATABASE_PASSWORD", "hunter2-secret")));
             assertThat(created.status()).isEqualTo(200);
@@ -71,6 +74,14 @@ class DistributionIT {
                     .as("no key in the logs").doesNotContain(key).doesNotContain(key.substring(15))
                     .as("no environment value in the logs").doesNotContain("hunter2-secret");
         }
+        // The operator moves the organization to another plan (with the server stopped: H2 is single-process).
+        ServerProcess.Finished moved = ServerProcess.command(data, "set-plan", "--org", orgId, "--plan", "pro");
+        assertThat(moved.exitCode()).as(moved.output()).isZero();
+        assertThat(moved.output()).contains("organization " + orgId + " is now on the pro plan");
+        ServerProcess.Finished unknown = ServerProcess.command(data, "set-plan", "--org", orgId, "--plan", "platinum");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.output()).contains("set-plan: --plan: 'platinum' is not one of the configured plans")
+                .doesNotContain("Exception");
     }
 
     @Test

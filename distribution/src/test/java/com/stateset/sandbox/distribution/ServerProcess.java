@@ -106,6 +106,24 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** What a {@code bin/sandbox} command other than the server printed and how it exited. */
+    record Finished(int exitCode, String output) {
+    }
+
+    /** Runs {@code bin/sandbox <args>} on the default configuration with its data under {@code dataDir}. */
+    static Finished command(Path dataDir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/sandbox").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SANDBOX_DATA_DIR", dataDir.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+        }
+        return new Finished(process.exitValue(), output);
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

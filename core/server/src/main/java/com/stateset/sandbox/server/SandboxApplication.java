@@ -6,27 +6,41 @@ import com.stateset.sandbox.server.auth.CredentialFilter;
 import com.stateset.sandbox.server.auth.CredentialVerifier;
 import com.stateset.sandbox.server.auth.JwtVerifier;
 import com.stateset.sandbox.server.auth.RateLimiter;
+import com.stateset.sandbox.server.config.ExtensionConfig;
 import com.stateset.sandbox.server.config.LocalStoreConfig;
 import com.stateset.sandbox.server.core.ApiKeyService;
 import com.stateset.sandbox.server.core.ArtifactService;
+import com.stateset.sandbox.server.core.BillingService;
+import com.stateset.sandbox.server.core.AuditLog;
 import com.stateset.sandbox.server.core.CheckpointService;
 import com.stateset.sandbox.server.core.CommandService;
 import com.stateset.sandbox.server.core.FileService;
 import com.stateset.sandbox.server.core.Ids;
 import com.stateset.sandbox.server.core.Maintenance;
+import com.stateset.sandbox.server.core.Plans;
 import com.stateset.sandbox.server.core.Reconciler;
 import com.stateset.sandbox.server.core.RegistrationService;
 import com.stateset.sandbox.server.core.SandboxService;
+import com.stateset.sandbox.server.core.SecretCipher;
+import com.stateset.sandbox.server.core.SecretService;
+import com.stateset.sandbox.server.core.SandboxStates;
 import com.stateset.sandbox.server.core.StorageQuota;
 import com.stateset.sandbox.server.core.StorageSweeper;
 import com.stateset.sandbox.server.core.StoredObjects;
 import com.stateset.sandbox.server.core.Templates;
+import com.stateset.sandbox.server.core.UsageService;
 import com.stateset.sandbox.server.db.Database;
 import com.stateset.sandbox.server.db.InstallationDao;
 import com.stateset.sandbox.server.errors.ErrorMapper;
+import com.stateset.sandbox.server.events.EventDispatcher;
+import com.stateset.sandbox.server.events.Events;
+import com.stateset.sandbox.server.events.WebhookSender;
+import com.stateset.sandbox.server.events.WebhookService;
+import com.stateset.sandbox.server.events.WebhookTargets;
 import com.stateset.sandbox.server.health.HealthResource;
 import com.stateset.sandbox.server.health.RuntimeHealthCheck;
 import com.stateset.sandbox.server.health.StorageHealthCheck;
+import com.stateset.sandbox.server.http.AuditFilter;
 import com.stateset.sandbox.server.http.JsonErrorHandler;
 import com.stateset.sandbox.server.http.RequestIdFilter;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter;
@@ -35,13 +49,21 @@ import com.stateset.sandbox.server.plugin.PluginHost;
 import com.stateset.sandbox.server.plugin.ServerPluginContext;
 import com.stateset.sandbox.server.resources.ApiKeyResource;
 import com.stateset.sandbox.server.resources.ArtifactResource;
+import com.stateset.sandbox.server.resources.BillingResource;
+import com.stateset.sandbox.server.resources.AuditResource;
 import com.stateset.sandbox.server.resources.CheckpointResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
+import com.stateset.sandbox.server.resources.SecretResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
+import com.stateset.sandbox.server.resources.UsageResource;
+import com.stateset.sandbox.server.resources.WebhookResource;
 import com.stateset.sandbox.server.storage.LocalObjectStore;
 import com.stateset.sandbox.server.storage.ObjectStores;
 import com.stateset.sandbox.server.storage.SignedFileResource;
+import com.stateset.sandbox.spi.PluginContext;
+import com.stateset.sandbox.spi.events.EventSink;
+import com.stateset.sandbox.spi.events.EventSinkFactory;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeFactory;
 import com.stateset.sandbox.spi.storage.ObjectStore;
@@ -64,10 +86,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -103,6 +129,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
     protected void addDefaultCommands(Bootstrap<SandboxConfiguration> bootstrap) {
         bootstrap.addCommand(new SandboxServerCommand(this));
         bootstrap.addCommand(new CheckCommand<>(this));
+        bootstrap.addCommand(new SetPlanCommand());
     }
 
     @Override
@@ -157,17 +184,32 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
             }
         });
 
+        // Events: the outbox, the worker that delivers it to webhooks and to configured sinks.
+        WebhookTargets targets = new WebhookTargets(config.webhooks().allowPrivateTargets(), config.webhooks().requireHttps());
+        WebhookSender sender = new WebhookSender(targets, config.webhooks().maxConcurrentDeliveries(), clock);
+        Map<String, EventSink> sinks = eventSinks(config, plugins,
+                name -> new ServerPluginContext(installId, PluginHost.dataDirectory(dataDirectory, name), clock, pluginScheduler));
+        EventDispatcher dispatcher = new EventDispatcher(jdbi, sender, sinks, environment.getObjectMapper(), clock,
+                Duration.ofMillis(config.webhooks().pollMillis()), config.webhooks().maxConcurrentDeliveries());
+        environment.lifecycle().manage(dispatcher);
+        Events events = new Events(jdbi, clock, environment.getObjectMapper(), List.copyOf(sinks.keySet()), dispatcher::wake);
+        SandboxStates states = new SandboxStates(jdbi, events, clock);
+
         Templates templates = new Templates(config.templates(), config.defaultTemplate());
+        Plans plans = new Plans(config.plans(), config.auth().defaultPlan());
         SandboxService sandboxes = new SandboxService(jdbi, runtime, templates, config.limits(), clock, installId,
-                environment.getObjectMapper());
-        CommandService commands = new CommandService(sandboxes, runtime, config.limits());
-        FileService files = new FileService(sandboxes, runtime, config.limits());
+                environment.getObjectMapper(), events, states, plans);
+        // Secrets are stored encrypted under secrets.masterKey; stored secrets and no key stop the start here.
+        SecretService secrets = SecretService.open(jdbi, config.secrets().masterKey().map(SecretCipher::new).orElse(null),
+                sandboxes, clock, environment.getObjectMapper());
+        CommandService commands = new CommandService(sandboxes, runtime, config.limits(), events, secrets);
+        FileService files = new FileService(sandboxes, runtime, config.limits(), events);
         StoredObjects objects = new StoredObjects(store);
-        StorageQuota quota = new StorageQuota(config.plans(), config.auth().defaultPlan());
+        StorageQuota quota = new StorageQuota(plans);
         CheckpointService checkpoints = new CheckpointService(jdbi, runtime, objects, sandboxes, quota, config.limits(), clock,
-                environment.getObjectMapper());
+                environment.getObjectMapper(), events);
         ArtifactService artifacts = new ArtifactService(jdbi, runtime, objects, sandboxes, quota, config.limits(), clock,
-                environment.getObjectMapper());
+                environment.getObjectMapper(), events);
 
         ExecutorService background = environment.lifecycle().virtualExecutorService("background");
         String jwtSecret = config.auth().jwtSecret();
@@ -175,7 +217,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                 clock, Duration.ofSeconds(config.auth().keyCacheSeconds()), background);
         RateLimiter rateLimiter = new RateLimiter(config.auth().rateLimit().requestsPerSecond(), config.auth().rateLimit().burst());
 
-        Reconciler reconciler = new Reconciler(jdbi, runtime, installId, clock, processStartedAt,
+        Reconciler reconciler = new Reconciler(jdbi, runtime, states, installId, clock, processStartedAt,
                 config.reconciler().createTimeoutSeconds() * 1000L);
         environment.lifecycle().manage(new Maintenance(reconciler, sandboxes, jdbi, clock,
                 environment.lifecycle().scheduledExecutorService("maintenance").threads(2).build(),
@@ -211,9 +253,20 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         environment.jersey().register(new SandboxResource(sandboxes, checkpoints, commands, files, environment.getObjectMapper()));
         environment.jersey().register(new CheckpointResource(checkpoints));
         environment.jersey().register(new ArtifactResource(artifacts));
+        environment.jersey().register(new BillingResource(new BillingService(jdbi, plans, quota, clock)));
+        environment.jersey().register(new UsageResource(new UsageService(jdbi, quota, config.rates(), clock)));
+        environment.jersey().register(new WebhookResource(new WebhookService(jdbi, targets, sender, events, clock,
+                environment.getObjectMapper())));
         if (localStore != null) {
             environment.jersey().register(new SignedFileResource(localStore, clock));
         }
+
+        environment.jersey().register(new SecretResource(secrets));
+
+        // The audit log: every call of an @Audited resource method, written before its answer.
+        AuditLog audit = new AuditLog(jdbi, environment.getObjectMapper());
+        environment.jersey().register(new AuditFilter(audit, clock, environment.getObjectMapper()));
+        environment.jersey().register(new AuditResource(audit));
 
         // Errors Jetty answers before the API sees a request get the API's error shape too.
         environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
@@ -232,6 +285,20 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
             }
             announce(url, config.auth().registrationEnabled());
         });
+    }
+
+    /** The sinks of {@code events.sinks}, by name ({@code type}, numbered when one is listed twice). */
+    private static Map<String, EventSink> eventSinks(SandboxConfiguration config, PluginHost plugins,
+            Function<String, PluginContext> context) {
+        @SuppressWarnings("unchecked")
+        Class<EventSinkFactory<?>> factoryType = (Class<EventSinkFactory<?>>) (Class<?>) EventSinkFactory.class;
+        Map<String, EventSink> sinks = new LinkedHashMap<>();
+        for (int i = 0; i < config.events().sinks().size(); i++) {
+            ExtensionConfig sink = config.events().sinks().get(i);
+            String name = sinks.containsKey(sink.type()) ? sink.type() + "-" + i : sink.type();
+            sinks.put(name, plugins.create("events.sinks[" + i + "]", sink, factoryType, EventSink.class, context));
+        }
+        return sinks;
     }
 
     /** The URL of the application connector once it is open, or null. */

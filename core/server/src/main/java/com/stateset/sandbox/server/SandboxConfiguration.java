@@ -3,12 +3,16 @@ package com.stateset.sandbox.server;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.stateset.sandbox.server.config.AuthConfig;
 import com.stateset.sandbox.server.config.DatabaseConfig;
+import com.stateset.sandbox.server.config.EventsConfig;
 import com.stateset.sandbox.server.config.ExtensionConfig;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.config.PlanConfig;
+import com.stateset.sandbox.server.config.RatesConfig;
 import com.stateset.sandbox.server.config.ReconcilerConfig;
+import com.stateset.sandbox.server.config.SecretsConfig;
 import com.stateset.sandbox.server.config.StorageConfig;
 import com.stateset.sandbox.server.config.TemplateConfig;
+import com.stateset.sandbox.server.config.WebhooksConfig;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -55,6 +59,21 @@ public class SandboxConfiguration extends Configuration {
     @jakarta.validation.constraints.Pattern(regexp = "^(https?://[^\\s?#]+)?$", message = "must be an http or https URL")
     private String publicUrl;
 
+    @JsonProperty
+    @Valid
+    @NotNull
+    private WebhooksConfig webhooks = new WebhooksConfig();
+
+    @JsonProperty
+    @Valid
+    @NotNull
+    private EventsConfig events = new EventsConfig();
+
+    @JsonProperty
+    @Valid
+    @NotNull
+    private RatesConfig rates = new RatesConfig();
+
     /** Plans by name, with their limits; organizations are on one of these. */
     @JsonProperty
     @Valid
@@ -75,6 +94,11 @@ public class SandboxConfiguration extends Configuration {
     @Valid
     @NotNull
     private ReconcilerConfig reconciler = new ReconcilerConfig();
+
+    @JsonProperty
+    @Valid
+    @NotNull
+    private SecretsConfig secrets = new SecretsConfig();
 
     @JsonProperty
     @Valid
@@ -111,6 +135,18 @@ public class SandboxConfiguration extends Configuration {
         return publicUrl == null || publicUrl.isEmpty() ? null : publicUrl;
     }
 
+    public WebhooksConfig webhooks() {
+        return webhooks;
+    }
+
+    public EventsConfig events() {
+        return events;
+    }
+
+    public RatesConfig rates() {
+        return rates;
+    }
+
     public Map<String, PlanConfig> plans() {
         return plans;
     }
@@ -125,6 +161,10 @@ public class SandboxConfiguration extends Configuration {
 
     public ReconcilerConfig reconciler() {
         return reconciler;
+    }
+
+    public SecretsConfig secrets() {
+        return secrets;
     }
 
     public List<TemplateConfig> templates() {

@@ -32,6 +32,8 @@ public final class CredentialFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         Caller caller = authenticate(request);
+        // Set before the checks below, so that the audit log attributes a call they refuse.
+        request.setSecurityContext(new CallerContext(caller, request.getSecurityContext().isSecure()));
         String claimedOrg = request.getHeaderString(ORG_HEADER);
         if (claimedOrg != null && !claimedOrg.equals(caller.orgId())) {
             throw ApiException.forbidden(ORG_HEADER + " does not match the credential's organization");
@@ -44,8 +46,6 @@ public final class CredentialFilter implements ContainerRequestFilter {
         if (retryAfter > 0) {
             throw ApiException.rateLimited(retryAfter);
         }
-        boolean secure = request.getSecurityContext().isSecure();
-        request.setSecurityContext(new CallerContext(caller, secure));
     }
 
     private Caller authenticate(ContainerRequestContext request) {

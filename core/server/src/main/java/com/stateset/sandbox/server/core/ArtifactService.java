@@ -13,6 +13,8 @@ import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.db.ArtifactDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.events.EventTypes;
+import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.storage.ObjectKeys;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -57,9 +60,11 @@ public final class ArtifactService {
     private final LimitsConfig limits;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final Events events;
 
     public ArtifactService(Jdbi jdbi, SandboxRuntime runtime, StoredObjects objects, SandboxService sandboxes,
-            StorageQuota quota, LimitsConfig limits, Clock clock, ObjectMapper mapper) {
+            StorageQuota quota, LimitsConfig limits, Clock clock, ObjectMapper mapper, Events events) {
+        this.events = requireNonNull(events, "events is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.objects = requireNonNull(objects, "objects is null");
@@ -113,7 +118,15 @@ public final class ArtifactService {
                 if (stored.size() != size) {
                     throw new IOException(path + " changed while it was read");
                 }
-                if (dao().markReady(row.id(), size, stored.checksum()) == 0) {
+                boolean ready = jdbi.inTransaction(handle -> {
+                    if (handle.attach(ArtifactDao.class).markReady(row.id(), size, stored.checksum()) == 0) {
+                        return false;
+                    }
+                    events.record(handle, EventTypes.ARTIFACT_UPLOADED, row.orgId(), sandboxId, Map.of("artifactId", row.id(),
+                            "remotePath", row.remotePath(), "size", size, "contentType", contentType));
+                    return true;
+                });
+                if (!ready) {
                     throw ApiException.conflict("artifact " + row.id() + " was removed while it was being stored");
                 }
                 return view(new ArtifactRecord(row.id(), row.orgId(), row.sandboxId(), row.path(), row.remotePath(),
@@ -193,7 +206,15 @@ public final class ArtifactService {
 
     public void delete(Caller caller, String id) {
         ArtifactRecord row = requireReady(caller, id);
-        if (dao().markDeleting(caller.orgId(), id) == 0) {
+        boolean marked = jdbi.inTransaction(handle -> {
+            if (handle.attach(ArtifactDao.class).markDeleting(caller.orgId(), id) == 0) {
+                return false;
+            }
+            events.record(handle, EventTypes.ARTIFACT_DELETED, row.orgId(), row.sandboxId(),
+                    Map.of("artifactId", id, "remotePath", row.remotePath(), "reason", "deleted"));
+            return true;
+        });
+        if (!marked) {
             throw ApiException.notFound("ARTIFACT_NOT_FOUND", "artifact " + id + " not found");
         }
         sweep(row);
@@ -204,7 +225,13 @@ public final class ArtifactService {
         if (!objects.deleteQuietly(List.of(row.objectKey()))) {
             return false;
         }
-        dao().delete(row.id());
+        jdbi.useTransaction(handle -> {
+            handle.attach(ArtifactDao.class).delete(row.id());
+            if (StoredState.READY.value().equals(row.state())) { // swept because it expired
+                events.record(handle, EventTypes.ARTIFACT_DELETED, row.orgId(), row.sandboxId(),
+                        Map.of("artifactId", row.id(), "remotePath", row.remotePath(), "reason", "expired"));
+            }
+        });
         return true;
     }
 

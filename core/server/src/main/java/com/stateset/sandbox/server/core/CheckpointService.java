@@ -18,6 +18,8 @@ import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.db.CheckpointDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.events.EventTypes;
+import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.storage.ObjectInfo;
 import java.io.ByteArrayInputStream;
@@ -58,9 +60,11 @@ public final class CheckpointService {
     private final LimitsConfig limits;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final Events events;
 
     public CheckpointService(Jdbi jdbi, SandboxRuntime runtime, StoredObjects objects, SandboxService sandboxes,
-            StorageQuota quota, LimitsConfig limits, Clock clock, ObjectMapper mapper) {
+            StorageQuota quota, LimitsConfig limits, Clock clock, ObjectMapper mapper, Events events) {
+        this.events = requireNonNull(events, "events is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.objects = requireNonNull(objects, "objects is null");
@@ -105,7 +109,7 @@ public final class CheckpointService {
                     "application/gzip", allowance - archive.size());
             CheckpointRecord ready = withSize(row, archive.size() + manifestBytes.length, manifest.get().files().size(),
                     archive.checksum());
-            commit(ready);
+            commit(ready, EventTypes.CHECKPOINT_CREATED, Map.of());
             return view(ready);
         } catch (RuntimeException e) {
             discard(row);
@@ -148,6 +152,8 @@ public final class CheckpointService {
         if (restoreEnv) {
             sandboxes.addEnv(sandbox, env, overwrite);
         }
+        events.record(EventTypes.CHECKPOINT_RESTORED, sandbox.orgId(), sandboxId, Map.of("checkpointId", checkpoint.id(),
+                "restoreFiles", restoreFiles, "restoreEnv", restoreEnv, "overwrite", overwrite));
     }
 
     /** {@code POST /sandbox/create} with {@code checkpoint_id}: a new sandbox holding the checkpoint. */
@@ -177,7 +183,7 @@ public final class CheckpointService {
         try {
             copyObject(source.objectKey(), row.objectKey());
             copyObject(source.manifestKey(), row.manifestKey());
-            commit(row);
+            commit(row, EventTypes.CHECKPOINT_CLONED, Map.of("sourceCheckpointId", source.id()));
             return view(row);
         } catch (RuntimeException e) {
             discard(row);
@@ -216,7 +222,14 @@ public final class CheckpointService {
 
     public void delete(Caller caller, String id) {
         CheckpointRecord row = requireReady(caller, id, "id");
-        if (dao().markDeleting(caller.orgId(), id) == 0) {
+        boolean marked = jdbi.inTransaction(handle -> {
+            if (handle.attach(CheckpointDao.class).markDeleting(caller.orgId(), id) == 0) {
+                return false;
+            }
+            events.record(handle, EventTypes.CHECKPOINT_DELETED, row.orgId(), row.sandboxId(), Map.of("checkpointId", id));
+            return true;
+        });
+        if (!marked) {
             throw ApiException.notFound("CHECKPOINT_NOT_FOUND", "checkpoint " + id + " not found");
         }
         sweep(row);
@@ -271,7 +284,7 @@ public final class CheckpointService {
     }
 
     /** Marks the row ready, if the quota still holds with its final size (others may have stored meanwhile). */
-    private void commit(CheckpointRecord ready) {
+    private void commit(CheckpointRecord ready, String event, Map<String, Object> extra) {
         jdbi.useTransaction(handle -> {
             CheckpointDao dao = handle.attach(CheckpointDao.class);
             long remaining = quota.lockAndMeasure(handle, ready.orgId());
@@ -282,6 +295,12 @@ public final class CheckpointService {
             if (dao.markReady(ready.id(), ready.size(), ready.fileCount(), ready.checksum()) == 0) {
                 throw ApiException.conflict("checkpoint " + ready.id() + " was removed while it was being stored");
             }
+            Map<String, Object> data = new java.util.LinkedHashMap<>(extra);
+            data.put("checkpointId", ready.id());
+            data.put("name", ready.name());
+            data.put("size", ready.size());
+            data.put("fileCount", ready.fileCount());
+            events.record(handle, event, ready.orgId(), ready.sandboxId(), data);
         });
     }
 

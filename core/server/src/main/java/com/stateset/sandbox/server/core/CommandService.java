@@ -8,6 +8,8 @@ import com.stateset.sandbox.server.api.ExecuteResponse;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.events.EventTypes;
+import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
@@ -15,6 +17,7 @@ import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +30,17 @@ public final class CommandService {
     private final SandboxRuntime runtime;
     private final LimitsConfig limits;
 
-    public CommandService(SandboxService sandboxes, SandboxRuntime runtime, LimitsConfig limits) {
+    /** 128 + SIGKILL: what a command the kernel's OOM killer ended exits with. */
+    private static final int KILLED = 137;
+
+    private final Events events;
+
+    private final SecretService secrets;
+
+    public CommandService(SandboxService sandboxes, SandboxRuntime runtime, LimitsConfig limits, Events events,
+            SecretService secrets) {
+        this.events = requireNonNull(events, "events is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
         this.sandboxes = requireNonNull(sandboxes, "sandboxes is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.limits = requireNonNull(limits, "limits is null");
@@ -54,8 +67,9 @@ public final class CommandService {
             throw ApiException.validation("working_dir", "must be an absolute path");
         }
         SandboxRecord sandbox = sandboxes.requireRunning(caller, id);
-        // Variables added after the sandbox started (a restored checkpoint's) reach every command.
+        // Variables added after the sandbox started (a restored checkpoint's, injected secrets) reach every command.
         Map<String, String> env = sandboxes.envOf(sandbox);
+        env.putAll(secrets.environment(sandbox));
         env.putAll(requested);
         return new Prepared(sandbox, new ExecSpec(argv, env, workingDir, Duration.ofMillis(timeoutMs)));
     }
@@ -80,13 +94,41 @@ public final class CommandService {
                 stdout.truncated() || stderr.truncated());
     }
 
-    /** Runs with the caller's own output sink (streaming); a vanished sandbox is recorded. */
+    /**
+     * Runs with the caller's own output sink (streaming); a vanished sandbox is recorded. Emits
+     * {@code command.started}, then {@code command.completed} (exit 0) or {@code command.failed},
+     * and {@code resource.critical} when the kernel killed the command (exit 137 without a timeout).
+     * Events carry the command's id, exit code and timing, never the command or its output.
+     */
     public ExecResult exec(Prepared prepared, ExecOutput output) {
+        SandboxRecord sandbox = prepared.sandbox();
+        String commandId = Ids.newId("cmd");
+        events.record(EventTypes.COMMAND_STARTED, sandbox.orgId(), sandbox.id(), Map.of("commandId", commandId));
+        long started = System.nanoTime();
+        ExecResult result;
         try {
-            return runtime.exec(prepared.sandbox().id(), prepared.spec(), output);
+            result = runtime.exec(sandbox.id(), prepared.spec(), output);
         } catch (SandboxMissingException e) {
-            throw sandboxes.vanished(prepared.sandbox(), e);
+            events.record(EventTypes.COMMAND_FAILED, sandbox.orgId(), sandbox.id(),
+                    Map.of("commandId", commandId, "error", "the sandbox's container vanished"));
+            throw sandboxes.vanished(sandbox, e);
+        } catch (RuntimeException e) {
+            events.record(EventTypes.COMMAND_FAILED, sandbox.orgId(), sandbox.id(),
+                    Map.of("commandId", commandId, "error", "the command could not be run"));
+            throw e;
         }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("commandId", commandId);
+        data.put("exitCode", result.exitCode());
+        data.put("timedOut", result.timedOut());
+        data.put("durationMs", (System.nanoTime() - started) / 1_000_000);
+        events.record(result.exitCode() == 0 ? EventTypes.COMMAND_COMPLETED : EventTypes.COMMAND_FAILED, sandbox.orgId(),
+                sandbox.id(), data);
+        if (result.exitCode() == KILLED && !result.timedOut()) {
+            events.record(EventTypes.RESOURCE_CRITICAL, sandbox.orgId(), sandbox.id(),
+                    Map.of("commandId", commandId, "reason", "the command was killed (exit 137), most likely out of memory"));
+        }
+        return result;
     }
 
     public long maxOutputBytes() {

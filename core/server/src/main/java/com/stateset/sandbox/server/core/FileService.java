@@ -7,6 +7,9 @@ import com.stateset.sandbox.server.api.FilesResponse;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.events.EventTypes;
+import com.stateset.sandbox.server.events.Events;
+import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import java.io.ByteArrayInputStream;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -32,7 +36,10 @@ public final class FileService {
     private final SandboxRuntime runtime;
     private final LimitsConfig limits;
 
-    public FileService(SandboxService sandboxes, SandboxRuntime runtime, LimitsConfig limits) {
+    private final Events events;
+
+    public FileService(SandboxService sandboxes, SandboxRuntime runtime, LimitsConfig limits, Events events) {
+        this.events = java.util.Objects.requireNonNull(events, "events is null");
         this.sandboxes = requireNonNull(sandboxes, "sandboxes is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.limits = requireNonNull(limits, "limits is null");
@@ -63,7 +70,15 @@ public final class FileService {
             runtime.writeArchive(id, tar(paths, contents));
         } catch (SandboxMissingException e) {
             throw sandboxes.vanished(sandbox, e);
+        } catch (SandboxFileException e) {
+            if (e.reason() == SandboxFileException.Reason.NO_SPACE) {
+                events.record(EventTypes.RESOURCE_WARNING, sandbox.orgId(), id,
+                        Map.of("reason", "no space left in the sandbox", "path", e.path()));
+            }
+            throw e;
         }
+        events.record(EventTypes.FILE_WRITTEN, sandbox.orgId(), id,
+                Map.of("paths", paths, "bytes", contents.stream().mapToLong(c -> c.length).sum()));
         List<FilesResponse.Written> written = new ArrayList<>();
         for (int i = 0; i < paths.size(); i++) {
             written.add(new FilesResponse.Written(paths.get(i), contents.get(i).length));

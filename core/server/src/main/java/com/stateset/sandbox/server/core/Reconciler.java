@@ -39,10 +39,12 @@ public final class Reconciler {
     private final Clock clock;
     private final long processStartedAt;
     private final long createTimeoutMs;
+    private final SandboxStates states;
 
-    public Reconciler(Jdbi jdbi, SandboxRuntime runtime, String installId, Clock clock, long processStartedAt,
-            long createTimeoutMs) {
+    public Reconciler(Jdbi jdbi, SandboxRuntime runtime, SandboxStates states, String installId, Clock clock,
+            long processStartedAt, long createTimeoutMs) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.states = requireNonNull(states, "states is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.installId = requireNonNull(installId, "installId is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -79,21 +81,21 @@ public final class Reconciler {
                 case CREATING -> {
                     if (interrupted(row, now)) {
                         remove(row.id(), "its creation was interrupted");
-                        dao.end(row.id(), row.status(), SandboxStatus.ERROR.value(), "creation interrupted (server restarted)", now);
+                        states.end(row, row.sandboxStatus(), SandboxStatus.ERROR, "creation interrupted (server restarted)");
                         result.failed++;
                     }
                 }
                 case RUNNING -> {
                     if (sandbox.state() != RuntimeState.RUNNING) {
                         remove(row.id(), "it stopped on its own");
-                        dao.end(row.id(), row.status(), SandboxStatus.ERROR.value(),
-                                "sandbox stopped unexpectedly" + (sandbox.detail() == null ? "" : ": " + sandbox.detail()), now);
+                        states.end(row, row.sandboxStatus(), SandboxStatus.ERROR,
+                                "sandbox stopped unexpectedly" + (sandbox.detail() == null ? "" : ": " + sandbox.detail()));
                         result.failed++;
                     }
                 }
                 case TERMINATING -> {
                     remove(row.id(), "its stop was interrupted");
-                    dao.end(row.id(), row.status(), SandboxStatus.TERMINATED.value(), null, now);
+                    states.end(row, row.sandboxStatus(), SandboxStatus.TERMINATED, null);
                     result.finished++;
                 }
                 default -> {
@@ -105,18 +107,18 @@ public final class Reconciler {
             switch (row.sandboxStatus()) {
                 case CREATING -> {
                     if (interrupted(row, now)) {
-                        dao.end(row.id(), row.status(), SandboxStatus.ERROR.value(), "creation interrupted (server restarted)", now);
+                        states.end(row, row.sandboxStatus(), SandboxStatus.ERROR, "creation interrupted (server restarted)");
                         result.failed++;
                     }
                 }
                 case RUNNING -> {
-                    if (dao.end(row.id(), row.status(), SandboxStatus.ERROR.value(), "the sandbox's container vanished", now) > 0) {
+                    if (states.end(row, row.sandboxStatus(), SandboxStatus.ERROR, "the sandbox's container vanished")) {
                         LOG.warn("sandbox {} vanished from the runtime", row.id());
                         result.failed++;
                     }
                 }
                 case TERMINATING -> {
-                    dao.end(row.id(), row.status(), SandboxStatus.TERMINATED.value(), null, now);
+                    states.end(row, row.sandboxStatus(), SandboxStatus.TERMINATED, null);
                     result.finished++;
                 }
                 default -> {

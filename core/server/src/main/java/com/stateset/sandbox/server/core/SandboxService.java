@@ -10,9 +10,13 @@ import com.stateset.sandbox.server.api.SandboxView;
 import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
+import com.stateset.sandbox.server.config.PlanConfig;
 import com.stateset.sandbox.server.config.TemplateConfig;
+import com.stateset.sandbox.server.db.OrganizationDao;
 import com.stateset.sandbox.server.db.SandboxDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.events.EventTypes;
+import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.spi.Quantities;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
@@ -52,9 +56,15 @@ public final class SandboxService {
     private final Clock clock;
     private final String installId;
     private final ObjectMapper mapper;
+    private final Events events;
+    private final SandboxStates states;
+    private final Plans plans;
 
     public SandboxService(Jdbi jdbi, SandboxRuntime runtime, Templates templates, LimitsConfig limits, Clock clock,
-            String installId, ObjectMapper mapper) {
+            String installId, ObjectMapper mapper, Events events, SandboxStates states, Plans plans) {
+        this.plans = requireNonNull(plans, "plans is null");
+        this.events = requireNonNull(events, "events is null");
+        this.states = requireNonNull(states, "states is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.templates = requireNonNull(templates, "templates is null");
@@ -102,6 +112,11 @@ public final class SandboxService {
         if (timeout < 1 || timeout > limits.maxTimeoutSeconds()) {
             throw ApiException.validation("timeout_seconds", "must be between 1 and " + limits.maxTimeoutSeconds());
         }
+        Integer maxDuration = jdbi.withHandle(handle -> handle.attach(OrganizationDao.class).find(caller.orgId()))
+                .map(org -> plans.of(org.plan()).maxDurationSeconds()).orElse(null);
+        if (maxDuration != null && timeout > maxDuration) {
+            timeout = maxDuration; // the plan's longest lifetime; expires_at in the answer says so
+        }
         Map<String, String> requested = env("env", request.env());
         Map<String, String> env = requested;
         if (!seed.env().isEmpty()) {
@@ -121,7 +136,24 @@ public final class SandboxService {
         SandboxRecord row = new SandboxRecord(id, caller.orgId(), sessionId, SandboxStatus.CREATING.value(),
                 template.name(), template.image(), cpus, memory, cpuMillis, memoryBytes, network, json(env), metadata,
                 null, null, null, now, null, now + timeout * 1000L, null, null);
-        dao().insert(row);
+        jdbi.useTransaction(handle -> {
+            // The organization's row lock orders concurrent creates, so none can pass a limit together.
+            PlanConfig plan = plans.of(handle.attach(OrganizationDao.class).lock(caller.orgId())
+                    .orElseThrow(() -> ApiException.forbidden("the organization no longer exists")).plan());
+            SandboxDao sandboxes = handle.attach(SandboxDao.class);
+            if (plan.concurrentSandboxes() != null && sandboxes.countActive(caller.orgId()) >= plan.concurrentSandboxes()) {
+                throw quotaExceeded(429, "concurrent_sandboxes", plan.concurrentSandboxes(),
+                        "at most " + plan.concurrentSandboxes() + " sandboxes may run at once on this plan; stop one first");
+            }
+            if (plan.sandboxesPerMonth() != null
+                    && sandboxes.countCreatedSince(caller.orgId(), Plans.periodStart(now)) >= plan.sandboxesPerMonth()) {
+                throw quotaExceeded(402, "sandboxes_per_month", plan.sandboxesPerMonth(),
+                        "this plan allows " + plan.sandboxesPerMonth() + " sandboxes a month");
+            }
+            sandboxes.insert(row);
+            events.record(handle, EventTypes.SANDBOX_CREATED, row.orgId(), id,
+                    Map.of("template", template.name(), "cpus", cpus, "memory", memory));
+        });
 
         long started = System.nanoTime();
         try {
@@ -132,14 +164,20 @@ public final class SandboxService {
             RuntimeSandbox running = runtime.start(id);
             seed.files().accept(id);
             long startupMs = (System.nanoTime() - started) / 1_000_000;
-            if (dao().markRunning(id, running.ipAddress(), clock.millis(), startupMs) == 0) {
+            boolean marked = jdbi.inTransaction(handle -> {
+                if (handle.attach(SandboxDao.class).markRunning(id, running.ipAddress(), clock.millis(), startupMs) == 0) {
+                    return false;
+                }
+                events.record(handle, EventTypes.SANDBOX_READY, row.orgId(), id, Map.of("startupMs", startupMs));
+                return true;
+            });
+            if (!marked) {
                 throw ApiException.conflict("sandbox " + id + " changed state while it was being created");
             }
         } catch (RuntimeException e) {
             LOG.warn("creating sandbox {} failed: {}", id, e.getMessage());
             removeQuietly(id);
-            dao().end(id, SandboxStatus.CREATING.value(), SandboxStatus.ERROR.value(),
-                    "creation failed: " + e.getMessage(), clock.millis());
+            states.end(row, SandboxStatus.CREATING, SandboxStatus.ERROR, "creation failed: " + e.getMessage());
             throw e;
         }
         return view(find(caller, id));
@@ -186,6 +224,7 @@ public final class SandboxService {
 
     /** Stops a sandbox whose lifetime is over. */
     public void expire(SandboxRecord row) {
+        events.record(EventTypes.SANDBOX_TIMEOUT, row.orgId(), row.id(), Map.of("expiresAt", Times.iso(row.expiresAt())));
         terminate(row, "expired: timeout_seconds elapsed");
     }
 
@@ -200,7 +239,7 @@ public final class SandboxService {
                     return;
                 }
                 runtime.remove(row.id());
-                dao().end(row.id(), SandboxStatus.TERMINATING.value(), SandboxStatus.TERMINATED.value(), null, clock.millis());
+                states.end(row, SandboxStatus.TERMINATING, SandboxStatus.TERMINATED, reason);
             }
         }
     }
@@ -216,8 +255,7 @@ public final class SandboxService {
 
     /** Records that the runtime lost a sandbox the database thinks is running. */
     public ApiException vanished(SandboxRecord row, SandboxMissingException e) {
-        dao().end(row.id(), SandboxStatus.RUNNING.value(), SandboxStatus.ERROR.value(),
-                "the sandbox's container vanished", clock.millis());
+        states.end(row, SandboxStatus.RUNNING, SandboxStatus.ERROR, "the sandbox's container vanished");
         return ApiException.conflict("sandbox " + row.id() + " is no longer running: its container vanished");
     }
 
@@ -288,6 +326,10 @@ public final class SandboxService {
             }
         });
         return env;
+    }
+
+    private static ApiException quotaExceeded(int status, String quota, int limit, String message) {
+        return new ApiException(status, "QUOTA_EXCEEDED", message, Map.of("quota", quota, "limit", limit), Map.of());
     }
 
     String metadata(JsonNode metadata) {

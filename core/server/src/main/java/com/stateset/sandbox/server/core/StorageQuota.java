@@ -2,7 +2,6 @@ package com.stateset.sandbox.server.core;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.config.PlanConfig;
 import com.stateset.sandbox.server.db.ArtifactDao;
 import com.stateset.sandbox.server.db.CheckpointDao;
 import com.stateset.sandbox.server.db.OrganizationDao;
@@ -18,13 +17,10 @@ import org.jdbi.v3.core.Handle;
  */
 public final class StorageQuota {
 
-    private final Map<String, PlanConfig> plans;
-    private final PlanConfig defaultPlan;
+    private final Plans plans;
 
-    /** An organization on a plan the configuration no longer names gets the default plan's limits. */
-    public StorageQuota(Map<String, PlanConfig> plans, String defaultPlan) {
-        this.plans = Map.copyOf(requireNonNull(plans, "plans is null"));
-        this.defaultPlan = requireNonNull(plans.get(defaultPlan), "the default plan is not configured");
+    public StorageQuota(Plans plans) {
+        this.plans = requireNonNull(plans, "plans is null");
     }
 
     /**
@@ -63,6 +59,6 @@ public final class StorageQuota {
     }
 
     private Long limit(String plan) {
-        return plans.getOrDefault(plan, defaultPlan).storageBytes();
+        return plans.of(plan).storageBytes();
     }
 }

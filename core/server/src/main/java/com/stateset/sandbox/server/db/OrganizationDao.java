@@ -21,6 +21,9 @@ public interface OrganizationDao {
     @SqlQuery("SELECT * FROM organizations WHERE id = :id FOR UPDATE")
     Optional<Organization> lock(@Bind("id") String id);
 
+    @SqlUpdate("UPDATE organizations SET plan = :plan WHERE id = :id")
+    int setPlan(@Bind("id") String id, @Bind("plan") String plan);
+
     @SqlQuery("SELECT COUNT(*) > 0 FROM organizations WHERE slug = :slug")
     boolean slugTaken(@Bind("slug") String slug);
 }

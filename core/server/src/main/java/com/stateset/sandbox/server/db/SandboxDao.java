@@ -62,6 +62,19 @@ public interface SandboxDao {
     int end(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to,
             @Bind("reason") String reason, @Bind("now") long now);
 
+    /** Sandboxes that hold resources: what the concurrency limit counts. */
+    @SqlQuery("SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND status IN ('creating', 'running', 'terminating')")
+    int countActive(@Bind("orgId") String orgId);
+
+    /** Every sandbox created since {@code since}, deleted ones too: what the monthly limit counts. */
+    @SqlQuery("SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND created_at >= :since")
+    int countCreatedSince(@Bind("orgId") String orgId, @Bind("since") long since);
+
+    /** Every sandbox that ran, or was created, during [from, to): what usage is computed from. */
+    @SqlQuery("SELECT * FROM sandboxes WHERE org_id = :orgId AND created_at < :to"
+            + " AND (created_at >= :from OR (started_at IS NOT NULL AND COALESCE(ended_at, :to) > :from))")
+    List<SandboxRecord> activeBetween(@Bind("orgId") String orgId, @Bind("from") long from, @Bind("to") long to);
+
     @SqlUpdate("UPDATE sandboxes SET env = :env WHERE id = :id")
     void updateEnv(@Bind("id") String id, @Bind("env") String env);
 

@@ -8,6 +8,7 @@ import com.stateset.sandbox.server.api.Success;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.ApiKeyService;
+import com.stateset.sandbox.server.http.Audited;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -37,12 +38,14 @@ public final class ApiKeyResource {
     }
 
     @POST
+    @Audited("apikey.create")
     public ApiKeyView.Created create(@Auth Caller caller, CreateApiKeyRequest request) {
         return keys.create(caller, request);
     }
 
     @DELETE
     @Path("/{id}")
+    @Audited("apikey.revoke")
     public Success revoke(@Auth Caller caller, @PathParam("id") String id) {
         keys.revoke(caller, id);
         return Success.OK;

@@ -9,6 +9,7 @@ import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.ArtifactService;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.http.Audited;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -57,6 +58,7 @@ public final class ArtifactResource {
     @POST
     @Path("/sandbox/{id}/artifacts/upload")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("artifact.upload")
     public ArtifactView upload(@Auth Caller caller, @PathParam("id") String sandboxId, ArtifactRequests.Upload request) {
         return artifacts.upload(caller, sandboxId, request);
     }
@@ -64,6 +66,7 @@ public final class ArtifactResource {
     @POST
     @Path("/sandbox/{id}/artifacts/download")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("artifact.download")
     public ArtifactView.Downloaded download(@Auth Caller caller, @PathParam("id") String sandboxId,
             ArtifactRequests.Download request) {
         return artifacts.download(caller, sandboxId, request);
@@ -72,6 +75,7 @@ public final class ArtifactResource {
     @DELETE
     @Path("/artifacts/{id}")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("artifact.delete")
     public Success delete(@Auth Caller caller, @PathParam("id") String id) {
         artifacts.delete(caller, id);
         return Success.OK;

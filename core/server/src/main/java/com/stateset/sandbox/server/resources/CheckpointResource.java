@@ -8,6 +8,7 @@ import com.stateset.sandbox.server.api.Success;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.CheckpointService;
+import com.stateset.sandbox.server.http.Audited;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -49,6 +50,7 @@ public final class CheckpointResource {
     @POST
     @Path("/sandbox/{id}/checkpoints")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("checkpoint.create")
     public CheckpointView create(@Auth Caller caller, @PathParam("id") String sandboxId, CheckpointRequests.Create request) {
         return checkpoints.create(caller, sandboxId, request);
     }
@@ -56,6 +58,7 @@ public final class CheckpointResource {
     @POST
     @Path("/sandbox/{id}/checkpoints/restore")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("checkpoint.restore")
     public Success restore(@Auth Caller caller, @PathParam("id") String sandboxId, CheckpointRequests.Restore request) {
         checkpoints.restore(caller, sandboxId, request);
         return Success.OK;
@@ -64,6 +67,7 @@ public final class CheckpointResource {
     @POST
     @Path("/checkpoints/{id}/clone")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("checkpoint.clone")
     public CheckpointView copy(@Auth Caller caller, @PathParam("id") String id, CheckpointRequests.Clone request) {
         return checkpoints.copy(caller, id, request);
     }
@@ -71,6 +75,7 @@ public final class CheckpointResource {
     @POST
     @Path("/checkpoints/compare")
     @RolesAllowed(Scopes.SANDBOX_READ)
+    @Audited("checkpoint.compare")
     public CheckpointView.Comparison compare(@Auth Caller caller, CheckpointRequests.Compare request) {
         return checkpoints.compare(caller, request);
     }
@@ -78,6 +83,7 @@ public final class CheckpointResource {
     @DELETE
     @Path("/checkpoints/{id}")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("checkpoint.delete")
     public Success delete(@Auth Caller caller, @PathParam("id") String id) {
         checkpoints.delete(caller, id);
         return Success.OK;

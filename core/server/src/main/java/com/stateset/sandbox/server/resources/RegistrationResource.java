@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.stateset.sandbox.server.api.RegisterRequest;
 import com.stateset.sandbox.server.api.RegisterResponse;
 import com.stateset.sandbox.server.core.RegistrationService;
+import com.stateset.sandbox.server.http.Audited;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,6 +25,7 @@ public final class RegistrationResource {
     }
 
     @POST
+    @Audited("org.register")
     public RegisterResponse register(RegisterRequest request) {
         return registrations.register(request);
     }

@@ -16,6 +16,7 @@ import com.stateset.sandbox.server.core.CommandService;
 import com.stateset.sandbox.server.core.FileService;
 import com.stateset.sandbox.server.core.SandboxService;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.http.Audited;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -53,6 +54,7 @@ public final class SandboxResource {
     @POST
     @Path("/sandbox/create")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("sandbox.create")
     public SandboxView create(@Auth Caller caller, CreateSandboxRequest request) {
         if (request != null && request.checkpointId() != null) {
             return checkpoints.fork(caller, request);
@@ -78,6 +80,7 @@ public final class SandboxResource {
     @Path("/sandbox/{id}/execute")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
+    @Audited("command.execute")
     public Response execute(@Auth Caller caller, @PathParam("id") String id, ExecuteRequest request) {
         CommandService.Prepared prepared = commands.prepare(caller, id, request);
         if (Boolean.TRUE.equals(request.stream())) {
@@ -92,6 +95,7 @@ public final class SandboxResource {
     @POST
     @Path("/sandbox/{id}/files")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("file.write")
     public FilesResponse writeFiles(@Auth Caller caller, @PathParam("id") String id, FilesRequest request) {
         return files.write(caller, id, request);
     }
@@ -99,6 +103,7 @@ public final class SandboxResource {
     @GET
     @Path("/sandbox/{id}/files")
     @RolesAllowed(Scopes.SANDBOX_READ)
+    @Audited("file.read")
     public FilesResponse.Content readFile(@Auth Caller caller, @PathParam("id") String id, @QueryParam("path") String path) {
         return files.read(caller, id, path);
     }
@@ -106,6 +111,7 @@ public final class SandboxResource {
     @POST
     @Path("/sandbox/{id}/stop")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("sandbox.stop")
     public Success stop(@Auth Caller caller, @PathParam("id") String id) {
         sandboxes.stop(caller, id);
         return Success.OK;
@@ -114,6 +120,7 @@ public final class SandboxResource {
     @DELETE
     @Path("/sandbox/{id}")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("sandbox.delete")
     public Success delete(@Auth Caller caller, @PathParam("id") String id) {
         sandboxes.delete(caller, id);
         return Success.OK;

@@ -48,7 +48,7 @@ class AuthApiIT {
         assertThat(reply.text("/organization/id")).startsWith("org_");
         assertThat(reply.text("/organization/name")).isEqualTo("Zebra Labs");
         assertThat(reply.text("/organization/slug")).isEqualTo("zebra-labs");
-        assertThat(reply.text("/organization/plan")).isEqualTo("free");
+        assertThat(reply.text("/organization/plan")).as("auth.defaultPlan of the test server").isEqualTo("enterprise");
         assertThat(reply.text("/user/id")).startsWith("user_");
         assertThat(reply.text("/user/email")).isEqualTo("owner@example.com");
         assertThat(reply.text("/user/role")).isEqualTo("owner");

@@ -8,13 +8,19 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.stateset.sandbox.server.health.HealthResource;
 import com.stateset.sandbox.server.resources.ApiKeyResource;
 import com.stateset.sandbox.server.resources.ArtifactResource;
+import com.stateset.sandbox.server.resources.BillingResource;
+import com.stateset.sandbox.server.resources.AuditResource;
 import com.stateset.sandbox.server.resources.CheckpointResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
+import com.stateset.sandbox.server.resources.SecretResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
+import com.stateset.sandbox.server.resources.UsageResource;
+import com.stateset.sandbox.server.resources.WebhookResource;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import java.lang.reflect.Method;
 import java.util.Iterator;
@@ -44,11 +50,14 @@ class OpenApiDocumentTest {
         }
         Set<String> served = new TreeSet<>();
         for (Class<?> resource : List.of(RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
-                CheckpointResource.class, ArtifactResource.class, TemplateResource.class, HealthResource.UnderApi.class)) {
+                CheckpointResource.class, ArtifactResource.class, AuditResource.class, TemplateResource.class, HealthResource.UnderApi.class,
+                SecretResource.class, WebhookResource.class, BillingResource.class,
+                UsageResource.class)) {
             String root = resource.getAnnotation(Path.class).value();
             for (Method method : resource.getDeclaredMethods()) {
                 String verb = method.isAnnotationPresent(GET.class) ? "GET"
                         : method.isAnnotationPresent(POST.class) ? "POST"
+                        : method.isAnnotationPresent(PUT.class) ? "PUT"
                         : method.isAnnotationPresent(DELETE.class) ? "DELETE" : null;
                 if (verb == null) {
                     continue;

@@ -34,6 +34,7 @@ class StorageQuotaIT {
     private static final Path STORE = Session.tempDirectory("quota-store");
     static final DropwizardAppExtension<SandboxConfiguration> APP = TestServer.create(
             ConfigOverride.config("storage.config.root", STORE.toString()),
+            ConfigOverride.config("auth.defaultPlan", "free"),
             ConfigOverride.config("plans.free.storage", "64Ki"));
     private static Session session;
     private static String sandbox;

@@ -14,7 +14,6 @@ import io.dropwizard.db.ManagedDataSource;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.AfterEach;
@@ -26,24 +25,6 @@ class PersistenceIT {
 
     private DatabaseConfig config;
     private ManagedDataSource dataSource;
-
-    static Stream<Supplier<DatabaseConfig>> databases() {
-        return Stream.of(named("h2", TestDatabases::h2), named("postgresql", TestDatabases::postgres));
-    }
-
-    private static Supplier<DatabaseConfig> named(String name, Supplier<DatabaseConfig> supplier) {
-        return new Supplier<>() {
-            @Override
-            public DatabaseConfig get() {
-                return supplier.get();
-            }
-
-            @Override
-            public String toString() {
-                return name;
-            }
-        };
-    }
 
     private Jdbi open(Supplier<DatabaseConfig> database) {
         config = database.get();
@@ -62,7 +43,7 @@ class PersistenceIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("com.stateset.sandbox.server.testing.TestDatabases#both")
     void organizationsUsersAndKeys(Supplier<DatabaseConfig> database) {
         Jdbi jdbi = open(database);
         OrganizationDao orgs = jdbi.onDemand(OrganizationDao.class);
@@ -104,7 +85,7 @@ class PersistenceIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("com.stateset.sandbox.server.testing.TestDatabases#both")
     void sandboxesAndTheirTransitions(Supplier<DatabaseConfig> database) {
         Jdbi jdbi = open(database);
         jdbi.onDemand(OrganizationDao.class).insert(new Organization("org_1", "Acme", "acme", "free", 1L));

@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Fresh, empty databases for tests: an in-memory H2, or a new database on the PostgreSQL server at
@@ -23,6 +25,28 @@ public final class TestDatabases {
     private static final String PASSWORD = env("SANDBOX_TEST_POSTGRES_PASSWORD", "postgres");
 
     private TestDatabases() {
+    }
+
+    /**
+     * Both kinds, for {@code @MethodSource("com.stateset.sandbox.server.testing.TestDatabases#both")}:
+     * each creates its database when asked, and is named for the test report.
+     */
+    public static Stream<Supplier<DatabaseConfig>> both() {
+        return Stream.of(named("h2", TestDatabases::h2), named("postgresql", TestDatabases::postgres));
+    }
+
+    private static Supplier<DatabaseConfig> named(String name, Supplier<DatabaseConfig> supplier) {
+        return new Supplier<>() {
+            @Override
+            public DatabaseConfig get() {
+                return supplier.get();
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
     }
 
     public static DatabaseConfig h2() {

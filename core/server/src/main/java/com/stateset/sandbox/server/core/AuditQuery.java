@@ -1,0 +1,81 @@
+package com.stateset.sandbox.server.core;
+
+import com.stateset.sandbox.server.errors.ApiException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The filters and page of {@code GET /audit}, checked: a malformed one is a 400 naming its query
+ * parameter. Absent or empty parameters do not filter.
+ *
+ * @param start inclusive, epoch ms, or null
+ * @param end exclusive, epoch ms, or null
+ */
+public record AuditQuery(String sandboxId, String action, String outcome, Long start, Long end, int limit, int offset) {
+
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
+    private static final Pattern ACTION = Pattern.compile("[a-z][a-z_]*\\.[a-z][a-z_]*");
+    private static final int MAX_ID_LENGTH = 64;
+
+    public static AuditQuery parse(String sandboxId, String action, String outcome, String startTime, String endTime,
+            String limit, String offset) {
+        String sandbox = blankToNull(sandboxId);
+        if (sandbox != null && sandbox.length() > MAX_ID_LENGTH) {
+            throw ApiException.validation("sandbox_id", "longer than " + MAX_ID_LENGTH + " characters");
+        }
+        String name = blankToNull(action);
+        if (name != null && (name.length() > MAX_ID_LENGTH || !ACTION.matcher(name).matches())) {
+            throw ApiException.validation("action", "expected an action name such as sandbox.create");
+        }
+        String result = blankToNull(outcome);
+        if (result != null && !result.equals(AuditRecord.SUCCESS) && !result.equals(AuditRecord.FAILURE)) {
+            throw ApiException.validation("outcome", "unknown outcome '" + result + "'",
+                    List.of(AuditRecord.SUCCESS, AuditRecord.FAILURE));
+        }
+        Long start = time("start_time", startTime);
+        Long end = time("end_time", endTime);
+        if (start != null && end != null && end < start) {
+            throw ApiException.validation("end_time", "is before start_time");
+        }
+        int pageSize = integer("limit", limit, DEFAULT_LIMIT);
+        if (pageSize < 1 || pageSize > MAX_LIMIT) {
+            throw ApiException.validation("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        int skip = integer("offset", offset, 0);
+        if (skip < 0) {
+            throw ApiException.validation("offset", "must not be negative");
+        }
+        return new AuditQuery(sandbox, name, result, start, end, pageSize, skip);
+    }
+
+    private static Long time(String field, String value) {
+        String text = blankToNull(value);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text).toEpochMilli();
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw ApiException.validation(field, "expected an ISO-8601 time such as 2026-01-15T12:00:00Z");
+        }
+    }
+
+    private static int integer(String field, String value, int fallback) {
+        String text = blankToNull(value);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.validation(field, "must be an integer");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -1,0 +1,139 @@
+package com.stateset.sandbox.server.core;
+
+import static java.util.Objects.requireNonNull;
+
+import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.server.api.UsageView;
+import com.stateset.sandbox.server.auth.Caller;
+import com.stateset.sandbox.server.config.RatesConfig;
+import com.stateset.sandbox.server.db.SandboxDao;
+import com.stateset.sandbox.server.errors.ApiException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Usage, computed from the sandboxes' own rows rather than metered separately, so that nothing a
+ * crash interrupts is lost: a sandbox counts from {@code started_at} to {@code ended_at} (or now),
+ * by its {@code cpus} (vCPU-hours) and {@code memory} (GB-hours, 10^9 bytes); a creation counts in
+ * the period it was made. Storage is what checkpoints and artifacts hold now. Network egress is 0:
+ * the Docker runtime does not measure it.
+ */
+public final class UsageService {
+
+    private static final double MS_PER_HOUR = 3_600_000.0;
+    private static final double BYTES_PER_GB = 1e9;
+    private static final int MAX_BUCKETS = 24 * 31;
+
+    private final Jdbi jdbi;
+    private final StorageQuota storage;
+    private final RatesConfig rates;
+    private final Clock clock;
+
+    public UsageService(Jdbi jdbi, StorageQuota storage, RatesConfig rates, Clock clock) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.storage = requireNonNull(storage, "storage is null");
+        this.rates = requireNonNull(rates, "rates is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public UsageView.Current current(Caller caller) {
+        long now = clock.millis();
+        long start = Plans.periodStart(now);
+        long end = Plans.periodEnd(now);
+        UsageView.Bucket used = bucket(rows(caller, start, now), start, now, now);
+        double storageGb = jdbi.withHandle(handle -> storage.used(handle, caller.orgId())) / BYTES_PER_GB;
+        // Storage is billed by the GB-month: what is held now, for the part of the month gone by.
+        double monthElapsed = (double) (now - start) / (end - start);
+        UsageView.Breakdown breakdown = new UsageView.Breakdown(
+                cents(used.cpuHours() * rates.cpuHourCents()),
+                cents(used.memoryGbHours() * rates.memoryGbHourCents()),
+                cents(used.networkGb() * rates.egressGbCents()),
+                cents(storageGb * monthElapsed * rates.storageGbMonthCents()));
+        return new UsageView.Current(Times.iso(start), Times.iso(end), used.cpuHours(), used.memoryGbHours(),
+                used.networkGb(), round(storageGb), used.sandboxCreations(),
+                cents(breakdown.cpuCents() + breakdown.memoryCents() + breakdown.networkCents() + breakdown.storageCents()),
+                breakdown);
+    }
+
+    public UsageView.History history(Caller caller, String granularity, String startDate, String endDate) {
+        String unit = granularity == null ? "daily" : granularity.toLowerCase(Locale.ROOT);
+        Duration step = switch (unit) {
+            case "daily" -> Duration.ofDays(1);
+            case "hourly" -> Duration.ofHours(1);
+            default -> throw ApiException.validation("granularity", "must be daily or hourly", List.of("daily", "hourly"));
+        };
+        long now = clock.millis();
+        Instant end = endDate == null ? Instant.ofEpochMilli(now).truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1))
+                : time("end_date", endDate, true);
+        Instant start = startDate == null ? end.minus(step.multipliedBy(unit.equals("daily") ? 7 : 24))
+                : time("start_date", startDate, false);
+        if (!start.isBefore(end)) {
+            throw ApiException.validation("start_date", "must be before end_date");
+        }
+        long buckets = Duration.between(start, end).dividedBy(step);
+        if (buckets > MAX_BUCKETS) {
+            throw ApiException.validation("start_date", "at most " + MAX_BUCKETS + " " + unit + " periods at once");
+        }
+        List<SandboxRecord> rows = rows(caller, start.toEpochMilli(), end.toEpochMilli());
+        List<UsageView.Bucket> data = new ArrayList<>();
+        for (Instant from = start; from.isBefore(end); from = from.plus(step)) {
+            Instant to = from.plus(step).isAfter(end) ? end : from.plus(step);
+            data.add(bucket(rows, from.toEpochMilli(), to.toEpochMilli(), now));
+        }
+        return new UsageView.History(unit, start.toString(), end.toString(), data);
+    }
+
+    private List<SandboxRecord> rows(Caller caller, long from, long to) {
+        return jdbi.onDemand(SandboxDao.class).activeBetween(caller.orgId(), from, to);
+    }
+
+    private static UsageView.Bucket bucket(List<SandboxRecord> rows, long from, long to, long now) {
+        double cpuHours = 0;
+        double memoryGbHours = 0;
+        int creations = 0;
+        for (SandboxRecord row : rows) {
+            if (row.createdAt() >= from && row.createdAt() < to) {
+                creations++;
+            }
+            if (row.startedAt() == null) {
+                continue;
+            }
+            long ran = Math.min(to, row.endedAt() == null ? now : row.endedAt()) - Math.max(from, row.startedAt());
+            if (ran > 0) {
+                cpuHours += ran / MS_PER_HOUR * row.cpuMillis() / 1000.0;
+                memoryGbHours += ran / MS_PER_HOUR * row.memoryBytes() / BYTES_PER_GB;
+            }
+        }
+        return new UsageView.Bucket(Times.iso(from), Times.iso(to), round(cpuHours), round(memoryGbHours), 0, creations);
+    }
+
+    /** A date ({@code 2026-11-01}, the start of that day UTC; for an end, the start of the next) or an ISO time. */
+    private static Instant time(String field, String value, boolean end) {
+        try {
+            if (value.length() == 10) {
+                LocalDate day = LocalDate.parse(value);
+                return (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiException.validation(field, "not a date (2026-11-01) or time (2026-11-01T12:00:00Z)");
+        }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1_000_000) / 1_000_000.0;
+    }
+
+    private static double cents(double value) {
+        return Math.round(value * 10_000) / 10_000.0;
+    }
+}

@@ -1,0 +1,55 @@
+package com.stateset.sandbox.server.db;
+
+import com.stateset.sandbox.server.events.AttemptRecord;
+import com.stateset.sandbox.server.events.DeliveryRecord;
+import java.util.List;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+@RegisterConstructorMapper(DeliveryRecord.class)
+public interface DeliveryDao {
+
+    @SqlUpdate("INSERT INTO deliveries (id, event_id, org_id, webhook_id, sink, status, attempts, next_attempt_at, created_at)"
+            + " VALUES (:id, :eventId, :orgId, :webhookId, :sink, :status, :attempts, :nextAttemptAt, :createdAt)")
+    void insert(@BindMethods DeliveryRecord delivery);
+
+    @SqlQuery("SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= :now"
+            + " ORDER BY next_attempt_at FETCH FIRST :limit ROWS ONLY")
+    List<DeliveryRecord> due(@Bind("now") long now, @Bind("limit") int limit);
+
+    /** Takes a due delivery for one attempt; 0 when another worker took it first. */
+    @SqlUpdate("UPDATE deliveries SET status = 'delivering', lease_until = :leaseUntil WHERE id = :id AND status = 'pending'")
+    int claim(@Bind("id") String id, @Bind("leaseUntil") long leaseUntil);
+
+    /** Deliveries whose worker died mid-attempt (a crash): due again, to the same event id. */
+    @SqlUpdate("UPDATE deliveries SET status = 'pending', lease_until = NULL WHERE status = 'delivering' AND lease_until < :now")
+    int releaseExpired(@Bind("now") long now);
+
+    @SqlUpdate("UPDATE deliveries SET status = :status, attempts = :attempts, next_attempt_at = :nextAttemptAt,"
+            + " lease_until = NULL, last_attempt_at = :lastAttemptAt, response_status = :responseStatus, error = :error"
+            + " WHERE id = :id AND status = 'delivering'")
+    int finishAttempt(@Bind("id") String id, @Bind("status") String status, @Bind("attempts") int attempts,
+            @Bind("nextAttemptAt") long nextAttemptAt, @Bind("lastAttemptAt") long lastAttemptAt,
+            @Bind("responseStatus") Integer responseStatus, @Bind("error") String error);
+
+    @SqlUpdate("INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, duration_ms, response_status, error)"
+            + " VALUES (:deliveryId, :attempt, :attemptedAt, :durationMs, :responseStatus, :error)")
+    void recordAttempt(@Bind("deliveryId") String deliveryId, @Bind("attempt") int attempt,
+            @Bind("attemptedAt") long attemptedAt, @Bind("durationMs") long durationMs,
+            @Bind("responseStatus") Integer responseStatus, @Bind("error") String error);
+
+    @SqlQuery("SELECT d.* FROM deliveries d WHERE d.webhook_id = :webhookId ORDER BY d.created_at DESC, d.id"
+            + " FETCH FIRST :limit ROWS ONLY")
+    List<DeliveryRecord> forWebhook(@Bind("webhookId") String webhookId, @Bind("limit") int limit);
+
+    @SqlQuery("SELECT * FROM delivery_attempts WHERE delivery_id IN (<ids>) ORDER BY delivery_id, attempt")
+    @RegisterConstructorMapper(AttemptRecord.class)
+    List<AttemptRecord> attempts(@BindList("ids") List<String> ids);
+
+    @SqlQuery("SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'delivering')")
+    long backlog();
+}

@@ -1,0 +1,6 @@
+package com.stateset.sandbox.server.events;
+
+/** One delivery attempt, as the delivery history shows it. */
+public record AttemptRecord(String deliveryId, int attempt, long attemptedAt, long durationMs, Integer responseStatus,
+        String error) {
+}

@@ -1,0 +1,95 @@
+package com.stateset.sandbox.server.events;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stateset.sandbox.server.core.Ids;
+import com.stateset.sandbox.server.db.DeliveryDao;
+import com.stateset.sandbox.server.db.EventDao;
+import com.stateset.sandbox.server.db.WebhookDao;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Records events in the outbox: the event, and a pending delivery for each enabled webhook of the
+ * organization that wants it and for each configured sink, all in the caller's transaction, so an
+ * event exists exactly when the change it reports was committed. {@link EventDispatcher} delivers.
+ */
+public final class Events {
+
+    private static final TypeReference<List<String>> NAMES = new TypeReference<>() { };
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+    private final List<String> sinks;
+    private final Runnable wake;
+
+    /**
+     * @param sinks the names of the configured sinks, each of which receives every event
+     * @param wake tells the dispatcher there is work, after the transaction commits
+     */
+    public Events(Jdbi jdbi, Clock clock, ObjectMapper mapper, List<String> sinks, Runnable wake) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.mapper = requireNonNull(mapper, "mapper is null");
+        this.sinks = List.copyOf(sinks);
+        this.wake = requireNonNull(wake, "wake is null");
+    }
+
+    /** Records an event in its own transaction (for events that report no other row's change). */
+    public void record(String type, String orgId, String sandboxId, Map<String, ?> data) {
+        jdbi.useTransaction(handle -> record(handle, type, orgId, sandboxId, data));
+    }
+
+    /** Records an event in the transaction of {@code handle}. */
+    public void record(Handle handle, String type, String orgId, String sandboxId, Map<String, ?> data) {
+        long now = clock.millis();
+        String id = Ids.newId("evt");
+        handle.attach(EventDao.class).insert(new EventRecord(id, orgId, sandboxId, type, body(id, type, now, orgId, sandboxId, data), now));
+        DeliveryDao deliveries = handle.attach(DeliveryDao.class);
+        for (WebhookRecord webhook : handle.attach(WebhookDao.class).enabled(orgId)) {
+            if (wants(webhook, type)) {
+                deliveries.insert(new DeliveryRecord(Ids.newId("dlv"), id, orgId, webhook.id(), null, "pending", 0, now,
+                        null, null, null, null, now));
+            }
+        }
+        for (String sink : sinks) {
+            deliveries.insert(new DeliveryRecord(Ids.newId("dlv"), id, orgId, null, sink, "pending", 0, now, null, null,
+                    null, null, now));
+        }
+        handle.afterCommit(wake);
+    }
+
+    /** The body every destination receives; its keys are camelCase, as published. */
+    String body(String id, String type, long at, String orgId, String sandboxId, Map<String, ?> data) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("event", type);
+        body.put("timestamp", Instant.ofEpochMilli(at).toString());
+        body.put("sandboxId", sandboxId);
+        body.put("orgId", orgId);
+        body.put("data", data == null ? Map.of() : data);
+        try {
+            return mapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event " + type + " cannot be written as JSON", e);
+        }
+    }
+
+    private boolean wants(WebhookRecord webhook, String type) {
+        try {
+            List<String> names = mapper.readValue(webhook.events(), NAMES);
+            return names.contains("*") || names.contains(type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("webhook " + webhook.id() + " has unreadable stored JSON", e);
+        }
+    }
+}

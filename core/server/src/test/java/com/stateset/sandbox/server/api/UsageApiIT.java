@@ -1,0 +1,70 @@
+package com.stateset.sandbox.server.api;
+
+import static com.stateset.sandbox.server.api.AuthApiIT.assertField;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.stateset.sandbox.server.SandboxConfiguration;
+import com.stateset.sandbox.server.testing.RequireDocker;
+import com.stateset.sandbox.server.testing.Session;
+import com.stateset.sandbox.server.testing.TestServer;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Usage and cost from the sandboxes that ran: vCPU-hours and GB-hours, creations, the rates of API.md. */
+@ExtendWith({RequireDocker.class, DropwizardExtensionsSupport.class})
+class UsageApiIT {
+
+    static final DropwizardAppExtension<SandboxConfiguration> APP = TestServer.create();
+
+    @Test
+    void aSandboxThatRanIsMeteredByItsCpusAndMemory() throws Exception {
+        Session session = Session.register(APP.getLocalPort(), "Usage Org");
+        String sandbox = session.sandbox(Map.of("cpus", "2", "memory", "500Mi"));
+        Thread.sleep(1500);
+        session.post("/api/v1/sandbox/" + sandbox + "/stop", "");
+        JsonNode row = session.get("/api/v1/sandbox/" + sandbox).body();
+        double hours = Duration.between(Instant.parse(row.get("started_at").asText()),
+                Instant.parse(row.get("ended_at").asText())).toMillis() / 3_600_000.0;
+
+        JsonNode current = session.get("/api/v1/usage/current").body();
+        assertThat(current.get("sandbox_creations").asInt()).isEqualTo(1);
+        assertThat(current.get("cpu_hours").asDouble()).isCloseTo(2 * hours, within(1e-5));
+        assertThat(current.get("memory_gb_hours").asDouble()).isCloseTo(500 * 1024 * 1024 / 1e9 * hours, within(1e-5));
+        assertThat(current.get("network_gb").asDouble()).isZero();
+        JsonNode breakdown = current.get("breakdown");
+        assertThat(breakdown.get("cpu_cents").asDouble()).isCloseTo(current.get("cpu_hours").asDouble() * 5, within(1e-3));
+        assertThat(breakdown.get("memory_cents").asDouble()).isCloseTo(current.get("memory_gb_hours").asDouble() * 2, within(1e-3));
+        assertThat(current.get("estimated_cost_cents").asDouble()).isCloseTo(breakdown.get("cpu_cents").asDouble()
+                + breakdown.get("memory_cents").asDouble() + breakdown.get("network_cents").asDouble()
+                + breakdown.get("storage_cents").asDouble(), within(1e-3));
+        assertThat(current.get("period_start").asText()).endsWith("-01T00:00:00Z");
+
+        JsonNode hourly = session.get("/api/v1/usage/history?granularity=hourly").body();
+        assertThat(hourly.get("granularity").asText()).isEqualTo("hourly");
+        assertThat(hourly.get("data")).hasSize(24);
+        double cpuHours = 0;
+        int creations = 0;
+        for (JsonNode bucket : hourly.get("data")) {
+            cpuHours += bucket.get("cpu_hours").asDouble();
+            creations += bucket.get("sandbox_creations").asInt();
+        }
+        assertThat(cpuHours).isCloseTo(2 * hours, within(1e-5));
+        assertThat(creations).isEqualTo(1);
+        assertThat(session.get("/api/v1/usage/history?granularity=daily&start_date=2026-01-01&end_date=2026-01-31")
+                .body().get("data")).hasSize(31);
+
+        assertField(session.get("/api/v1/usage/history?granularity=weekly"), 400, "granularity");
+        assertField(session.get("/api/v1/usage/history?start_date=yesterday"), 400, "start_date");
+        assertField(session.get("/api/v1/usage/history?granularity=hourly&start_date=2026-01-01&end_date=2026-03-01"), 400,
+                "start_date");
+        assertThat(Session.register(APP.getLocalPort(), "Idle Org").get("/api/v1/usage/current").body()
+                .get("cpu_hours").asDouble()).as("another organization's usage is its own").isZero();
+    }
+}
