@@ -4,22 +4,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A webhook. {@code secret} is present once, in the answer that created it; {@code headers} shows
- * the names of custom headers only, since their values may be credentials.
+ * custom headers with their values hidden ({@code "***"}), since those may be credentials.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record WebhookView(String id, String url, Object events, String secret, boolean enabled, List<String> headers,
+public record WebhookView(String id, String url, Object events, String secret, boolean enabled, Map<String, String> headers,
         int retryCount, long retryDelayMs, long timeoutMs, String createdAt, String disabledReason) {
 
     public record Listing(List<WebhookView> webhooks) {
     }
 
-    /** {@code POST /webhooks/{id}/test}. */
+    /** {@code POST /webhooks/{id}/test}: {@code status_code} is null when nothing answered. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record TestResult(boolean success, Integer statusCode, long durationMs, String error) {
     }
 

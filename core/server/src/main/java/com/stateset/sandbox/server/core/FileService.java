@@ -37,6 +37,8 @@ public final class FileService {
     private final LimitsConfig limits;
 
     private final Events events;
+    /** Paths named in a file.written event; {@code count} says how many were written. */
+    private static final int EVENT_PATHS = 20;
 
     public FileService(SandboxService sandboxes, SandboxRuntime runtime, LimitsConfig limits, Events events) {
         this.events = java.util.Objects.requireNonNull(events, "events is null");
@@ -77,8 +79,10 @@ public final class FileService {
             }
             throw e;
         }
-        events.record(EventTypes.FILE_WRITTEN, sandbox.orgId(), id,
-                Map.of("paths", paths, "bytes", contents.stream().mapToLong(c -> c.length).sum()));
+        events.record(EventTypes.FILE_WRITTEN, sandbox.orgId(), id, Map.of(
+                "paths", paths.subList(0, Math.min(paths.size(), EVENT_PATHS)),
+                "count", paths.size(),
+                "bytes", contents.stream().mapToLong(c -> c.length).sum()));
         List<FilesResponse.Written> written = new ArrayList<>();
         for (int i = 0; i < paths.size(); i++) {
             written.add(new FilesResponse.Written(paths.get(i), contents.get(i).length));

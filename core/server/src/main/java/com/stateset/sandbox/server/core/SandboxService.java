@@ -224,18 +224,32 @@ public final class SandboxService {
 
     /** Stops a sandbox whose lifetime is over. */
     public void expire(SandboxRecord row) {
-        events.record(EventTypes.SANDBOX_TIMEOUT, row.orgId(), row.id(), Map.of("expiresAt", Times.iso(row.expiresAt())));
-        terminate(row, "expired: timeout_seconds elapsed");
+        terminate(row, "expired: timeout_seconds elapsed", EventTypes.SANDBOX_TIMEOUT);
     }
 
     private void terminate(SandboxRecord row, String reason) {
+        terminate(row, reason, null);
+    }
+
+    /** {@code event}, when given, is recorded with the move to {@code terminating}: only if this call made it. */
+    private void terminate(SandboxRecord row, String reason, String event) {
         switch (row.sandboxStatus()) {
             case CREATING -> throw ApiException.conflict("sandbox " + row.id() + " is still being created");
             case TERMINATED, ERROR, TERMINATING -> {
                 // already stopped or being stopped; the reconciler finishes an interrupted stop
             }
             case RUNNING -> {
-                if (dao().transition(row.id(), SandboxStatus.RUNNING.value(), SandboxStatus.TERMINATING.value(), reason) == 0) {
+                boolean moved = jdbi.inTransaction(handle -> {
+                    if (handle.attach(SandboxDao.class).transition(row.id(), SandboxStatus.RUNNING.value(),
+                            SandboxStatus.TERMINATING.value(), reason) == 0) {
+                        return false;
+                    }
+                    if (event != null) {
+                        events.record(handle, event, row.orgId(), row.id(), Map.of("expiresAt", Times.iso(row.expiresAt())));
+                    }
+                    return true;
+                });
+                if (!moved) {
                     return;
                 }
                 runtime.remove(row.id());

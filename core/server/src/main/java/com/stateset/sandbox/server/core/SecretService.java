@@ -162,19 +162,21 @@ public final class SecretService {
      * ({@link #environment}), so no plaintext value is written to the sandbox's row or to a
      * checkpoint of its environment.
      */
-    public SecretView.Injected inject(Caller caller, String sandboxId, SecretRequests.Inject request) {
-        if (request == null) {
-            throw ApiException.validation("secrets", "required: a list of secret names, or all: true");
-        }
+    public SecretView.Injected inject(Caller caller, String sandboxId, SecretRequests.Inject given) {
+        SecretRequests.Inject request = given == null ? new SecretRequests.Inject(null, null, null) : given;
         SandboxService.requireOwnOrg(caller, request.orgId());
-        boolean all = Boolean.TRUE.equals(request.all());
+        // As API.md has it, all defaults to true: without names, every usable secret is injected.
         List<String> names = request.secrets() == null ? List.of() : request.secrets();
-        if (all && !names.isEmpty()) {
+        if (Boolean.TRUE.equals(request.all()) && !names.isEmpty()) {
             throw ApiException.validation("all", "give either secrets or all: true, not both");
         }
-        if (!all && names.isEmpty()) {
-            throw ApiException.validation("secrets", "required: a list of secret names, or all: true");
+        if (request.secrets() != null && names.isEmpty()) {
+            throw ApiException.validation("secrets", "must name at least one secret (or leave it out for all)");
         }
+        if (Boolean.FALSE.equals(request.all()) && names.isEmpty()) {
+            throw ApiException.validation("secrets", "required when all is false");
+        }
+        boolean all = names.isEmpty();
         if (names.size() > MAX_INJECT_NAMES) {
             throw ApiException.validation("secrets", "at most " + MAX_INJECT_NAMES + " names");
         }
@@ -221,8 +223,14 @@ public final class SecretService {
         long now = clock.millis();
         Map<String, String> env = new LinkedHashMap<>();
         for (SecretRecord row : dao().granted(sandbox.id())) {
-            if (!row.expired(now) && SandboxPatterns.allow(patterns(row), sandbox.id())) {
+            if (row.expired(now) || !SandboxPatterns.allow(patterns(row), sandbox.id())) {
+                continue;
+            }
+            try {
                 env.put(row.name(), decrypt(cipher, row));
+            } catch (IllegalStateException unreadable) {
+                // Stored under another master key (the start warned): the command runs without it.
+                LOG.warn("secret {} of sandbox {} cannot be decrypted and is left out", row.id(), sandbox.id());
             }
         }
         return env;

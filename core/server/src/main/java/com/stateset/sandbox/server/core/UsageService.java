@@ -121,12 +121,20 @@ public final class UsageService {
         try {
             if (value.length() == 10) {
                 LocalDate day = LocalDate.parse(value);
-                return (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+                return bounded(field, (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant());
             }
-            return Instant.parse(value);
+            return bounded(field, Instant.parse(value));
         } catch (DateTimeParseException e) {
             throw ApiException.validation(field, "not a date (2026-11-01) or time (2026-11-01T12:00:00Z)");
         }
+    }
+
+    /** Years 1970 to 9999: epoch milliseconds of anything further do not fit. */
+    private static Instant bounded(String field, Instant time) {
+        if (time.isBefore(Instant.EPOCH) || time.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+            throw ApiException.validation(field, "must lie between 1970 and 9999");
+        }
+        return time;
     }
 
     private static double round(double value) {

@@ -21,17 +21,22 @@ public interface DeliveryDao {
             + " ORDER BY next_attempt_at FETCH FIRST :limit ROWS ONLY")
     List<DeliveryRecord> due(@Bind("now") long now, @Bind("limit") int limit);
 
-    /** Takes a due delivery for one attempt; 0 when another worker took it first. */
-    @SqlUpdate("UPDATE deliveries SET status = 'delivering', lease_until = :leaseUntil WHERE id = :id AND status = 'pending'")
-    int claim(@Bind("id") String id, @Bind("leaseUntil") long leaseUntil);
+    /**
+     * Takes a due delivery for its next attempt, counting the attempt now; 0 when another worker
+     * took or rescheduled it first (the count it saw has moved on). The count is the claim's token.
+     */
+    @SqlUpdate("UPDATE deliveries SET status = 'delivering', lease_until = :leaseUntil, attempts = attempts + 1"
+            + " WHERE id = :id AND status = 'pending' AND attempts = :seen AND next_attempt_at <= :now")
+    int claim(@Bind("id") String id, @Bind("seen") int seen, @Bind("now") long now, @Bind("leaseUntil") long leaseUntil);
 
     /** Deliveries whose worker died mid-attempt (a crash): due again, to the same event id. */
     @SqlUpdate("UPDATE deliveries SET status = 'pending', lease_until = NULL WHERE status = 'delivering' AND lease_until < :now")
     int releaseExpired(@Bind("now") long now);
 
-    @SqlUpdate("UPDATE deliveries SET status = :status, attempts = :attempts, next_attempt_at = :nextAttemptAt,"
+    /** Records the outcome of the claim whose count is {@code attempts}; 0 when that claim has lapsed. */
+    @SqlUpdate("UPDATE deliveries SET status = :status, next_attempt_at = :nextAttemptAt,"
             + " lease_until = NULL, last_attempt_at = :lastAttemptAt, response_status = :responseStatus, error = :error"
-            + " WHERE id = :id AND status = 'delivering'")
+            + " WHERE id = :id AND status = 'delivering' AND attempts = :attempts")
     int finishAttempt(@Bind("id") String id, @Bind("status") String status, @Bind("attempts") int attempts,
             @Bind("nextAttemptAt") long nextAttemptAt, @Bind("lastAttemptAt") long lastAttemptAt,
             @Bind("responseStatus") Integer responseStatus, @Bind("error") String error);

@@ -117,57 +117,78 @@ public final class EventDispatcher implements Managed {
 
     private void dispatchDue() throws InterruptedException {
         DeliveryDao dao = jdbi.onDemand(DeliveryDao.class);
-        long now = clock.millis();
-        dao.releaseExpired(now);
-        for (DeliveryRecord delivery : dao.due(now, BATCH)) {
+        dao.releaseExpired(clock.millis());
+        for (DeliveryRecord delivery : dao.due(clock.millis(), BATCH)) {
             slots.acquire();
-            if (dao.claim(delivery.id(), now + lease(delivery).toMillis()) == 0) {
-                slots.release();
-                continue;
-            }
-            attempts.execute(() -> {
-                try {
-                    attempt(delivery);
-                } catch (RuntimeException e) {
-                    LOG.warn("delivery {} failed unexpectedly; it is retried when its lease ends: {}", delivery.id(), e.getMessage());
-                } finally {
+            boolean handedOver = false;
+            try {
+                long now = clock.millis();
+                if (dao.claim(delivery.id(), delivery.attempts(), now, now + lease(delivery).toMillis()) == 0) {
+                    continue;
+                }
+                attempts.execute(() -> {
+                    try {
+                        attempt(delivery, delivery.attempts() + 1);
+                    } finally {
+                        slots.release();
+                    }
+                });
+                handedOver = true;
+            } finally {
+                if (!handedOver) {
                     slots.release();
                 }
-            });
+            }
         }
     }
 
-    private void attempt(DeliveryRecord delivery) {
-        EventRecord stored = jdbi.onDemand(EventDao.class).find(delivery.eventId()).orElseThrow();
-        Event event = new Event(stored.id(), stored.type(), Instant.ofEpochMilli(stored.createdAt()), stored.orgId(),
-                stored.sandboxId(), stored.body());
-        int attempt = delivery.attempts() + 1;
+    /**
+     * One attempt of a claimed delivery. Anything that goes wrong on our side counts as a failed
+     * attempt too, so that no delivery is retried without end.
+     */
+    private void attempt(DeliveryRecord delivery, int attempt) {
         long started = clock.millis();
+        int retries = SINK_RETRIES;
+        long baseDelayMs = SINK_DELAY_MS;
         DeliveryResult result;
-        int retries;
-        long baseDelayMs;
-        if (delivery.webhookId() != null) {
-            WebhookRecord webhook = jdbi.onDemand(WebhookDao.class).findAny(delivery.webhookId()).orElseThrow();
-            retries = webhook.retryCount();
-            baseDelayMs = webhook.retryDelayMs();
-            if (webhook.deletedAt() != null || !webhook.enabled()) {
-                result = DeliveryResult.failed(null, "the webhook was " + (webhook.deletedAt() != null ? "deleted" : "disabled"));
+        try {
+            EventRecord stored = jdbi.onDemand(EventDao.class).find(delivery.eventId()).orElseThrow();
+            Event event = new Event(stored.id(), stored.type(), Instant.ofEpochMilli(stored.createdAt()), stored.orgId(),
+                    stored.sandboxId(), stored.body());
+            if (delivery.webhookId() != null) {
+                WebhookRecord webhook = jdbi.onDemand(WebhookDao.class).findAny(delivery.webhookId()).orElseThrow();
+                retries = webhook.retryCount();
+                baseDelayMs = webhook.retryDelayMs();
+                result = toWebhook(webhook, event);
             } else {
-                result = sender.send(webhook, headers(webhook), event);
-                if (result.statusCode() != null && result.statusCode() == 410) {
-                    jdbi.onDemand(WebhookDao.class).disable(webhook.id(), "the receiver answered 410 Gone");
-                    LOG.info("webhook {} disabled: its receiver answered 410 Gone", webhook.id());
-                }
+                result = toSink(delivery.sink(), event);
             }
-        } else {
-            retries = SINK_RETRIES;
-            baseDelayMs = SINK_DELAY_MS;
-            EventSink sink = sinks.get(delivery.sink());
-            result = sink == null ? DeliveryResult.failed(null, "no sink named " + delivery.sink() + " is configured")
-                    : sink.deliver(event);
+        } catch (RuntimeException e) {
+            LOG.warn("delivery {} attempt {} failed on our side: {}", delivery.id(), attempt, e.toString());
+            result = DeliveryResult.retry(null, "internal error: " + e.getClass().getSimpleName(), null);
         }
-        long finished = clock.millis();
-        finish(delivery, attempt, started, finished, result, retries, baseDelayMs);
+        finish(delivery, attempt, started, clock.millis(), result, retries, baseDelayMs);
+    }
+
+    private DeliveryResult toWebhook(WebhookRecord webhook, Event event) {
+        if (webhook.deletedAt() != null || !webhook.enabled()) {
+            return DeliveryResult.failed(null, "the webhook was " + (webhook.deletedAt() != null ? "deleted" : "disabled"));
+        }
+        DeliveryResult result = sender.send(webhook, headers(webhook), event);
+        if (result.statusCode() != null && result.statusCode() == 410) {
+            jdbi.onDemand(WebhookDao.class).disable(webhook.id(), "the receiver answered 410 Gone");
+            LOG.info("webhook {} disabled: its receiver answered 410 Gone", webhook.id());
+        }
+        return result;
+    }
+
+    private DeliveryResult toSink(String name, Event event) {
+        EventSink sink = sinks.get(name);
+        if (sink == null) {
+            return DeliveryResult.failed(null, "no sink named " + name + " is configured");
+        }
+        DeliveryResult result = sink.deliver(event);
+        return result == null ? DeliveryResult.retry(null, "the sink answered nothing", null) : result;
     }
 
     private void finish(DeliveryRecord delivery, int attempt, long started, long finished, DeliveryResult result,
@@ -188,11 +209,20 @@ public final class EventDispatcher implements Managed {
         }
         String finalStatus = status;
         long nextAttempt = next;
-        jdbi.useTransaction(handle -> {
+        boolean recorded = jdbi.inTransaction(handle -> {
             DeliveryDao dao = handle.attach(DeliveryDao.class);
+            if (dao.finishAttempt(delivery.id(), finalStatus, attempt, nextAttempt, started, result.statusCode(),
+                    result.detail()) == 0) {
+                return false;
+            }
             dao.recordAttempt(delivery.id(), attempt, started, finished - started, result.statusCode(), result.detail());
-            dao.finishAttempt(delivery.id(), finalStatus, attempt, nextAttempt, started, result.statusCode(), result.detail());
+            return true;
         });
+        if (!recorded) {
+            // The lease ran out first and the delivery is due again: its next claim sends it once more.
+            LOG.warn("delivery {} attempt {} outlived its lease; its outcome ({}) is not recorded", delivery.id(), attempt,
+                    result.outcome());
+        }
     }
 
     /** retry_delay_ms doubled per attempt, with 20% jitter either way, never before Retry-After, at most an hour. */

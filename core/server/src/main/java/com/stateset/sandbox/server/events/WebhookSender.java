@@ -12,6 +12,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -35,9 +39,14 @@ public final class WebhookSender implements AutoCloseable {
     private static final int MAX_ERROR_CHARS = 500;
 
     private final CloseableHttpClient client;
+    private final WebhookTargets targets;
     private final Clock clock;
+    /** Ends attempts at their deadline, whatever the receiver does. */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("webhook-deadlines").daemon().factory());
 
     public WebhookSender(WebhookTargets targets, int maxConnections, Clock clock) {
+        this.targets = requireNonNull(targets, "targets is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
@@ -57,8 +66,20 @@ public final class WebhookSender implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * One attempt, over within the webhook's {@code timeout_ms} whatever the receiver does (slow
+     * headers, an endless body, several unreachable addresses): at the deadline it is cancelled.
+     */
     public DeliveryResult send(WebhookRecord webhook, Map<String, String> customHeaders, Event event) {
-        HttpPost post = new HttpPost(webhook.url());
+        if (targets.refusesPlainHttp() && !webhook.url().regionMatches(true, 0, "https:", 0, 6)) {
+            return DeliveryResult.failed(null, "plain http is not allowed (webhooks.requireHttps)");
+        }
+        HttpPost post;
+        try {
+            post = new HttpPost(webhook.url());
+        } catch (IllegalArgumentException e) {
+            return DeliveryResult.failed(null, "not a usable URL");
+        }
         Timeout timeout = Timeout.ofMilliseconds(webhook.timeoutMs());
         post.setConfig(RequestConfig.custom()
                 .setConnectionRequestTimeout(timeout)
@@ -69,13 +90,35 @@ public final class WebhookSender implements AutoCloseable {
         WebhookSigner.headers(webhook.secret(), event.id(), clock.instant().getEpochSecond(), event.body())
                 .forEach(post::setHeader);
         post.setEntity(new StringEntity(event.body(), ContentType.APPLICATION_JSON));
-        // Closed unread: an answer's body is never needed, and a receiver must not make us read forever.
-        try (ClassicHttpResponse response = client.executeOpen(null, post, null)) {
+        ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, webhook.timeoutMs(), TimeUnit.MILLISECONDS);
+        ClassicHttpResponse response = null;
+        try {
+            response = client.executeOpen(null, post, null);
             return result(response);
         } catch (UnknownHostException e) {
             return DeliveryResult.retry(null, truncate("refused or unresolvable target: " + e.getMessage()), null);
         } catch (IOException e) {
-            return DeliveryResult.retry(null, truncate(e.getClass().getSimpleName() + ": " + e.getMessage()), null);
+            String why = post.isCancelled() && deadline.isDone() ? "no answer within timeout_ms (" + webhook.timeoutMs() + " ms)"
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
+            return DeliveryResult.retry(null, truncate(why), null);
+        } catch (RuntimeException e) {
+            return DeliveryResult.retry(null, truncate("the request could not be made: " + e.getClass().getSimpleName()), null);
+        } finally {
+            deadline.cancel(false);
+            // The body is never needed: cancelling drops the connection instead of reading the rest.
+            post.cancel();
+            closeQuietly(response);
+        }
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response == null) {
+            return;
+        }
+        try {
+            response.close();
+        } catch (IOException ignored) {
+            // the connection was dropped on purpose
         }
     }
 
@@ -114,6 +157,7 @@ public final class WebhookSender implements AutoCloseable {
 
     @Override
     public void close() {
+        deadlines.shutdownNow();
         client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
     }
 }

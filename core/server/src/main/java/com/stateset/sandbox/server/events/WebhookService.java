@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /** Webhooks of an organization: registration, removal, a test delivery, and the delivery history. */
@@ -220,8 +219,14 @@ public final class WebhookService {
             throw new IllegalStateException("webhook " + row.id() + " has unreadable stored JSON", e);
         }
         Object events = names.equals(List.of("*")) ? "*" : names;
-        List<String> headerNames = row.headers() == null ? null : headersOf(row).keySet().stream().collect(Collectors.toList());
-        return new WebhookView(row.id(), row.url(), events, secret, row.enabled(), headerNames, row.retryCount(),
+        Map<String, String> hidden = null;
+        if (row.headers() != null) {
+            hidden = new LinkedHashMap<>();
+            for (String name : headersOf(row).keySet()) {
+                hidden.put(name, "***");
+            }
+        }
+        return new WebhookView(row.id(), row.url(), events, secret, row.enabled(), hidden, row.retryCount(),
                 row.retryDelayMs(), row.timeoutMs(), Times.iso(row.createdAt()), row.disabledReason());
     }
 

@@ -12,13 +12,19 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 
 /**
  * Where a webhook may point. Refused always: link-local addresses (169.254.0.0/16 with the cloud
- * metadata service, fe80::/10), IPv4-mapped IPv6 addresses, multicast and the unspecified address.
+ * metadata service, fe80::/10) and the other cloud metadata addresses, IPv6 addresses that embed an
+ * IPv4 one (mapped, translated, NAT64, 6to4), special-purpose IPv4 ranges, multicast and the
+ * unspecified address.
  * Refused unless {@code allowPrivateTargets}: loopback, private (10/8, 172.16/12, 192.168/16),
  * shared (100.64/10) and unique-local (fc00::/7) addresses. Checked when a webhook is registered
  * and again on every connection, through the {@link DnsResolver} the HTTP client uses, so a name
  * that later resolves elsewhere (DNS rebinding) is refused too.
  */
 public final class WebhookTargets implements DnsResolver {
+
+    /** Cloud metadata services outside 169.254.0.0/16 (AWS over IPv6, Alibaba, Oracle). */
+    private static final java.util.Set<String> METADATA = java.util.Set.of("fd00:ec2:0:0:0:0:0:254", "100.100.100.200",
+            "192.0.0.192");
 
     private final boolean allowPrivate;
     private final boolean requireHttps;
@@ -46,6 +52,9 @@ public final class WebhookTargets implements DnsResolver {
         if (uri.getHost() == null || uri.getRawUserInfo() != null) {
             return "must name a host, without user or password";
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            return "has no valid port";
+        }
         try {
             resolve(uri.getHost());
             return null;
@@ -64,7 +73,8 @@ public final class WebhookTargets implements DnsResolver {
             }
             String refused = refused(address);
             if (refused != null) {
-                throw new UnknownHostException(host + " resolves to " + address.getHostAddress() + ", " + refused);
+                // The address itself is not named: answers must not map a network's internal names.
+                throw new UnknownHostException(host + " resolves to " + refused);
             }
         }
         return addresses;
@@ -75,22 +85,55 @@ public final class WebhookTargets implements DnsResolver {
         return SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
     }
 
+    /** Whether plain http is refused now (checked again at delivery: the setting may have changed). */
+    public boolean refusesPlainHttp() {
+        return requireHttps;
+    }
+
     /** Why webhooks may not reach {@code address}, or null. */
     String refused(InetAddress address) {
-        if (address.isLinkLocalAddress()) {
-            return "a link-local address (such as the cloud metadata service), which webhooks may never reach";
+        if (address.isLinkLocalAddress() || METADATA.contains(address.getHostAddress()) || isSpecialPurpose(address)) {
+            return "a link-local, cloud metadata or special-purpose address, which webhooks may never reach";
         }
         if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
             return "not an address webhooks may reach";
         }
-        if (address instanceof Inet6Address v6 && isIpv4Mapped(v6)) {
-            return "an IPv4-mapped address, which webhooks may not use";
+        if (address instanceof Inet6Address v6 && (isIpv4Mapped(v6) || embedsIpv4(v6))) {
+            return "an IPv6 address that embeds an IPv4 one (mapped, translated, NAT64 or 6to4), which webhooks may not use";
         }
         boolean local = address.isLoopbackAddress() || address.isSiteLocalAddress() || isSharedOrUniqueLocal(address);
         if (local && !allowPrivate) {
             return "a loopback or private address (webhooks.allowPrivateTargets is off)";
         }
         return null;
+    }
+
+    /** IPv6 forms that carry an IPv4 address: ::/96, ::ffff:0:0:0/96, 64:ff9b::/96, 64:ff9b:1::/48, 2002::/16. */
+    private static boolean embedsIpv4(Inet6Address address) {
+        byte[] b = address.getAddress();
+        boolean zeroPrefix = true;
+        for (int i = 0; i < 8; i++) {
+            zeroPrefix &= b[i] == 0;
+        }
+        boolean compatible = zeroPrefix && b[8] == 0 && b[9] == 0 && b[10] == 0 && b[11] == 0;
+        boolean translated = zeroPrefix && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && b[10] == 0 && b[11] == 0;
+        boolean nat64 = b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
+        boolean sixToFour = b[0] == 0x20 && b[1] == 0x02;
+        return compatible && !address.isLoopbackAddress() && !address.isAnyLocalAddress() || translated || nat64 || sixToFour;
+    }
+
+    /**
+     * IPv4 ranges no webhook has reason to reach: 0.0.0.0/8, 192.0.0.0/24, 198.18.0.0/15 (benchmarking),
+     * 240.0.0.0/4 (reserved) and the broadcast address.
+     */
+    private static boolean isSpecialPurpose(InetAddress address) {
+        if (!(address instanceof Inet4Address)) {
+            return false;
+        }
+        int a = address.getAddress()[0] & 0xff;
+        int b = address.getAddress()[1] & 0xff;
+        int c = address.getAddress()[2] & 0xff;
+        return a == 0 || a >= 240 || a == 192 && b == 0 && c == 0 || a == 198 && (b == 18 || b == 19);
     }
 
     private static boolean isIpv4Mapped(Inet6Address address) {

@@ -255,7 +255,7 @@ class SecretsApiIT {
         assertField(inject(owner, sandbox, Map.of("secrets", List.of("INJECT_TOKEN", "HUGE"))), 400, "secrets");
         assertThat(owner.sh(sandbox, "printf '%s' \"${HUGE:-unset}\"")).isEqualTo("unset");
 
-        assertField(inject(owner, sandbox, Map.of()), 400, "secrets");
+        assertField(inject(owner, sandbox, Map.of("all", false)), 400, "secrets");
         assertField(inject(owner, sandbox, Map.of("secrets", List.of())), 400, "secrets");
         assertField(inject(owner, sandbox, Map.of("secrets", List.of("INJECT_TOKEN"), "all", true)), 400, "all");
         assertField(inject(owner, sandbox, Map.of("secrets", List.of("INJECT_TOKEN", "not-a-name"))), 400, "secrets[1]");
