@@ -2,6 +2,7 @@ package com.stateset.sandbox.server.db;
 
 import com.stateset.sandbox.server.events.AttemptRecord;
 import com.stateset.sandbox.server.events.DeliveryRecord;
+import java.util.Collection;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -17,9 +18,12 @@ public interface DeliveryDao {
             + " VALUES (:id, :eventId, :orgId, :webhookId, :sink, :status, :attempts, :nextAttemptAt, :createdAt)")
     void insert(@BindMethods DeliveryRecord delivery);
 
+    /** Due deliveries, leaving out organizations and webhooks that have as many attempts in flight as they may. */
     @SqlQuery("SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= :now"
+            + " AND org_id NOT IN (<busyOrgs>) AND (webhook_id IS NULL OR webhook_id NOT IN (<busyWebhooks>))"
             + " ORDER BY next_attempt_at FETCH FIRST :limit ROWS ONLY")
-    List<DeliveryRecord> due(@Bind("now") long now, @Bind("limit") int limit);
+    List<DeliveryRecord> due(@Bind("now") long now, @BindList("busyOrgs") Collection<String> busyOrgs,
+            @BindList("busyWebhooks") Collection<String> busyWebhooks, @Bind("limit") int limit);
 
     /**
      * Takes a due delivery for its next attempt, counting the attempt now; 0 when another worker

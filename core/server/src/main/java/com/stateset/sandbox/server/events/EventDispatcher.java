@@ -15,12 +15,16 @@ import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,9 @@ public final class EventDispatcher implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() { };
     private static final int BATCH = 100;
+    private static final int PER_WEBHOOK = 4;
+    private static final String ORG = "org:";
+    private static final String WEBHOOK = "webhook:";
     private static final Duration MAX_DELAY = Duration.ofHours(1);
     /** Retries for a sink: it has no webhook settings of its own. */
     private static final int SINK_RETRIES = 10;
@@ -50,6 +57,12 @@ public final class EventDispatcher implements Managed {
     private final Clock clock;
     private final Duration poll;
     private final Semaphore slots;
+    /**
+     * Attempts in flight by organization and by webhook, so that one organization's slow
+     * receivers cannot hold every slot while others' deliveries wait.
+     */
+    private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final int perOrganization;
     private final ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
     private final Object signal = new Object();
     private volatile boolean woken;
@@ -64,6 +77,7 @@ public final class EventDispatcher implements Managed {
         this.clock = requireNonNull(clock, "clock is null");
         this.poll = requireNonNull(poll, "poll is null");
         this.slots = new Semaphore(maxConcurrent);
+        this.perOrganization = Math.max(1, maxConcurrent / 4);
     }
 
     /** There is new work: look now rather than at the next poll. */
@@ -118,7 +132,12 @@ public final class EventDispatcher implements Managed {
     private void dispatchDue() throws InterruptedException {
         DeliveryDao dao = jdbi.onDemand(DeliveryDao.class);
         dao.releaseExpired(clock.millis());
-        for (DeliveryRecord delivery : dao.due(clock.millis(), BATCH)) {
+        for (DeliveryRecord delivery : dao.due(clock.millis(), busy(ORG, perOrganization), busy(WEBHOOK, PER_WEBHOOK), BATCH)) {
+            String org = ORG + delivery.orgId();
+            String webhook = delivery.webhookId() == null ? null : WEBHOOK + delivery.webhookId();
+            if (count(org) >= perOrganization || webhook != null && count(webhook) >= PER_WEBHOOK) {
+                continue; // busy since the query: due again on the next pass
+            }
             slots.acquire();
             boolean handedOver = false;
             try {
@@ -126,10 +145,12 @@ public final class EventDispatcher implements Managed {
                 if (dao.claim(delivery.id(), delivery.attempts(), now, now + lease(delivery).toMillis()) == 0) {
                     continue;
                 }
+                adjust(org, webhook, 1);
                 attempts.execute(() -> {
                     try {
                         attempt(delivery, delivery.attempts() + 1);
                     } finally {
+                        adjust(org, webhook, -1);
                         slots.release();
                     }
                 });
@@ -139,6 +160,29 @@ public final class EventDispatcher implements Managed {
                     slots.release();
                 }
             }
+        }
+    }
+
+    /** The ids (without prefix) of one kind whose attempts in flight reached {@code limit}; never empty for SQL. */
+    private List<String> busy(String kind, int limit) {
+        List<String> ids = new ArrayList<>(List.of(""));
+        inFlight.forEach((key, count) -> {
+            if (key.startsWith(kind) && count.get() >= limit) {
+                ids.add(key.substring(kind.length()));
+            }
+        });
+        return ids;
+    }
+
+    private int count(String key) {
+        AtomicInteger count = inFlight.get(key);
+        return count == null ? 0 : count.get();
+    }
+
+    private void adjust(String org, String webhook, int delta) {
+        inFlight.computeIfAbsent(org, k -> new AtomicInteger()).addAndGet(delta);
+        if (webhook != null) {
+            inFlight.computeIfAbsent(webhook, k -> new AtomicInteger()).addAndGet(delta);
         }
     }
 

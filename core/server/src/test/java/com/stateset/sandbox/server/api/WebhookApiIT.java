@@ -230,6 +230,30 @@ class WebhookApiIT {
     }
 
     @Test
+    void oneOrganizationsSlowReceiverDoesNotHoldUpAnothersDeliveries() {
+        // More hanging deliveries than the server has delivery slots (32), all for one organization.
+        for (int i = 0; i < 40; i++) {
+            receiver.reply(new WebhookReceiver.Reply(200, Map.of(), Duration.ofSeconds(30)));
+        }
+        webhook(Map.of("url", receiver.url("/slow"), "events", List.of("command.started", "command.completed"),
+                "timeout_ms", 60_000));
+        String sandbox = session.sandbox(Map.of());
+        for (int i = 0; i < 20; i++) {
+            session.sh(sandbox, "true");
+        }
+        Session other = Session.register(APP.getLocalPort(), "Patient Org");
+        try (WebhookReceiver fast = WebhookReceiver.start()) {
+            other.post("/api/v1/webhooks", Map.of("url", fast.url("/fast"), "events", List.of("sandbox.created")));
+            String theirs = other.sandbox(Map.of());
+            await().atMost(Duration.ofSeconds(20)).until(() -> fast.received("/fast").size() == 1);
+            assertThat(receiver.received("/slow").size()).as("the slow receiver's organization is held to its share")
+                    .isLessThanOrEqualTo(8);
+            other.post("/api/v1/sandbox/" + theirs + "/stop", "");
+        }
+        session.post("/api/v1/sandbox/" + sandbox + "/stop", "");
+    }
+
+    @Test
     void theTestEndpointSendsASignedTestEventAtOnce() {
         String id = webhook(Map.of("url", receiver.url("/test"), "secret", SECRET)).text("/id");
         Reply test = session.post("/api/v1/webhooks/" + id + "/test", "");
