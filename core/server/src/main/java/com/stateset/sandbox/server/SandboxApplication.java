@@ -31,6 +31,7 @@ import com.stateset.sandbox.server.core.Templates;
 import com.stateset.sandbox.server.core.UsageService;
 import com.stateset.sandbox.server.db.Database;
 import com.stateset.sandbox.server.db.InstallationDao;
+import com.stateset.sandbox.server.db.SandboxDao;
 import com.stateset.sandbox.server.errors.ErrorMapper;
 import com.stateset.sandbox.server.events.EventDispatcher;
 import com.stateset.sandbox.server.events.Events;
@@ -44,6 +45,10 @@ import com.stateset.sandbox.server.http.AuditFilter;
 import com.stateset.sandbox.server.http.JsonErrorHandler;
 import com.stateset.sandbox.server.http.RequestIdFilter;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter;
+import com.stateset.sandbox.server.metrics.CommandMetrics;
+import com.stateset.sandbox.server.metrics.CreateMetrics;
+import com.stateset.sandbox.server.metrics.DatabaseGauges;
+import com.stateset.sandbox.server.metrics.PrometheusServlet;
 import com.stateset.sandbox.server.plugin.ExtensionConfigBinder;
 import com.stateset.sandbox.server.plugin.PluginHost;
 import com.stateset.sandbox.server.plugin.ServerPluginContext;
@@ -77,6 +82,9 @@ import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.metrics.servlets.MetricsServlet;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -195,14 +203,24 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         Events events = new Events(jdbi, clock, environment.getObjectMapper(), List.copyOf(sinks.keySet()), dispatcher::wake);
         SandboxStates states = new SandboxStates(jdbi, events, clock);
 
+        // Metrics: the Prometheus format at the admin port's /metrics (see PrometheusServlet);
+        // Dropwizard's own metrics move to /metrics.json there. Nothing on the application port.
+        PrometheusRegistry metrics = new PrometheusRegistry();
+        JvmMetrics.builder().register(metrics);
+        DatabaseGauges.register(metrics, () -> jdbi.onDemand(SandboxDao.class).countByStatus(), dispatcher::backlog);
+        environment.admin().addServlet("prometheus-metrics", new PrometheusServlet(metrics)).addMapping("/metrics");
+        environment.admin().addServlet("dropwizard-metrics", new MetricsServlet(environment.metrics()))
+                .addMapping("/metrics.json");
+
         Templates templates = new Templates(config.templates(), config.defaultTemplate());
         Plans plans = new Plans(config.plans(), config.auth().defaultPlan());
         SandboxService sandboxes = new SandboxService(jdbi, runtime, templates, config.limits(), clock, installId,
-                environment.getObjectMapper(), events, states, plans);
+                environment.getObjectMapper(), events, states, plans, new CreateMetrics(metrics));
         // Secrets are stored encrypted under secrets.masterKey; stored secrets and no key stop the start here.
         SecretService secrets = SecretService.open(jdbi, config.secrets().masterKey().map(SecretCipher::new).orElse(null),
                 sandboxes, clock, environment.getObjectMapper());
-        CommandService commands = new CommandService(sandboxes, runtime, config.limits(), events, secrets);
+        CommandService commands = new CommandService(sandboxes, runtime, config.limits(), events, secrets,
+                new CommandMetrics(metrics));
         FileService files = new FileService(sandboxes, runtime, config.limits(), events);
         StoredObjects objects = new StoredObjects(store);
         StorageQuota quota = new StorageQuota(plans);

@@ -10,6 +10,7 @@ import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
+import com.stateset.sandbox.server.metrics.CommandMetrics;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
@@ -37,8 +38,11 @@ public final class CommandService {
 
     private final SecretService secrets;
 
+    private final CommandMetrics metrics;
+
     public CommandService(SandboxService sandboxes, SandboxRuntime runtime, LimitsConfig limits, Events events,
-            SecretService secrets) {
+            SecretService secrets, CommandMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.events = requireNonNull(events, "events is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.sandboxes = requireNonNull(sandboxes, "sandboxes is null");
@@ -109,19 +113,23 @@ public final class CommandService {
         try {
             result = runtime.exec(sandbox.id(), prepared.spec(), output);
         } catch (SandboxMissingException e) {
+            metrics.errored();
             events.record(EventTypes.COMMAND_FAILED, sandbox.orgId(), sandbox.id(),
                     Map.of("commandId", commandId, "error", "the sandbox's container vanished"));
             throw sandboxes.vanished(sandbox, e);
         } catch (RuntimeException e) {
+            metrics.errored();
             events.record(EventTypes.COMMAND_FAILED, sandbox.orgId(), sandbox.id(),
                     Map.of("commandId", commandId, "error", "the command could not be run"));
             throw e;
         }
+        long elapsed = System.nanoTime() - started;
+        metrics.ran(result, elapsed);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("commandId", commandId);
         data.put("exitCode", result.exitCode());
         data.put("timedOut", result.timedOut());
-        data.put("durationMs", (System.nanoTime() - started) / 1_000_000);
+        data.put("durationMs", elapsed / 1_000_000);
         events.record(result.exitCode() == 0 ? EventTypes.COMMAND_COMPLETED : EventTypes.COMMAND_FAILED, sandbox.orgId(),
                 sandbox.id(), data);
         if (result.exitCode() == KILLED && !result.timedOut()) {

@@ -17,6 +17,7 @@ import com.stateset.sandbox.server.db.SandboxDao;
 import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
+import com.stateset.sandbox.server.metrics.CreateMetrics;
 import com.stateset.sandbox.spi.Quantities;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
@@ -59,9 +60,11 @@ public final class SandboxService {
     private final Events events;
     private final SandboxStates states;
     private final Plans plans;
+    private final CreateMetrics metrics;
 
     public SandboxService(Jdbi jdbi, SandboxRuntime runtime, Templates templates, LimitsConfig limits, Clock clock,
-            String installId, ObjectMapper mapper, Events events, SandboxStates states, Plans plans) {
+            String installId, ObjectMapper mapper, Events events, SandboxStates states, Plans plans, CreateMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.plans = requireNonNull(plans, "plans is null");
         this.events = requireNonNull(events, "events is null");
         this.states = requireNonNull(states, "states is null");
@@ -87,6 +90,7 @@ public final class SandboxService {
     }
 
     public SandboxView create(Caller caller, CreateSandboxRequest request, Seed seed) {
+        long receivedAt = System.nanoTime();
         requireOwnOrg(caller, request.orgId());
         TemplateConfig template = templates.resolve(request.template());
         String cpus = request.cpus() == null ? template.cpus() : request.cpus();
@@ -176,10 +180,12 @@ public final class SandboxService {
             }
         } catch (RuntimeException e) {
             LOG.warn("creating sandbox {} failed: {}", id, e.getMessage());
+            metrics.failed(request);
             removeQuietly(id);
             states.end(row, SandboxStatus.CREATING, SandboxStatus.ERROR, "creation failed: " + e.getMessage());
             throw e;
         }
+        metrics.succeeded(request, System.nanoTime() - receivedAt);
         return view(find(caller, id));
     }
 

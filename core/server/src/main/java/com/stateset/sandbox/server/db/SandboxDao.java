@@ -3,8 +3,11 @@ package com.stateset.sandbox.server.db;
 import com.stateset.sandbox.server.core.SandboxRecord;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.KeyColumn;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.ValueColumn;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
@@ -65,6 +68,12 @@ public interface SandboxDao {
     /** Sandboxes that hold resources: what the concurrency limit counts. */
     @SqlQuery("SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND status IN ('creating', 'running', 'terminating')")
     int countActive(@Bind("orgId") String orgId);
+
+    /** Every sandbox row by status, all organizations', deleted ones too: for the metrics. */
+    @SqlQuery("SELECT status, COUNT(*) AS n FROM sandboxes GROUP BY status")
+    @KeyColumn("status")
+    @ValueColumn("n")
+    Map<String, Long> countByStatus();
 
     /** Every sandbox created since {@code since}, deleted ones too: what the monthly limit counts. */
     @SqlQuery("SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND created_at >= :since")
