@@ -35,6 +35,7 @@ import com.stateset.sandbox.server.db.SandboxDao;
 import com.stateset.sandbox.server.errors.ErrorMapper;
 import com.stateset.sandbox.server.events.EventDispatcher;
 import com.stateset.sandbox.server.events.Events;
+import com.stateset.sandbox.server.events.WebhookCredentials;
 import com.stateset.sandbox.server.events.WebhookSender;
 import com.stateset.sandbox.server.events.WebhookService;
 import com.stateset.sandbox.server.events.WebhookTargets;
@@ -192,13 +193,18 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
             }
         });
 
+        // The secrets master key, if configured, seals secrets and webhook credentials alike.
+        SecretCipher cipher = config.secrets().masterKey().map(SecretCipher::new).orElse(null);
+        WebhookCredentials webhookCredentials = new WebhookCredentials(cipher);
+
         // Events: the outbox, the worker that delivers it to webhooks and to configured sinks.
         WebhookTargets targets = new WebhookTargets(config.webhooks().allowPrivateTargets(), config.webhooks().requireHttps());
         WebhookSender sender = new WebhookSender(targets, config.webhooks().maxConcurrentDeliveries(), clock);
         Map<String, EventSink> sinks = eventSinks(config, plugins,
                 name -> new ServerPluginContext(installId, PluginHost.dataDirectory(dataDirectory, name), clock, pluginScheduler));
         EventDispatcher dispatcher = new EventDispatcher(jdbi, sender, sinks, environment.getObjectMapper(), clock,
-                Duration.ofMillis(config.webhooks().pollMillis()), config.webhooks().maxConcurrentDeliveries());
+                Duration.ofMillis(config.webhooks().pollMillis()), config.webhooks().maxConcurrentDeliveries(),
+                webhookCredentials);
         environment.lifecycle().manage(dispatcher);
         Events events = new Events(jdbi, clock, environment.getObjectMapper(), List.copyOf(sinks.keySet()), dispatcher::wake);
         SandboxStates states = new SandboxStates(jdbi, events, clock);
@@ -217,7 +223,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         SandboxService sandboxes = new SandboxService(jdbi, runtime, templates, config.limits(), clock, installId,
                 environment.getObjectMapper(), events, states, plans, new CreateMetrics(metrics));
         // Secrets are stored encrypted under secrets.masterKey; stored secrets and no key stop the start here.
-        SecretService secrets = SecretService.open(jdbi, config.secrets().masterKey().map(SecretCipher::new).orElse(null),
+        SecretService secrets = SecretService.open(jdbi, cipher,
                 sandboxes, clock, environment.getObjectMapper());
         CommandService commands = new CommandService(sandboxes, runtime, config.limits(), events, secrets,
                 new CommandMetrics(metrics));
@@ -274,7 +280,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         environment.jersey().register(new BillingResource(new BillingService(jdbi, plans, quota, clock)));
         environment.jersey().register(new UsageResource(new UsageService(jdbi, quota, config.rates(), clock)));
         environment.jersey().register(new WebhookResource(new WebhookService(jdbi, targets, sender, events, clock,
-                environment.getObjectMapper())));
+                environment.getObjectMapper(), webhookCredentials)));
         if (localStore != null) {
             environment.jersey().register(new SignedFileResource(localStore, clock));
         }

@@ -68,8 +68,11 @@ public final class EventDispatcher implements Managed {
     private volatile boolean woken;
     private volatile Thread loop;
 
+    private final WebhookCredentials credentials;
+
     public EventDispatcher(Jdbi jdbi, WebhookSender sender, Map<String, EventSink> sinks, ObjectMapper mapper, Clock clock,
-            Duration poll, int maxConcurrent) {
+            Duration poll, int maxConcurrent, WebhookCredentials credentials) {
+        this.credentials = requireNonNull(credentials, "credentials is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.sender = requireNonNull(sender, "sender is null");
         this.sinks = Map.copyOf(sinks);
@@ -200,7 +203,7 @@ public final class EventDispatcher implements Managed {
             Event event = new Event(stored.id(), stored.type(), Instant.ofEpochMilli(stored.createdAt()), stored.orgId(),
                     stored.sandboxId(), stored.body());
             if (delivery.webhookId() != null) {
-                WebhookRecord webhook = jdbi.onDemand(WebhookDao.class).findAny(delivery.webhookId()).orElseThrow();
+                WebhookRecord webhook = credentials.opened(jdbi.onDemand(WebhookDao.class).findAny(delivery.webhookId()).orElseThrow());
                 retries = webhook.retryCount();
                 baseDelayMs = webhook.retryDelayMs();
                 result = toWebhook(webhook, event);

@@ -49,9 +49,11 @@ public final class WebhookService {
     private final Events events;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final WebhookCredentials credentials;
 
     public WebhookService(Jdbi jdbi, WebhookTargets targets, WebhookSender sender, Events events, Clock clock,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, WebhookCredentials credentials) {
+        this.credentials = requireNonNull(credentials, "credentials is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.targets = requireNonNull(targets, "targets is null");
         this.sender = requireNonNull(sender, "sender is null");
@@ -81,8 +83,11 @@ public final class WebhookService {
         if (dao().list(caller.orgId()).size() >= MAX_WEBHOOKS) {
             throw ApiException.conflict("an organization may have at most " + MAX_WEBHOOKS + " webhooks");
         }
-        WebhookRecord row = new WebhookRecord(Ids.newId("wh"), caller.orgId(), request.url(), json(names), secret,
-                headers.isEmpty() ? null : json(headers), true, null, retryCount, retryDelayMs, timeoutMs, clock.millis(), null);
+        String id = Ids.newId("wh");
+        WebhookRecord row = new WebhookRecord(id, caller.orgId(), request.url(), json(names),
+                credentials.seal(caller.orgId(), id, "secret", secret),
+                headers.isEmpty() ? null : credentials.seal(caller.orgId(), id, "headers", json(headers)), true, null,
+                retryCount, retryDelayMs, timeoutMs, clock.millis(), null);
         dao().insert(row);
         return view(row, secret);
     }
@@ -99,7 +104,7 @@ public final class WebhookService {
 
     /** Sends a {@code webhook.test} event at once, outside the outbox, and says how it went. */
     public WebhookView.TestResult test(Caller caller, String id) {
-        WebhookRecord webhook = find(caller, id);
+        WebhookRecord webhook = credentials.opened(find(caller, id));
         long now = clock.millis();
         String eventId = Ids.newId("evt");
         Event event = new Event(eventId, EventTypes.WEBHOOK_TEST, Instant.ofEpochMilli(now), caller.orgId(), null,
@@ -203,6 +208,7 @@ public final class WebhookService {
         return value;
     }
 
+    /** The custom headers of a webhook whose headers are opened already. */
     private Map<String, String> headersOf(WebhookRecord webhook) {
         try {
             return webhook.headers() == null ? Map.of() : mapper.readValue(webhook.headers(), new TypeReference<>() { });
@@ -222,7 +228,7 @@ public final class WebhookService {
         Map<String, String> hidden = null;
         if (row.headers() != null) {
             hidden = new LinkedHashMap<>();
-            for (String name : headersOf(row).keySet()) {
+            for (String name : headersOf(credentials.opened(row)).keySet()) {
                 hidden.put(name, "***");
             }
         }

@@ -22,6 +22,7 @@ import com.stateset.sandbox.server.testing.RequireDocker;
 import com.stateset.sandbox.server.testing.Session;
 import com.stateset.sandbox.server.testing.TestPaths;
 import com.stateset.sandbox.server.testing.TestServer;
+import com.stateset.sandbox.testing.WebhookReceiver;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -336,6 +337,41 @@ class SecretsApiIT {
         assertThat(owner.sh(sandbox, "printf '%s' \"${MOVED_TO:-unset}\"")).isEqualTo("unset");
         assertThat(logged()).as("the operator learns why, from the log")
                 .anyMatch(line -> line.contains("cannot be decrypted") && line.contains("fails authentication"));
+    }
+
+    @Test
+    void webhookCredentialsAreSealedUnderTheMasterKeyAndStillSign() throws Exception {
+        String secret = "webhook-signing-" + value();
+        String token = "Bearer " + value();
+        VALUES.add(secret);
+        VALUES.add(token);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            Reply webhook = owner.post("/api/v1/webhooks", Map.of("url", receiver.url("/sealed"), "secret", secret,
+                    "headers", Map.of("Authorization", token), "events", List.of("sandbox.created")));
+            assertThat(webhook.status()).as(webhook.raw()).isEqualTo(200);
+            String id = webhook.text("/id");
+            try (Connection db = database();
+                    PreparedStatement query = db.prepareStatement("SELECT secret, headers FROM webhooks WHERE id = ?")) {
+                query.setString(1, id);
+                try (ResultSet row = query.executeQuery()) {
+                    assertThat(row.next()).isTrue();
+                    assertThat(row.getString("secret")).startsWith("v1:").doesNotContain(secret);
+                    assertThat(row.getString("headers")).startsWith("v1:").doesNotContain(token);
+                }
+            }
+            assertThat(owner.get("/api/v1/webhooks").raw()).doesNotContain(secret).doesNotContain(token);
+
+            String sandbox = owner.sandbox(Map.of());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received("/sealed").size() == 1);
+            WebhookReceiver.Received delivered = receiver.received("/sealed").get(0);
+            assertThat(delivered.header("Authorization")).isEqualTo(token);
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            assertThat(delivered.header("X-Sandbox-Signature")).isEqualTo("sha256=" + java.util.HexFormat.of()
+                    .formatHex(mac.doFinal(delivered.body().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            owner.post("/api/v1/sandbox/" + sandbox + "/stop", "");
+            owner.delete("/api/v1/webhooks/" + id);
+        }
     }
 
     /** Last: starting other servers in this JVM resets the logging this class listens to. */

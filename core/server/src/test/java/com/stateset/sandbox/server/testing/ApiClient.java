@@ -57,7 +57,17 @@ public final class ApiClient {
             request.header(headers[i], headers[i + 1]);
         }
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException closed) {
+                // A kept-alive connection the server closed after refusing a request without reading
+                // its body: this request never reached it, so sending it again is safe.
+                if (!String.valueOf(closed.getMessage()).contains("received no bytes")) {
+                    throw closed;
+                }
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            }
             return new Reply(response.statusCode(), response.headers(), response.body(), parse(response.body()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
