@@ -243,16 +243,15 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
 
         Reconciler reconciler = new Reconciler(jdbi, runtime, states, installId, clock, processStartedAt,
                 config.reconciler().createTimeoutSeconds() * 1000L);
-        environment.lifecycle().manage(new Maintenance(reconciler, sandboxes, jdbi, clock,
-                environment.lifecycle().scheduledExecutorService("maintenance").threads(2).build(),
+        StorageSweeper sweeper = new StorageSweeper(jdbi, checkpoints, artifacts, clock,
+                Duration.ofMinutes(config.storage().abandonedUploadMinutes()));
+        environment.lifecycle().manage(new Maintenance(reconciler, sandboxes, sweeper, jdbi, clock,
+                environment.lifecycle().scheduledExecutorService("maintenance").threads(3).build(),
                 Duration.ofSeconds(config.reconciler().intervalSeconds()),
-                Duration.ofSeconds(config.reconciler().expiryCheckSeconds())));
+                Duration.ofSeconds(config.reconciler().expiryCheckSeconds()),
+                Duration.ofSeconds(config.storage().sweepIntervalSeconds())));
 
         environment.healthChecks().register("runtime", new RuntimeHealthCheck(runtime));
-        environment.lifecycle().manage(new StorageSweeper(jdbi, checkpoints, artifacts, clock,
-                environment.lifecycle().scheduledExecutorService("storage-sweeper").threads(1).build(),
-                Duration.ofSeconds(config.storage().sweepIntervalSeconds()),
-                Duration.ofMinutes(config.storage().abandonedUploadMinutes())));
 
         environment.healthChecks().register("storage", new StorageHealthCheck(store));
 

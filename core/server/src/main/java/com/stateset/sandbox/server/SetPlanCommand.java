@@ -10,6 +10,8 @@ import io.dropwizard.db.ManagedDataSource;
 import java.nio.file.Path;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code set-plan --org <id> --plan <name> [config.yml]}: moves an organization to another plan. An
@@ -17,6 +19,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * their own plan over the API.
  */
 final class SetPlanCommand extends ConfiguredCommand<SandboxConfiguration> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SetPlanCommand.class);
 
     SetPlanCommand() {
         super("set-plan", "Moves an organization to another configured plan");
@@ -48,7 +52,7 @@ final class SetPlanCommand extends ConfiguredCommand<SandboxConfiguration> {
         } finally {
             dataSource.stop();
         }
-        System.out.println("organization " + org + " is now on the " + plan + " plan");
+        LOG.info("organization {} is now on the {} plan", org, plan);
     }
 
     @Override

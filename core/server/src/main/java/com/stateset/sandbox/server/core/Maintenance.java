@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Background upkeep: reconciles at start (before the server accepts requests) and then
- * periodically, and stops expired sandboxes every few seconds. A runtime that is down only delays
+ * periodically, stops expired sandboxes every few seconds, and sweeps the object store. A runtime that is down only delays
  * this work; the server keeps serving what the database knows.
  */
 public final class Maintenance implements Managed {
@@ -28,10 +28,15 @@ public final class Maintenance implements Managed {
     private final ScheduledExecutorService scheduler;
     private final Duration reconcileEvery;
     private final Duration expireEvery;
+    private final StorageSweeper sweeper;
+    private final Duration sweepEvery;
 
-    public Maintenance(Reconciler reconciler, SandboxService sandboxes, Jdbi jdbi, Clock clock,
-            ScheduledExecutorService scheduler, Duration reconcileEvery, Duration expireEvery) {
-        // The scheduler needs two threads, so that a slow reconciliation never holds up expiry.
+    public Maintenance(Reconciler reconciler, SandboxService sandboxes, StorageSweeper sweeper, Jdbi jdbi, Clock clock,
+            ScheduledExecutorService scheduler, Duration reconcileEvery, Duration expireEvery, Duration sweepEvery) {
+        // The scheduler needs a thread per task, so that a slow reconciliation or an object store
+        // that hangs never holds up expiry.
+        this.sweeper = requireNonNull(sweeper, "sweeper is null");
+        this.sweepEvery = requireNonNull(sweepEvery, "sweepEvery is null");
         this.reconciler = requireNonNull(reconciler, "reconciler is null");
         this.sandboxes = requireNonNull(sandboxes, "sandboxes is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
@@ -46,11 +51,23 @@ public final class Maintenance implements Managed {
         reconcileQuietly();
         scheduler.scheduleWithFixedDelay(this::reconcileQuietly, reconcileEvery.toMillis(), reconcileEvery.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::expireQuietly, expireEvery.toMillis(), expireEvery.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::sweepQuietly, 0, sweepEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void stop() {
         scheduler.shutdownNow();
+    }
+
+    private void sweepQuietly() {
+        try {
+            int removed = sweeper.sweep();
+            if (removed > 0) {
+                LOG.info("storage sweep removed {} checkpoint(s) and artifact(s)", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("storage sweep failed, retrying in {} s: {}", sweepEvery.toSeconds(), e.getMessage());
+        }
     }
 
     private void reconcileQuietly() {
