@@ -25,7 +25,7 @@ import org.jdbi.v3.core.Jdbi;
  * crash interrupts is lost: a sandbox counts from {@code started_at} to {@code ended_at} (or now),
  * by its {@code cpus} (vCPU-hours) and {@code memory} (GB-hours, 10^9 bytes); a creation counts in
  * the period it was made. Storage is what checkpoints and artifacts hold now. Network egress is 0:
- * the Docker runtime does not measure it.
+ * it is not metered yet (the runtime SPI reports no network counters).
  */
 public final class UsageService {
 
