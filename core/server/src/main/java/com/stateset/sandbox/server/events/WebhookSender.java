@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.stateset.sandbox.spi.events.DeliveryResult;
 import com.stateset.sandbox.spi.events.Event;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -90,7 +92,12 @@ public final class WebhookSender implements AutoCloseable {
         WebhookSigner.headers(webhook.secret(), event.id(), clock.instant().getEpochSecond(), event.body())
                 .forEach(post::setHeader);
         post.setEntity(new StringEntity(event.body(), ContentType.APPLICATION_JSON));
-        ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, webhook.timeoutMs(), TimeUnit.MILLISECONDS);
+        // Set before cancelling, so the failure the cancellation causes is always read as a timeout.
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            expired.set(true);
+            post.cancel();
+        }, webhook.timeoutMs(), TimeUnit.MILLISECONDS);
         ClassicHttpResponse response = null;
         try {
             response = client.executeOpen(null, post, null);
@@ -98,7 +105,7 @@ public final class WebhookSender implements AutoCloseable {
         } catch (UnknownHostException e) {
             return DeliveryResult.retry(null, truncate("refused or unresolvable target: " + e.getMessage()), null);
         } catch (IOException e) {
-            String why = post.isCancelled() && deadline.isDone() ? "no answer within timeout_ms (" + webhook.timeoutMs() + " ms)"
+            String why = expired.get() || e instanceof SocketTimeoutException ? "no answer within timeout_ms (" + webhook.timeoutMs() + " ms)"
                     : e.getClass().getSimpleName() + ": " + e.getMessage();
             return DeliveryResult.retry(null, truncate(why), null);
         } catch (RuntimeException e) {
