@@ -17,8 +17,11 @@ import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.StatisticNetworksConfig;
+import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.VolumeOptions;
+import com.github.dockerjava.core.InvocationBuilder;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
@@ -30,6 +33,7 @@ import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -287,6 +291,22 @@ final class DockerRuntime implements SandboxRuntime {
         } catch (RuntimeException e) {
             throw DockerErrors.translate(e);
         }
+    }
+
+    @Override
+    public long networkEgressBytes(String sandboxId) {
+        Statistics stats = DockerErrors.onSandbox(sandboxId, () -> {
+            try (var reading = docker.statsCmd(sandboxId).withNoStream(true).exec(new InvocationBuilder.AsyncResultCallback<Statistics>())) {
+                return reading.awaitResult();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        // A stopped container, or one without network, reports no interfaces.
+        Map<String, StatisticNetworksConfig> networks = stats == null ? null : stats.getNetworks();
+        return networks == null ? 0 : networks.values().stream()
+                .mapToLong(n -> n.getTxBytes() == null ? 0 : n.getTxBytes())
+                .sum();
     }
 
     @Override

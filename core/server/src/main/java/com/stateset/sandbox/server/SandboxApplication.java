@@ -11,6 +11,7 @@ import com.stateset.sandbox.server.config.LocalStoreConfig;
 import com.stateset.sandbox.server.core.ApiKeyService;
 import com.stateset.sandbox.server.core.ArtifactService;
 import com.stateset.sandbox.server.core.BillingService;
+import com.stateset.sandbox.server.core.EgressMeter;
 import com.stateset.sandbox.server.core.AuditLog;
 import com.stateset.sandbox.server.core.CheckpointService;
 import com.stateset.sandbox.server.core.CommandService;
@@ -220,8 +221,9 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
 
         Templates templates = new Templates(config.templates(), config.defaultTemplate());
         Plans plans = new Plans(config.plans(), config.auth().defaultPlan());
+        EgressMeter egress = new EgressMeter(jdbi, runtime);
         SandboxService sandboxes = new SandboxService(jdbi, runtime, templates, config.limits(), clock, installId,
-                environment.getObjectMapper(), events, states, plans, new CreateMetrics(metrics));
+                environment.getObjectMapper(), events, states, plans, new CreateMetrics(metrics), egress);
         // Secrets are stored encrypted under secrets.masterKey; stored secrets and no key stop the start here.
         SecretService secrets = SecretService.open(jdbi, cipher,
                 sandboxes, clock, environment.getObjectMapper());
@@ -246,10 +248,11 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         StorageSweeper sweeper = new StorageSweeper(jdbi, checkpoints, artifacts, clock,
                 Duration.ofMinutes(config.storage().abandonedUploadMinutes()));
         environment.lifecycle().manage(new Maintenance(reconciler, sandboxes, sweeper, jdbi, clock,
-                environment.lifecycle().scheduledExecutorService("maintenance").threads(3).build(),
+                environment.lifecycle().scheduledExecutorService("maintenance").threads(4).build(),
                 Duration.ofSeconds(config.reconciler().intervalSeconds()),
                 Duration.ofSeconds(config.reconciler().expiryCheckSeconds()),
-                Duration.ofSeconds(config.storage().sweepIntervalSeconds())));
+                Duration.ofSeconds(config.storage().sweepIntervalSeconds()),
+                egress, Duration.ofSeconds(config.reconciler().egressSampleSeconds())));
 
         environment.healthChecks().register("runtime", new RuntimeHealthCheck(runtime));
 

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link SandboxRuntime} must do. An implementation's test extends this class and
- * supplies a runtime connected to a real engine, and an image with {@code /bin/sh}, coreutils and
- * an {@code /etc/shadow} only root can read (any Debian-based sandbox image).
+ * supplies a runtime connected to a real engine, and an image with {@code /bin/sh}, coreutils,
+ * {@code python3} (to send network traffic) and an {@code /etc/shadow} only root can read (any
+ * Debian-based image with Python).
  *
  * <p>The tests never assert on timings: streaming is shown by a command that cannot finish until
  * the test has seen its first output.
@@ -282,6 +283,24 @@ public abstract class SandboxRuntimeContract {
     void networkIsAvailableOnlyWhenAsked() {
         String id = newSandbox(true);
         assertThat(run(id, List.of("cat", "/proc/net/dev"), Map.of(), null).stdout()).containsPattern("(?m)^\\s*eth0:");
+    }
+
+    @Test
+    void egressIsCountedWhileTheSandboxRuns() {
+        String online = newSandbox(true);
+        String offline = newSandbox(false);
+        // A thousand 1,000-byte datagrams to a documentation address: they leave the sandbox
+        // whether or not anything answers.
+        List<String> send = List.of("python3", "-c", "import socket\n"
+                + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                + "for _ in range(1000): s.sendto(b'x' * 1000, ('192.0.2.1', 9))\n");
+        assertThat(run(online, send, Map.of(), null).result.exitCode()).isZero();
+        assertThat(runtime().networkEgressBytes(online)).isGreaterThanOrEqualTo(1_000_000);
+        assertThat(run(offline, send, Map.of(), null).result.exitCode()).as("no route without network").isNotZero();
+        assertThat(runtime().networkEgressBytes(offline)).isZero();
+        runtime().stop(online);
+        assertThat(runtime().networkEgressBytes(online)).as("counters end with the processes").isZero();
+        assertThatThrownBy(() -> runtime().networkEgressBytes("sbx_contract" + hex(8))).isInstanceOf(SandboxMissingException.class);
     }
 
     @Test

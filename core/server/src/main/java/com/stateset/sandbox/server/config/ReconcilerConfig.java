@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
-/** How often the server converges the database and the runtime, and stops expired sandboxes. */
+/**
+ * How often the server converges the database and the runtime, stops expired sandboxes and reads
+ * running sandboxes' network counters.
+ */
 public class ReconcilerConfig {
 
     @JsonProperty
@@ -17,6 +20,12 @@ public class ReconcilerConfig {
     @Max(300)
     private int expiryCheckSeconds = 5;
 
+    /** Egress sent after a sandbox's last reading is lost only if it ends without the server stopping it. */
+    @JsonProperty
+    @Min(1)
+    @Max(3600)
+    private int egressSampleSeconds = 30;
+
     /** A sandbox still {@code creating} after this long is considered lost. */
     @JsonProperty
     @Min(10)
@@ -28,6 +37,10 @@ public class ReconcilerConfig {
 
     public int expiryCheckSeconds() {
         return expiryCheckSeconds;
+    }
+
+    public int egressSampleSeconds() {
+        return egressSampleSeconds;
     }
 
     public int createTimeoutSeconds() {

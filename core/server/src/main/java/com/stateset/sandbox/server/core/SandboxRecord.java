@@ -1,7 +1,8 @@
 package com.stateset.sandbox.server.core;
 
 /**
- * A sandbox row: desired and last known state. {@code env} and {@code metadata} are JSON objects.
+ * A sandbox row: desired and last known state. {@code env} and {@code metadata} are JSON objects;
+ * {@code egressBytes} is what its runtime last counted as sent to the network.
  */
 public record SandboxRecord(
         String id,
@@ -24,7 +25,8 @@ public record SandboxRecord(
         Long startedAt,
         long expiresAt,
         Long endedAt,
-        Long deletedAt) {
+        Long deletedAt,
+        long egressBytes) {
 
     public SandboxStatus sandboxStatus() {
         return SandboxStatus.of(status);

@@ -61,9 +61,12 @@ public final class SandboxService {
     private final SandboxStates states;
     private final Plans plans;
     private final CreateMetrics metrics;
+    private final EgressMeter egress;
 
     public SandboxService(Jdbi jdbi, SandboxRuntime runtime, Templates templates, LimitsConfig limits, Clock clock,
-            String installId, ObjectMapper mapper, Events events, SandboxStates states, Plans plans, CreateMetrics metrics) {
+            String installId, ObjectMapper mapper, Events events, SandboxStates states, Plans plans, CreateMetrics metrics,
+            EgressMeter egress) {
+        this.egress = requireNonNull(egress, "egress is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.plans = requireNonNull(plans, "plans is null");
         this.events = requireNonNull(events, "events is null");
@@ -139,7 +142,7 @@ public final class SandboxService {
         String id = Ids.newId("sbx");
         SandboxRecord row = new SandboxRecord(id, caller.orgId(), sessionId, SandboxStatus.CREATING.value(),
                 template.name(), template.image(), cpus, memory, cpuMillis, memoryBytes, network, json(env), metadata,
-                null, null, null, now, null, now + timeout * 1000L, null, null);
+                null, null, null, now, null, now + timeout * 1000L, null, null, 0);
         jdbi.useTransaction(handle -> {
             // The organization's row lock orders concurrent creates, so none can pass a limit together.
             PlanConfig plan = plans.of(handle.attach(OrganizationDao.class).lock(caller.orgId())
@@ -258,6 +261,7 @@ public final class SandboxService {
                 if (!moved) {
                     return;
                 }
+                egress.sample(row);
                 runtime.remove(row.id());
                 states.end(row, SandboxStatus.TERMINATING, SandboxStatus.TERMINATED, reason);
             }

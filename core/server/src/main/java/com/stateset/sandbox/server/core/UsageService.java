@@ -24,8 +24,9 @@ import org.jdbi.v3.core.Jdbi;
  * Usage, computed from the sandboxes' own rows rather than metered separately, so that nothing a
  * crash interrupts is lost: a sandbox counts from {@code started_at} to {@code ended_at} (or now),
  * by its {@code cpus} (vCPU-hours) and {@code memory} (GB-hours, 10^9 bytes); a creation counts in
- * the period it was made. Storage is what checkpoints and artifacts hold now. Network egress is 0:
- * it is not metered yet (the runtime SPI reports no network counters).
+ * the period it was made. Storage is what checkpoints and artifacts hold now. Network egress is
+ * what the runtime counted as sent (see {@link EgressMeter}), spread evenly over the time the
+ * sandbox ran, since its counter is a total and not a history.
  */
 public final class UsageService {
 
@@ -99,6 +100,7 @@ public final class UsageService {
     private static UsageView.Bucket bucket(List<SandboxRecord> rows, long from, long to, long now) {
         double cpuHours = 0;
         double memoryGbHours = 0;
+        double networkGb = 0;
         int creations = 0;
         for (SandboxRecord row : rows) {
             if (row.createdAt() >= from && row.createdAt() < to) {
@@ -107,13 +109,16 @@ public final class UsageService {
             if (row.startedAt() == null) {
                 continue;
             }
-            long ran = Math.min(to, row.endedAt() == null ? now : row.endedAt()) - Math.max(from, row.startedAt());
+            long end = row.endedAt() == null ? now : row.endedAt();
+            long ran = Math.min(to, end) - Math.max(from, row.startedAt());
             if (ran > 0) {
                 cpuHours += ran / MS_PER_HOUR * row.cpuMillis() / 1000.0;
                 memoryGbHours += ran / MS_PER_HOUR * row.memoryBytes() / BYTES_PER_GB;
+                networkGb += row.egressBytes() / BYTES_PER_GB * ran / (end - row.startedAt());
             }
         }
-        return new UsageView.Bucket(Times.iso(from), Times.iso(to), round(cpuHours), round(memoryGbHours), 0, creations);
+        return new UsageView.Bucket(Times.iso(from), Times.iso(to), round(cpuHours), round(memoryGbHours), round(networkGb),
+                creations);
     }
 
     /** A date ({@code 2026-11-01}, the start of that day UTC; for an end, the start of the next) or an ISO time. */

@@ -84,6 +84,10 @@ public interface SandboxDao {
             + " AND (created_at >= :from OR (started_at IS NOT NULL AND COALESCE(ended_at, :to) > :from))")
     List<SandboxRecord> activeBetween(@Bind("orgId") String orgId, @Bind("from") long from, @Bind("to") long to);
 
+    /** Counters only grow while a sandbox lives; a lower reading (a runtime that lost count) is ignored. */
+    @SqlUpdate("UPDATE sandboxes SET egress_bytes = :bytes WHERE id = :id AND egress_bytes < :bytes")
+    int recordEgress(@Bind("id") String id, @Bind("bytes") long bytes);
+
     @SqlUpdate("UPDATE sandboxes SET env = :env WHERE id = :id")
     void updateEnv(@Bind("id") String id, @Bind("env") String env);
 

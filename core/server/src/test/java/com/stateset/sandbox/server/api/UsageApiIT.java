@@ -3,6 +3,7 @@ package com.stateset.sandbox.server.api;
 import static com.stateset.sandbox.server.api.AuthApiIT.assertField;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stateset.sandbox.server.SandboxConfiguration;
@@ -13,11 +14,12 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Usage and cost from the sandboxes that ran: vCPU-hours and GB-hours, creations, the rates of API.md. */
+/** Usage and cost from the sandboxes that ran: vCPU-hours and GB-hours, egress, creations, the rates of API.md. */
 @ExtendWith({RequireDocker.class, DropwizardExtensionsSupport.class})
 class UsageApiIT {
 
@@ -66,5 +68,41 @@ class UsageApiIT {
                 "start_date");
         assertThat(Session.register(APP.getLocalPort(), "Idle Org").get("/api/v1/usage/current").body()
                 .get("cpu_hours").asDouble()).as("another organization's usage is its own").isZero();
+    }
+
+    @Test
+    void egressIsMeteredWhileASandboxRunsAndCountedToItsEnd() {
+        Session session = Session.register(APP.getLocalPort(), "Egress Org");
+        String sandbox = session.sandbox(Map.of("network", true));
+        send(session, sandbox, 2000);
+        // The periodic reading (every second in the test configuration) meters a running sandbox.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                session.get("/api/v1/usage/current").body().get("network_gb").asDouble()).isGreaterThanOrEqualTo(0.002));
+        // What is sent just before a stop is read as the sandbox is removed.
+        send(session, sandbox, 3000);
+        session.post("/api/v1/sandbox/" + sandbox + "/stop", "");
+
+        JsonNode current = session.get("/api/v1/usage/current").body();
+        double gb = current.get("network_gb").asDouble();
+        assertThat(gb).isGreaterThanOrEqualTo(0.005).isLessThan(0.006);
+        assertThat(current.at("/breakdown/network_cents").asDouble()).isCloseTo(gb * 10, within(1e-3));
+        double hourly = 0;
+        for (JsonNode bucket : session.get("/api/v1/usage/history?granularity=hourly").body().get("data")) {
+            hourly += bucket.get("network_gb").asDouble();
+        }
+        assertThat(hourly).as("spread over the hours it ran, adding up to the whole").isCloseTo(gb, within(1e-5));
+
+        String offline = session.sandbox(Map.of("network", false));
+        session.post("/api/v1/sandbox/" + offline + "/stop", "");
+        assertThat(session.get("/api/v1/usage/current").body().get("network_gb").asDouble()).isEqualTo(gb);
+    }
+
+    /** {@code datagrams} 1,000-byte UDP datagrams to a documentation address (sent, never answered). */
+    private static void send(Session session, String sandbox, int datagrams) {
+        String script = "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                + "for _ in range(" + datagrams + "): s.sendto(b'x' * 1000, ('192.0.2.1', 9))\n";
+        JsonNode result = session.post("/api/v1/sandbox/" + sandbox + "/execute",
+                Map.of("command", List.of("python3", "-c", script))).body();
+        assertThat(result.get("exit_code").asInt()).as(result.toString()).isZero();
     }
 }

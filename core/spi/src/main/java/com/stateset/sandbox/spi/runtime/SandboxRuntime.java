@@ -86,6 +86,13 @@ public interface SandboxRuntime extends AutoCloseable {
      */
     InputStream readArchive(String sandboxId, String path);
 
+    /**
+     * Bytes the sandbox has sent to the network since it started, as its engine counts them (for
+     * metering egress): 0 for a sandbox without network and for one that is not running, whose
+     * counters ended with its processes. Throws {@link SandboxMissingException} if it does not exist.
+     */
+    long networkEgressBytes(String sandboxId);
+
     /** Checks that the engine answers; throws {@link RuntimeUnavailableException} if not. */
     void ping();
 
