@@ -28,6 +28,7 @@ import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
+import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
@@ -224,6 +225,19 @@ final class DockerRuntime implements SandboxRuntime {
         } catch (RuntimeException e) {
             throw DockerErrors.translate(e);
         }
+    }
+
+    /** The container's name is the sandbox id (see {@link #list}), so a rename is all a claim needs. */
+    @Override
+    public RuntimeSandbox rename(String sandboxId, String newId) {
+        DockerErrors.onSandbox(sandboxId, () -> {
+            try {
+                return docker.renameContainerCmd(sandboxId).withName(newId).exec();
+            } catch (ConflictException e) {
+                throw new SandboxRuntimeException("a container named " + newId + " already exists", e);
+            }
+        });
+        return inspect(newId).orElseThrow(() -> new SandboxMissingException(newId));
     }
 
     @Override

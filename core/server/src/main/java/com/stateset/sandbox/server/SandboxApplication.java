@@ -10,11 +10,11 @@ import com.stateset.sandbox.server.config.ExtensionConfig;
 import com.stateset.sandbox.server.config.LocalStoreConfig;
 import com.stateset.sandbox.server.core.ApiKeyService;
 import com.stateset.sandbox.server.core.ArtifactService;
-import com.stateset.sandbox.server.core.BillingService;
-import com.stateset.sandbox.server.core.EgressMeter;
 import com.stateset.sandbox.server.core.AuditLog;
+import com.stateset.sandbox.server.core.BillingService;
 import com.stateset.sandbox.server.core.CheckpointService;
 import com.stateset.sandbox.server.core.CommandService;
+import com.stateset.sandbox.server.core.EgressMeter;
 import com.stateset.sandbox.server.core.FileService;
 import com.stateset.sandbox.server.core.Ids;
 import com.stateset.sandbox.server.core.Maintenance;
@@ -22,9 +22,9 @@ import com.stateset.sandbox.server.core.Plans;
 import com.stateset.sandbox.server.core.Reconciler;
 import com.stateset.sandbox.server.core.RegistrationService;
 import com.stateset.sandbox.server.core.SandboxService;
+import com.stateset.sandbox.server.core.SandboxStates;
 import com.stateset.sandbox.server.core.SecretCipher;
 import com.stateset.sandbox.server.core.SecretService;
-import com.stateset.sandbox.server.core.SandboxStates;
 import com.stateset.sandbox.server.core.StorageQuota;
 import com.stateset.sandbox.server.core.StorageSweeper;
 import com.stateset.sandbox.server.core.StoredObjects;
@@ -54,10 +54,11 @@ import com.stateset.sandbox.server.metrics.PrometheusServlet;
 import com.stateset.sandbox.server.plugin.ExtensionConfigBinder;
 import com.stateset.sandbox.server.plugin.PluginHost;
 import com.stateset.sandbox.server.plugin.ServerPluginContext;
+import com.stateset.sandbox.server.pool.WarmPool;
 import com.stateset.sandbox.server.resources.ApiKeyResource;
 import com.stateset.sandbox.server.resources.ArtifactResource;
-import com.stateset.sandbox.server.resources.BillingResource;
 import com.stateset.sandbox.server.resources.AuditResource;
+import com.stateset.sandbox.server.resources.BillingResource;
 import com.stateset.sandbox.server.resources.CheckpointResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
@@ -222,8 +223,9 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         Templates templates = new Templates(config.templates(), config.defaultTemplate());
         Plans plans = new Plans(config.plans(), config.auth().defaultPlan());
         EgressMeter egress = new EgressMeter(jdbi, runtime);
+        WarmPool pool = new WarmPool(config.warmPool(), templates, runtime, installId, clock, metrics);
         SandboxService sandboxes = new SandboxService(jdbi, runtime, templates, config.limits(), clock, installId,
-                environment.getObjectMapper(), events, states, plans, new CreateMetrics(metrics), egress);
+                environment.getObjectMapper(), events, states, plans, new CreateMetrics(metrics), egress, pool);
         // Secrets are stored encrypted under secrets.masterKey; stored secrets and no key stop the start here.
         SecretService secrets = SecretService.open(jdbi, cipher,
                 sandboxes, clock, environment.getObjectMapper());
@@ -244,7 +246,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         RateLimiter rateLimiter = new RateLimiter(config.auth().rateLimit().requestsPerSecond(), config.auth().rateLimit().burst());
 
         Reconciler reconciler = new Reconciler(jdbi, runtime, states, installId, clock, processStartedAt,
-                config.reconciler().createTimeoutSeconds() * 1000L);
+                config.reconciler().createTimeoutSeconds() * 1000L, pool);
         StorageSweeper sweeper = new StorageSweeper(jdbi, checkpoints, artifacts, clock,
                 Duration.ofMinutes(config.storage().abandonedUploadMinutes()));
         environment.lifecycle().manage(new Maintenance(reconciler, sandboxes, sweeper, jdbi, clock,
@@ -253,6 +255,8 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                 Duration.ofSeconds(config.reconciler().expiryCheckSeconds()),
                 Duration.ofSeconds(config.storage().sweepIntervalSeconds()),
                 egress, Duration.ofSeconds(config.reconciler().egressSampleSeconds())));
+        // After Maintenance, whose first reconciliation removes pooled sandboxes an earlier process left.
+        environment.lifecycle().manage(pool);
 
         environment.healthChecks().register("runtime", new RuntimeHealthCheck(runtime));
 

@@ -12,6 +12,7 @@ import com.stateset.sandbox.server.config.ReconcilerConfig;
 import com.stateset.sandbox.server.config.SecretsConfig;
 import com.stateset.sandbox.server.config.StorageConfig;
 import com.stateset.sandbox.server.config.TemplateConfig;
+import com.stateset.sandbox.server.config.WarmPoolConfig;
 import com.stateset.sandbox.server.config.WebhooksConfig;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
@@ -98,6 +99,11 @@ public class SandboxConfiguration extends Configuration {
     @JsonProperty
     @Valid
     @NotNull
+    private WarmPoolConfig warmPool = new WarmPoolConfig();
+
+    @JsonProperty
+    @Valid
+    @NotNull
     private SecretsConfig secrets = new SecretsConfig();
 
     @JsonProperty
@@ -157,6 +163,10 @@ public class SandboxConfiguration extends Configuration {
 
     public LimitsConfig limits() {
         return limits;
+    }
+
+    public WarmPoolConfig warmPool() {
+        return warmPool;
     }
 
     public ReconcilerConfig reconciler() {

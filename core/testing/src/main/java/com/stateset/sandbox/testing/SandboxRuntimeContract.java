@@ -14,6 +14,7 @@ import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
 import java.io.ByteArrayOutputStream;
 import java.security.SecureRandom;
@@ -283,6 +284,31 @@ public abstract class SandboxRuntimeContract {
     void networkIsAvailableOnlyWhenAsked() {
         String id = newSandbox(true);
         assertThat(run(id, List.of("cat", "/proc/net/dev"), Map.of(), null).stdout()).containsPattern("(?m)^\\s*eth0:");
+    }
+
+    @Test
+    void aRenamedSandboxAnswersToItsNewIdOnly() {
+        String pooled = "pool_contract" + hex(8);
+        runtime().create(new SandboxSpec(pooled, image(), 500, 256L << 20, Map.of(), false,
+                Map.of(SandboxLabels.INSTALL_ID, installId)));
+        created.add(pooled);
+        runtime().start(pooled);
+        runtime().writeArchive(pooled, Tars.files(Map.of("workspace/made-ahead.txt", "ready".getBytes(UTF_8))));
+        String id = "sbx_contract" + hex(8);
+        created.add(id);
+
+        RuntimeSandbox renamed = runtime().rename(pooled, id);
+        assertThat(renamed.sandboxId()).isEqualTo(id);
+        assertThat(renamed.state()).isEqualTo(RuntimeState.RUNNING);
+        assertThat(run(id, List.of("cat", "/workspace/made-ahead.txt"), Map.of(), null).stdout()).isEqualTo("ready");
+        assertThat(runtime().inspect(pooled)).isEmpty();
+        assertThat(runtime().list(Map.of(SandboxLabels.INSTALL_ID, installId))).extracting(RuntimeSandbox::sandboxId)
+                .contains(id).doesNotContain(pooled);
+        assertThatThrownBy(() -> runtime().rename(pooled, "sbx_contract" + hex(8))).isInstanceOf(SandboxMissingException.class);
+        String other = newSandbox(false);
+        assertThatThrownBy(() -> runtime().rename(other, id)).as("the new id is taken")
+                .isInstanceOf(SandboxRuntimeException.class).isNotInstanceOf(SandboxMissingException.class);
+        assertThat(run(other, List.of("echo", "unchanged"), Map.of(), null).stdout()).isEqualTo("unchanged\n");
     }
 
     @Test

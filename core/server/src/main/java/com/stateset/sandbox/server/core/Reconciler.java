@@ -3,6 +3,7 @@ package com.stateset.sandbox.server.core;
 import static java.util.Objects.requireNonNull;
 
 import com.stateset.sandbox.server.db.SandboxDao;
+import com.stateset.sandbox.server.pool.WarmPool;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Converges the database (desired state) and the runtime (actual state) of this installation:
  *
  * <ul>
- *   <li>a labelled sandbox with no row, or whose row is finished or deleted, is removed;
+ *   <li>a labelled sandbox with no row, or whose row is finished or deleted, is removed, unless this
+ *       process holds it in its warm pool;
  *   <li>a {@code creating} row older than this server process, or than the create timeout, was cut
  *       short by a crash: its sandbox is removed and the row marked {@code error};
  *   <li>a {@code running} row whose sandbox vanished or stopped is marked {@code error};
@@ -40,9 +42,11 @@ public final class Reconciler {
     private final long processStartedAt;
     private final long createTimeoutMs;
     private final SandboxStates states;
+    private final WarmPool pool;
 
     public Reconciler(Jdbi jdbi, SandboxRuntime runtime, SandboxStates states, String installId, Clock clock,
-            long processStartedAt, long createTimeoutMs) {
+            long processStartedAt, long createTimeoutMs, WarmPool pool) {
+        this.pool = requireNonNull(pool, "pool is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.states = requireNonNull(states, "states is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
@@ -68,6 +72,9 @@ public final class Reconciler {
 
         for (RuntimeSandbox sandbox : actual) {
             SandboxRecord row = active.remove(sandbox.sandboxId());
+            if (row == null && pool.holds(sandbox.sandboxId())) {
+                continue; // started ahead for the warm pool, waiting to be claimed
+            }
             if (row == null) {
                 Optional<SandboxRecord> any = dao.findAny(sandbox.sandboxId());
                 if (any.isPresent() && isActive(any.get())) {

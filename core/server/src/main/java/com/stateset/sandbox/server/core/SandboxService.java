@@ -18,6 +18,7 @@ import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.metrics.CreateMetrics;
+import com.stateset.sandbox.server.pool.WarmPool;
 import com.stateset.sandbox.spi.Quantities;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
@@ -62,10 +64,12 @@ public final class SandboxService {
     private final Plans plans;
     private final CreateMetrics metrics;
     private final EgressMeter egress;
+    private final WarmPool pool;
 
     public SandboxService(Jdbi jdbi, SandboxRuntime runtime, Templates templates, LimitsConfig limits, Clock clock,
             String installId, ObjectMapper mapper, Events events, SandboxStates states, Plans plans, CreateMetrics metrics,
-            EgressMeter egress) {
+            EgressMeter egress, WarmPool pool) {
+        this.pool = requireNonNull(pool, "pool is null");
         this.egress = requireNonNull(egress, "egress is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.plans = requireNonNull(plans, "plans is null");
@@ -163,12 +167,11 @@ public final class SandboxService {
         });
 
         long started = System.nanoTime();
+        boolean warm = false;
         try {
-            runtime.create(new SandboxSpec(id, template.image(), cpuMillis, memoryBytes, env, network, Map.of(
-                    SandboxLabels.SANDBOX_ID, id,
-                    SandboxLabels.ORG_ID, caller.orgId(),
-                    SandboxLabels.INSTALL_ID, installId)));
-            RuntimeSandbox running = runtime.start(id);
+            Optional<RuntimeSandbox> claimed = pool.claim(template.name(), cpuMillis, memoryBytes, network, id);
+            warm = claimed.isPresent();
+            RuntimeSandbox running = warm ? claimed.get() : startCold(row, env);
             seed.files().accept(id);
             long startupMs = (System.nanoTime() - started) / 1_000_000;
             boolean marked = jdbi.inTransaction(handle -> {
@@ -183,13 +186,21 @@ public final class SandboxService {
             }
         } catch (RuntimeException e) {
             LOG.warn("creating sandbox {} failed: {}", id, e.getMessage());
-            metrics.failed(request);
+            metrics.failed(request, warm);
             removeQuietly(id);
             states.end(row, SandboxStatus.CREATING, SandboxStatus.ERROR, "creation failed: " + e.getMessage());
             throw e;
         }
-        metrics.succeeded(request, System.nanoTime() - receivedAt);
+        metrics.succeeded(request, warm, System.nanoTime() - receivedAt);
         return view(find(caller, id));
+    }
+
+    private RuntimeSandbox startCold(SandboxRecord row, Map<String, String> env) {
+        runtime.create(new SandboxSpec(row.id(), row.image(), row.cpuMillis(), row.memoryBytes(), env, row.network(), Map.of(
+                SandboxLabels.SANDBOX_ID, row.id(),
+                SandboxLabels.ORG_ID, row.orgId(),
+                SandboxLabels.INSTALL_ID, installId)));
+        return runtime.start(row.id());
     }
 
     public SandboxView get(Caller caller, String id) {

@@ -5,6 +5,7 @@ import com.stateset.sandbox.server.errors.ApiException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The configured templates, by name. */
 public final class Templates {
@@ -22,6 +23,10 @@ public final class Templates {
             throw new IllegalArgumentException("defaultTemplate: " + defaultName + " is not among templates " + byName.keySet());
         }
         this.defaultName = defaultName;
+    }
+
+    public Optional<TemplateConfig> find(String name) {
+        return Optional.ofNullable(byName.get(name));
     }
 
     /** The named template, or the default for null; 400 listing the valid names otherwise. */

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.stateset.sandbox.server.SandboxConfiguration;
 import com.stateset.sandbox.server.testing.ApiClient;
 import com.stateset.sandbox.server.testing.ApiClient.Reply;
+import com.stateset.sandbox.server.testing.PrometheusSamples;
 import com.stateset.sandbox.server.testing.RequireDocker;
 import com.stateset.sandbox.server.testing.Session;
 import com.stateset.sandbox.server.testing.TestServer;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,11 +55,11 @@ class MetricsIT {
                 "# TYPE sandbox_exec_total counter",
                 "# TYPE sandbox_sandboxes gauge",
                 "# TYPE sandbox_webhook_backlog gauge");
-        Map<String, Double> samples = samples(text);
-        assertThat(samples.get("sandbox_create_duration_seconds_count{source=\"template\"}")).isGreaterThanOrEqualTo(1);
-        assertThat(samples.get("sandbox_create_duration_seconds_bucket{source=\"template\",le=\"+Inf\"}"))
+        Map<String, Double> samples = PrometheusSamples.parse(text);
+        assertThat(samples.get("sandbox_create_duration_seconds_count{source=\"template\",start=\"cold\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(samples.get("sandbox_create_duration_seconds_bucket{source=\"template\",start=\"cold\",le=\"+Inf\"}"))
                 .isGreaterThanOrEqualTo(1);
-        assertThat(samples).containsEntry("sandbox_create_failures_total{source=\"template\"}", 0.0);
+        assertThat(samples).containsEntry("sandbox_create_failures_total{source=\"template\",start=\"cold\"}", 0.0);
         assertThat(samples.get("sandbox_exec_duration_seconds_count")).isGreaterThanOrEqualTo(3);
         assertThat(samples.get("sandbox_exec_total{outcome=\"completed\"}")).isGreaterThanOrEqualTo(1);
         assertThat(samples.get("sandbox_exec_total{outcome=\"failed\"}")).isGreaterThanOrEqualTo(1);
@@ -79,23 +79,5 @@ class MetricsIT {
 
         assertThat(admin.get("/metrics.json").body().has("gauges")).as("Dropwizard's metrics, as JSON").isTrue();
         assertThat(new ApiClient(APP.getLocalPort()).get("/metrics").status()).as("not on the API's port").isEqualTo(404);
-    }
-
-    /** The samples of the text format, by name and labels as written. */
-    private static Map<String, Double> samples(String text) {
-        Map<String, Double> samples = new HashMap<>();
-        for (String line : text.split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            int space = line.lastIndexOf(' ');
-            String value = line.substring(space + 1);
-            samples.put(line.substring(0, space), switch (value) {
-                case "+Inf" -> Double.POSITIVE_INFINITY;
-                case "-Inf" -> Double.NEGATIVE_INFINITY;
-                default -> Double.parseDouble(value);
-            });
-        }
-        return samples;
     }
 }

@@ -45,6 +45,15 @@ public interface SandboxRuntime extends AutoCloseable {
      */
     void remove(String sandboxId);
 
+    /**
+     * Gives a sandbox another id, for a warm pool: sandboxes are made ahead under pool ids, without
+     * a {@link SandboxLabels#SANDBOX_ID} label, and renamed when claimed. Afterwards the sandbox is
+     * addressed only as {@code newId}, and {@link #list} reports it under that id; its labels stay
+     * those it was created with. Throws {@link SandboxMissingException} if it does not exist and
+     * {@link SandboxRuntimeException} if {@code newId} is taken.
+     */
+    RuntimeSandbox rename(String sandboxId, String newId);
+
     /** What the engine knows of one sandbox, or empty when it does not exist. */
     Optional<RuntimeSandbox> inspect(String sandboxId);
 
