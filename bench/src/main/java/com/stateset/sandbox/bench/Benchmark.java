@@ -1,0 +1,329 @@
+package com.stateset.sandbox.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Measures the server against the raw engine, in one run on one machine: the server is the
+ * distribution started on H2 and the local Docker engine; the raw engine is docker-java with the
+ * server's own container configuration. Each comparison alternates ours and raw run by run, after
+ * a few unrecorded warm-up runs, and reports medians, 95th percentiles and the ratio of medians.
+ * Writes a JSON result file and prints the tables as Markdown.
+ *
+ * <p>Options: {@code --home=<unpacked distribution>} (required), {@code --out=<json file>},
+ * {@code --runs=30}, {@code --density=10,100,500} (empty to skip), {@code --load-seconds=10},
+ * {@code --pool=2}.
+ */
+public final class Benchmark {
+
+    private static final String ECHO = "echo hi";
+    private static final String TICKING = "for i in 1 2; do echo $i; sleep 1; done";
+    private static final int FILE_BYTES = 10_000_000;
+    private static final int WARM_UP = 3;
+
+    private final Options options;
+    private final PrintStream out;
+    private final Report report = new Report();
+
+    private Benchmark(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        new Benchmark(options, System.out).run();
+    }
+
+    private void run() throws Exception {
+        report.machine = Machine.describe();
+        report.startedAt = Instant.now().toString();
+        report.options = options;
+        Path work = Files.createTempDirectory("sandbox-bench");
+        try (DockerClient docker = connect()) {
+            report.machine.put("docker", docker.versionCmd().exec().getVersion());
+            Samples rawColdFirstCommand = withoutPool(work.resolve("cold"), docker);
+            withPool(work.resolve("warm"), rawColdFirstCommand);
+        }
+        report.finishedAt = Instant.now().toString();
+        Files.createDirectories(options.out().toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.out().toFile(), report);
+        report.print(out);
+        out.println();
+        out.println("Results written to " + options.out());
+    }
+
+    /** The server without a warm pool: every create starts a container. */
+    private Samples withoutPool(Path data, DockerClient docker) throws Exception {
+        progress("starting the server without a warm pool");
+        try (ServerProcess server = ServerProcess.start(options.home(), data, settings(0))) {
+            Api api = Api.register(server, "Bench Cold");
+            String model = api.create();
+            try (RawEngine raw = new RawEngine(docker, model)) {
+                String rawBox = raw.createAndStart();
+
+                progress("create to running");
+                createToRunning(api, raw);
+                progress("create to first command");
+                Samples rawFirstCommand = new Samples();
+                Samples ours = new Samples();
+                for (int i = -WARM_UP; i < options.runs(); i++) {
+                    String[] box = new String[1];
+                    long nanos = Timer.nanos(() -> {
+                        box[0] = api.create();
+                        api.exec(box[0], ECHO);
+                    });
+                    api.stop(box[0]);
+                    String[] rawContainer = new String[1];
+                    long rawNanos = Timer.nanos(() -> {
+                        rawContainer[0] = raw.createAndStart();
+                        raw.exec(rawContainer[0], "/bin/sh", "-c", ECHO);
+                    });
+                    raw.remove(rawContainer[0]);
+                    if (i >= 0) {
+                        ours.addNanos(nanos);
+                        rawFirstCommand.addNanos(rawNanos);
+                    }
+                }
+                report.add("create to first command (cold)", ours, rawFirstCommand);
+
+                progress("exec round trip");
+                compare("exec round trip (echo hi)",
+                        () -> api.exec(model, ECHO),
+                        () -> raw.exec(rawBox, "/bin/sh", "-c", ECHO));
+
+                progress("streaming first output");
+                Samples streamOurs = new Samples();
+                Samples streamRaw = new Samples();
+                for (int i = -1; i < Math.max(3, options.runs() / 3); i++) {
+                    long nanos = api.streamFirstOutputNanos(model, TICKING);
+                    long rawNanos = raw.streamFirstOutputNanos(rawBox, "/bin/sh", "-c", TICKING);
+                    if (i >= 0) {
+                        streamOurs.addNanos(nanos);
+                        streamRaw.addNanos(rawNanos);
+                    }
+                }
+                report.add("streaming: first output of a command printing once a second", streamOurs, streamRaw);
+
+                progress("10 MB file write and read");
+                byte[] content = new byte[FILE_BYTES];
+                new SecureRandom().nextBytes(content);
+                int fileRuns = Math.max(3, options.runs() / 3);
+                compare("write a 10 MB file", fileRuns,
+                        () -> api.writeFile(model, "/workspace/big.bin", content),
+                        () -> raw.putFile(rawBox, "/workspace", "big.bin", content));
+                compare("read a 10 MB file", fileRuns,
+                        () -> api.readFile(model, "/workspace/big.bin"),
+                        () -> raw.getFile(rawBox, "/workspace/big.bin"));
+
+                progress("status latency and throughput");
+                Samples status = new Samples();
+                java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+                java.net.http.HttpRequest statusRequest = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(api.statusUrl(model))).header("X-API-Key", api.key).build();
+                for (int i = -50; i < 500; i++) {
+                    long nanos = Timer.nanos(() -> client.send(statusRequest, java.net.http.HttpResponse.BodyHandlers.discarding()));
+                    if (i >= 0) {
+                        status.addNanos(nanos);
+                    }
+                }
+                report.add("GET /sandbox/{id}/status, one client", status, null);
+                if (Wrk.installed()) {
+                    for (int connections : Wrk.defaultConnections()) {
+                        report.throughput.add(Wrk.run(api.statusUrl(model), api.key, connections, options.loadSeconds()));
+                    }
+                } else {
+                    report.notes.add("wrk is not installed: the status throughput was not measured (apt-get install wrk)");
+                }
+            } finally {
+                api.stopAll();
+            }
+            if (!options.density().isEmpty()) {
+                density(server, Api.register(server, "Bench Density"));
+            }
+            return report.rawSamples("create to first command (cold)");
+        }
+    }
+
+    /** The server with the shipped pool size for python-basic: creates claim a started sandbox. */
+    private void withPool(Path data, Samples rawColdFirstCommand) throws Exception {
+        progress("starting the server with a warm pool of " + options.pool());
+        try (ServerProcess server = ServerProcess.start(options.home(), data, settings(options.pool()))) {
+            Api api = Api.register(server, "Bench Warm");
+            Samples running = new Samples();
+            Samples firstCommand = new Samples();
+            try {
+                for (int i = -WARM_UP; i < options.runs(); i++) {
+                    awaitPoolFull(server);
+                    String[] box = new String[1];
+                    long toRunning = Timer.nanos(() -> box[0] = api.create());
+                    long toCommand = toRunning + Timer.nanos(() -> api.exec(box[0], ECHO));
+                    api.stop(box[0]);
+                    if (i >= 0) {
+                        running.addNanos(toRunning);
+                        firstCommand.addNanos(toCommand);
+                    }
+                }
+            } finally {
+                api.stopAll();
+            }
+            report.add("create to running (warm pool)", running, report.rawSamples("create to running (cold)"));
+            report.add("create to first command (warm pool) vs raw cold create+start+exec", firstCommand, rawColdFirstCommand);
+        }
+    }
+
+    private void density(ServerProcess server, Api api) throws Exception {
+        List<String> sandboxes = Collections.synchronizedList(new ArrayList<>());
+        long availableBefore = Machine.memAvailableBytes();
+        Report.Density idle = new Report.Density(0, server.rssBytes(), server.liveHeapBytes(), 0, 0);
+        report.density.add(idle);
+        try (ExecutorService creators = Executors.newFixedThreadPool(4)) {
+            for (int level : options.density()) {
+                progress("density: " + level + " idle sandboxes");
+                List<Future<?>> creates = new ArrayList<>();
+                for (int i = sandboxes.size(); i < level; i++) {
+                    creates.add(creators.submit(() -> sandboxes.add(api.create())));
+                }
+                long started = System.nanoTime();
+                for (Future<?> create : creates) {
+                    create.get();
+                }
+                double createSeconds = (System.nanoTime() - started) / 1e9;
+                Thread.sleep(3000);
+                long hostBytes = availableBefore - Machine.memAvailableBytes();
+                report.density.add(new Report.Density(level, server.rssBytes(), server.liveHeapBytes(),
+                        hostBytes / level, createSeconds));
+            }
+        } finally {
+            progress("density: stopping " + sandboxes.size() + " sandboxes");
+            try (ExecutorService stoppers = Executors.newFixedThreadPool(4)) {
+                for (String id : List.copyOf(sandboxes)) {
+                    stoppers.submit(() -> {
+                        api.stop(id);
+                        return null;
+                    });
+                }
+            }
+            api.stopAll();
+        }
+    }
+
+    private void awaitPoolFull(ServerProcess server) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (server.metric("sandbox_pool_idle{template=\"python-basic\"}") < options.pool()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the warm pool did not fill within 120 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Only the create is timed; the stop or removal after it is not. */
+    private void createToRunning(Api api, RawEngine raw) throws Exception {
+        Samples ours = new Samples();
+        Samples rawSamples = new Samples();
+        for (int i = -WARM_UP; i < options.runs(); i++) {
+            String[] box = new String[1];
+            long nanos = Timer.nanos(() -> box[0] = api.create());
+            api.stop(box[0]);
+            String[] container = new String[1];
+            long rawNanos = Timer.nanos(() -> container[0] = raw.createAndStart());
+            raw.remove(container[0]);
+            if (i >= 0) {
+                ours.addNanos(nanos);
+                rawSamples.addNanos(rawNanos);
+            }
+        }
+        report.add("create to running (cold)", ours, rawSamples);
+    }
+
+    private void compare(String name, Timer ours, Timer raw) throws Exception {
+        compare(name, options.runs(), ours, raw);
+    }
+
+    /** Runs ours and raw alternately, {@code runs} times each after the warm-up. */
+    private void compare(String name, int runs, Timer ours, Timer raw) throws Exception {
+        Samples oursSamples = new Samples();
+        Samples rawSamples = new Samples();
+        for (int i = -WARM_UP; i < runs; i++) {
+            long oursNanos = Timer.nanos(ours);
+            long rawNanos = Timer.nanos(raw);
+            if (i >= 0) {
+                oursSamples.addNanos(oursNanos);
+                rawSamples.addNanos(rawNanos);
+            }
+        }
+        report.add(name, oursSamples, rawSamples);
+    }
+
+    /** Server settings for the run: a pool of {@code pool} for python-basic only, no limits in the way. */
+    private static Map<String, String> settings(int pool) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("warmPool.templates.python-basic", Integer.toString(pool));
+        settings.put("warmPool.templates.node-basic", "0");
+        settings.put("auth.defaultPlan", "enterprise");
+        settings.put("auth.rateLimit.requestsPerSecond", "1000000");
+        settings.put("auth.rateLimit.burst", "1000000");
+        return settings;
+    }
+
+    private static DockerClient connect() {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        return DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost()).maxConnections(16).build());
+    }
+
+    private void progress(String step) {
+        System.err.println("[bench] " + step);
+    }
+
+    /** Command-line options. */
+    record Options(Path home, Path out, int runs, List<Integer> density, int loadSeconds, int pool) {
+
+        static Options parse(String[] args) {
+            Map<String, String> given = new LinkedHashMap<>();
+            for (String arg : args) {
+                if (!arg.startsWith("--") || !arg.contains("=")) {
+                    throw new IllegalArgumentException("options are --name=value, not " + arg);
+                }
+                given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            }
+            String home = given.remove("home");
+            if (home == null) {
+                throw new IllegalArgumentException("--home=<the unpacked distribution> is required");
+            }
+            Options options = new Options(Path.of(home),
+                    Path.of(given.getOrDefault("out", "bench/results/latest.json")),
+                    Integer.parseInt(given.getOrDefault("runs", "30")),
+                    given.getOrDefault("density", "10,100,500").isBlank() ? List.of()
+                            : Arrays.stream(given.getOrDefault("density", "10,100,500").split(",")).map(String::strip)
+                                    .map(Integer::parseInt).sorted().toList(),
+                    Integer.parseInt(given.getOrDefault("load-seconds", "10")),
+                    Integer.parseInt(given.getOrDefault("pool", "2")));
+            given.keySet().removeAll(List.of("out", "runs", "density", "load-seconds", "pool"));
+            if (!given.isEmpty()) {
+                throw new IllegalArgumentException("unknown options " + given.keySet());
+            }
+            return options;
+        }
+    }
+}
