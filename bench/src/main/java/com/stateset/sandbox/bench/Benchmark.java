@@ -25,8 +25,10 @@ import java.util.concurrent.Future;
 /**
  * Measures the server against the raw engine, in one run on one machine: the server is the
  * distribution started on H2 and the local Docker engine; the raw engine is docker-java with the
- * server's own container configuration. Each comparison alternates ours and raw run by run, after
- * a few unrecorded warm-up runs, and reports medians, 95th percentiles and the ratio of medians.
+ * server's own container configuration. Each server is warmed up first (its JIT compiles the hot
+ * paths: a fresh JVM is several times slower for its first minute), then each comparison alternates
+ * ours and raw run by run, after unrecorded warm-up runs, and reports medians, 95th percentiles and
+ * the ratio of medians.
  * Writes a JSON result file and prints the tables as Markdown.
  *
  * <p>Options: {@code --home=<unpacked distribution>} (required), {@code --out=<json file>},
@@ -38,7 +40,8 @@ public final class Benchmark {
     private static final String ECHO = "echo hi";
     private static final String TICKING = "for i in 1 2; do echo $i; sleep 1; done";
     private static final int FILE_BYTES = 10_000_000;
-    private static final int WARM_UP = 3;
+    /** Unrecorded runs before each comparison. */
+    private static final int WARM_UP = 10;
 
     private final Options options;
     private final PrintStream out;
@@ -78,6 +81,7 @@ public final class Benchmark {
         try (ServerProcess server = ServerProcess.start(options.home(), data, settings(0))) {
             Api api = Api.register(server, "Bench Cold");
             String model = api.create();
+            warmUp(api, model);
             try (RawEngine raw = new RawEngine(docker, model)) {
                 String rawBox = raw.createAndStart();
 
@@ -169,6 +173,9 @@ public final class Benchmark {
         progress("starting the server with a warm pool of " + options.pool());
         try (ServerProcess server = ServerProcess.start(options.home(), data, settings(options.pool()))) {
             Api api = Api.register(server, "Bench Warm");
+            String model = api.create();
+            warmUp(api, model);
+            api.stop(model);
             Samples running = new Samples();
             Samples firstCommand = new Samples();
             try {
@@ -224,6 +231,20 @@ public final class Benchmark {
                 }
             }
             api.stopAll();
+        }
+    }
+
+    /** Load on the request path (status reads), then commands and creates, none of it recorded. */
+    private void warmUp(Api api, String model) throws Exception {
+        progress("warming up the server");
+        if (Wrk.installed()) {
+            Wrk.run(api.statusUrl(model), api.key, 16, 20);
+        }
+        for (int i = 0; i < 100; i++) {
+            api.exec(model, ECHO);
+        }
+        for (int i = 0; i < 10; i++) {
+            api.stop(api.create());
         }
     }
 

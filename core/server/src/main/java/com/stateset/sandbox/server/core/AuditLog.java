@@ -35,12 +35,8 @@ public final class AuditLog {
      * organization's (another organization's session never shows in this one's log).
      */
     public void append(AuditRecord event) {
-        jdbi.useHandle(handle -> {
-            AuditDao dao = handle.attach(AuditDao.class);
-            String session = event.sandboxId().isEmpty() ? ""
-                    : dao.sessionOf(event.orgId(), event.sandboxId()).orElse("");
-            dao.insert(event.withSessionId(session));
-        });
+        // One statement on a plain handle: every mutating request writes here.
+        jdbi.useHandle(handle -> handle.createUpdate(AuditDao.INSERT).bindMethods(event).execute());
     }
 
     /** The caller's organization's events matching the query, newest first, and how many match in all. */

@@ -53,6 +53,8 @@ public final class SandboxService {
     private static final Pattern SESSION_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,100}$");
 
     private final Jdbi jdbi;
+    /** On-demand: each call takes and returns its own handle, so one instance serves every thread. */
+    private final SandboxDao dao;
     private final SandboxRuntime runtime;
     private final Templates templates;
     private final LimitsConfig limits;
@@ -76,6 +78,7 @@ public final class SandboxService {
         this.events = requireNonNull(events, "events is null");
         this.states = requireNonNull(states, "states is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.dao = jdbi.onDemand(SandboxDao.class);
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.templates = requireNonNull(templates, "templates is null");
         this.limits = requireNonNull(limits, "limits is null");
@@ -295,7 +298,7 @@ public final class SandboxService {
     }
 
     public SandboxRecord find(Caller caller, String id) {
-        return dao().find(caller.orgId(), id)
+        return SandboxDao.find(jdbi, caller.orgId(), id)
                 .orElseThrow(() -> ApiException.notFound("SANDBOX_NOT_FOUND", "sandbox " + id + " not found"));
     }
 
@@ -419,6 +422,6 @@ public final class SandboxService {
     }
 
     private SandboxDao dao() {
-        return jdbi.onDemand(SandboxDao.class);
+        return dao;
     }
 }

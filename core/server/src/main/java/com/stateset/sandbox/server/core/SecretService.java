@@ -26,6 +26,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,7 @@ public final class SecretService {
     private static final long MAX_EXPIRES_IN_SECONDS = 10L * 365 * 24 * 3600;
     private static final int MAX_INJECT_NAMES = 1000;
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final RowMapper<SecretRecord> SECRET_ROWS = ConstructorMapper.of(SecretRecord.class);
 
     private final Jdbi jdbi;
     private final SecretCipher cipher;
@@ -222,7 +225,10 @@ public final class SecretService {
         }
         long now = clock.millis();
         Map<String, String> env = new LinkedHashMap<>();
-        for (SecretRecord row : dao().granted(sandbox.id())) {
+        // A plain handle: this runs before every command, and attaching a SQL object costs more than the query.
+        List<SecretRecord> granted = jdbi.withHandle(handle -> handle.createQuery(SecretDao.GRANTED)
+                .bind("sandboxId", sandbox.id()).map(SECRET_ROWS).list());
+        for (SecretRecord row : granted) {
             if (row.expired(now) || !SandboxPatterns.allow(patterns(row), sandbox.id())) {
                 continue;
             }

@@ -23,10 +23,14 @@ public interface AuditDao {
             + " AND (CAST(:start AS BIGINT) IS NULL OR occurred_at >= :start)"
             + " AND (CAST(:end AS BIGINT) IS NULL OR occurred_at < :end)";
 
-    @SqlUpdate("INSERT INTO audit_events (id, occurred_at, org_id, user_id, actor, api_key_id, sandbox_id, session_id,"
+    /** The session is that of the event's sandbox when it is the organization's, else empty. */
+    String INSERT = "INSERT INTO audit_events (id, occurred_at, org_id, user_id, actor, api_key_id, sandbox_id, session_id,"
             + " action, resource, details, outcome, status, error_message, duration_ms, request_id, client_ip)"
-            + " VALUES (:id, :occurredAt, :orgId, :userId, :actor, :apiKeyId, :sandboxId, :sessionId, :action, :resource,"
-            + " :details, :outcome, :status, :errorMessage, :durationMs, :requestId, :clientIp)")
+            + " VALUES (:id, :occurredAt, :orgId, :userId, :actor, :apiKeyId, :sandboxId,"
+            + " COALESCE((SELECT session_id FROM sandboxes WHERE id = :sandboxId AND org_id = :orgId), ''), :action, :resource,"
+            + " :details, :outcome, :status, :errorMessage, :durationMs, :requestId, :clientIp)";
+
+    @SqlUpdate(INSERT)
     void insert(@BindMethods AuditRecord event);
 
     /** Newest first; events of the same millisecond in the reverse order they were written. */

@@ -14,8 +14,10 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(DeliveryRecord.class)
 public interface DeliveryDao {
 
-    @SqlUpdate("INSERT INTO deliveries (id, event_id, org_id, webhook_id, sink, status, attempts, next_attempt_at, created_at)"
-            + " VALUES (:id, :eventId, :orgId, :webhookId, :sink, :status, :attempts, :nextAttemptAt, :createdAt)")
+    String INSERT = "INSERT INTO deliveries (id, event_id, org_id, webhook_id, sink, status, attempts, next_attempt_at, created_at)"
+            + " VALUES (:id, :eventId, :orgId, :webhookId, :sink, :status, :attempts, :nextAttemptAt, :createdAt)";
+
+    @SqlUpdate(INSERT)
     void insert(@BindMethods DeliveryRecord delivery);
 
     /** Due deliveries, leaving out organizations and webhooks that have as many attempts in flight as they may. */

@@ -11,8 +11,10 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(EventRecord.class)
 public interface EventDao {
 
-    @SqlUpdate("INSERT INTO events (id, org_id, sandbox_id, type, body, created_at)"
-            + " VALUES (:id, :orgId, :sandboxId, :type, :body, :createdAt)")
+    String INSERT = "INSERT INTO events (id, org_id, sandbox_id, type, body, created_at)"
+            + " VALUES (:id, :orgId, :sandboxId, :type, :body, :createdAt)";
+
+    @SqlUpdate(INSERT)
     void insert(@BindMethods EventRecord event);
 
     @SqlQuery("SELECT * FROM events WHERE id = :id")

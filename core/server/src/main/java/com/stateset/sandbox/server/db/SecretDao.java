@@ -43,10 +43,10 @@ public interface SecretDao {
     void grant(@Bind("sandboxId") String sandboxId, @Bind("orgId") String orgId, @Bind("name") String name,
             @Bind("now") long now);
 
-    /** The secrets injected into a sandbox, as stored now. */
-    @SqlQuery("SELECT s.* FROM secrets s JOIN sandbox_secrets g ON g.org_id = s.org_id AND g.name = s.name"
-            + " WHERE g.sandbox_id = :sandboxId")
-    List<SecretRecord> granted(@Bind("sandboxId") String sandboxId);
+    /** The secrets injected into a sandbox ({@code :sandboxId}), as stored now. */
+    String GRANTED = "SELECT s.* FROM secrets s JOIN sandbox_secrets g ON g.org_id = s.org_id AND g.name = s.name"
+            + " WHERE g.sandbox_id = :sandboxId";
+
 
     @SqlUpdate("DELETE FROM sandbox_secrets WHERE org_id = :orgId AND name = :name")
     void revokeGrants(@Bind("orgId") String orgId, @Bind("name") String name);

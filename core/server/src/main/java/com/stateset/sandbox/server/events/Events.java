@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stateset.sandbox.server.core.Ids;
 import com.stateset.sandbox.server.db.DeliveryDao;
 import com.stateset.sandbox.server.db.EventDao;
-import com.stateset.sandbox.server.db.WebhookDao;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -49,23 +48,41 @@ public final class Events {
         jdbi.useTransaction(handle -> record(handle, type, orgId, sandboxId, data));
     }
 
-    /** Records an event in the transaction of {@code handle}. */
+    /**
+     * Records an event in the transaction of {@code handle}. Plain statements rather than SQL
+     * objects: every command records two events, and attaching a SQL object costs more than its
+     * statement.
+     */
     public void record(Handle handle, String type, String orgId, String sandboxId, Map<String, ?> data) {
         long now = clock.millis();
         String id = Ids.newId("evt");
-        handle.attach(EventDao.class).insert(new EventRecord(id, orgId, sandboxId, type, body(id, type, now, orgId, sandboxId, data), now));
-        DeliveryDao deliveries = handle.attach(DeliveryDao.class);
-        for (WebhookRecord webhook : handle.attach(WebhookDao.class).enabled(orgId)) {
-            if (wants(webhook, type)) {
-                deliveries.insert(new DeliveryRecord(Ids.newId("dlv"), id, orgId, webhook.id(), null, "pending", 0, now,
+        handle.createUpdate(EventDao.INSERT)
+                .bindMethods(new EventRecord(id, orgId, sandboxId, type, body(id, type, now, orgId, sandboxId, data), now))
+                .execute();
+        List<Subscription> subscriptions = handle.createQuery(
+                        "SELECT id, events FROM webhooks WHERE org_id = :orgId AND enabled AND deleted_at IS NULL")
+                .bind("orgId", orgId)
+                .map((rs, ctx) -> new Subscription(rs.getString("id"), rs.getString("events")))
+                .list();
+        for (Subscription subscription : subscriptions) {
+            if (wants(subscription, type)) {
+                insert(handle, new DeliveryRecord(Ids.newId("dlv"), id, orgId, subscription.webhookId(), null, "pending", 0, now,
                         null, null, null, null, now));
             }
         }
         for (String sink : sinks) {
-            deliveries.insert(new DeliveryRecord(Ids.newId("dlv"), id, orgId, null, sink, "pending", 0, now, null, null,
+            insert(handle, new DeliveryRecord(Ids.newId("dlv"), id, orgId, null, sink, "pending", 0, now, null, null,
                     null, null, now));
         }
         handle.afterCommit(wake);
+    }
+
+    private static void insert(Handle handle, DeliveryRecord delivery) {
+        handle.createUpdate(DeliveryDao.INSERT).bindMethods(delivery).execute();
+    }
+
+    /** An enabled webhook and the JSON list of the event types it wants. */
+    private record Subscription(String webhookId, String events) {
     }
 
     /** The body every destination receives; its keys are camelCase, as published. */
@@ -84,12 +101,12 @@ public final class Events {
         }
     }
 
-    private boolean wants(WebhookRecord webhook, String type) {
+    private boolean wants(Subscription subscription, String type) {
         try {
-            List<String> names = mapper.readValue(webhook.events(), NAMES);
+            List<String> names = mapper.readValue(subscription.events(), NAMES);
             return names.contains("*") || names.contains(type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("webhook " + webhook.id() + " has unreadable stored JSON", e);
+            throw new IllegalStateException("webhook " + subscription.webhookId() + " has unreadable stored JSON", e);
         }
     }
 }

@@ -54,6 +54,7 @@ public final class WarmPool implements Managed {
     private final String installId;
     private final Clock clock;
     private final long maxAgeMillis;
+    private final long refillDelayMillis;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     /** Every pooled sandbox this process holds: being started or idle. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
@@ -67,6 +68,7 @@ public final class WarmPool implements Managed {
         this.installId = requireNonNull(installId, "installId is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.maxAgeMillis = config.maxAgeSeconds() * 1000L;
+        this.refillDelayMillis = config.refillDelayMillis();
         config.templates().forEach((name, size) -> {
             TemplateConfig template = templates.find(name).orElseThrow(() -> new IllegalArgumentException(
                     "warmPool.templates names " + name + ", which is not a configured template"));
@@ -128,7 +130,11 @@ public final class WarmPool implements Managed {
             metrics.miss(template);
             return Optional.empty();
         } finally {
-            refill(slot);
+            try {
+                ticker.schedule(() -> refill(slot), refillDelayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // the server is stopping: no refill
+            }
         }
     }
 

@@ -95,15 +95,15 @@ class PersistenceIT {
         dao.insert(sandbox("sbx_b", "org_1", 200L, 20_000L));
         dao.insert(sandbox("sbx_c", "org_2", 300L, 30_000L));
 
-        assertThat(dao.find("org_1", "sbx_a")).isPresent();
-        assertThat(dao.find("org_2", "sbx_a")).as("another org's sandbox").isEmpty();
+        assertThat(SandboxDao.find(jdbi, "org_1", "sbx_a")).isPresent();
+        assertThat(SandboxDao.find(jdbi, "org_2", "sbx_a")).as("another org's sandbox").isEmpty();
         assertThat(dao.list("org_1", null, 10, 0)).extracting(SandboxRecord::id).containsExactly("sbx_b", "sbx_a");
         assertThat(dao.list("org_1", null, 1, 1)).extracting(SandboxRecord::id).containsExactly("sbx_a");
         assertThat(dao.count("org_1", null)).isEqualTo(2);
 
         assertThat(dao.markRunning("sbx_a", "10.0.0.2", 150L, 42L)).isEqualTo(1);
         assertThat(dao.markRunning("sbx_a", "10.0.0.2", 150L, 42L)).as("only from creating").isZero();
-        SandboxRecord running = dao.find("org_1", "sbx_a").orElseThrow();
+        SandboxRecord running = SandboxDao.find(jdbi, "org_1", "sbx_a").orElseThrow();
         assertThat(running.sandboxStatus()).isEqualTo(SandboxStatus.RUNNING);
         assertThat(running.startupMs()).isEqualTo(42L);
         assertThat(running.podIp()).isEqualTo("10.0.0.2");
@@ -122,7 +122,7 @@ class PersistenceIT {
         assertThat(dao.withStatus(List.of("creating", "running", "terminating"))).extracting(SandboxRecord::id)
                 .containsExactlyInAnyOrder("sbx_b", "sbx_c");
         assertThat(dao.markDeleted("sbx_a", 17_000L)).isEqualTo(1);
-        assertThat(dao.find("org_1", "sbx_a")).isEmpty();
+        assertThat(SandboxDao.find(jdbi, "org_1", "sbx_a")).isEmpty();
         assertThat(dao.findAny("sbx_a")).isPresent();
         assertThat(dao.count("org_1", null)).isEqualTo(1);
     }
