@@ -36,7 +36,8 @@ final class Api {
     static Api register(ServerProcess server, String organization) throws IOException, InterruptedException {
         Api anonymous = new Api(server, null);
         JsonNode answer = anonymous.call("POST", "/api/v1/register",
-                Map.of("email", "bench@example.com", "organization_name", organization));
+                Map.of("email", organization.toLowerCase(java.util.Locale.ROOT).replace(' ', '-') + "@bench.example.com",
+                        "organization_name", organization));
         return new Api(server, answer.at("/api_key/key").asText());
     }
 

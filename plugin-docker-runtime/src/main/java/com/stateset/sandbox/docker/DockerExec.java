@@ -158,13 +158,14 @@ final class DockerExec {
     }
 
     private int exitCode(String execId) {
-        // The stream can end a moment before the engine records the exit code.
-        for (int attempt = 0; attempt < 50; attempt++) {
+        // The stream can end a moment before the engine records the exit code: ask again soon, then
+        // less often (about half a second in all).
+        for (int attempt = 0; attempt < 60; attempt++) {
             InspectExecResponse inspect = docker.inspectExecCmd(execId).exec();
             if (!Boolean.TRUE.equals(inspect.isRunning()) && inspect.getExitCodeLong() != null) {
                 return inspect.getExitCodeLong().intValue();
             }
-            sleepQuietly(10);
+            sleepQuietly(Math.min(10, attempt + 1));
         }
         throw new SandboxRuntimeException("the engine did not report the command's exit code");
     }

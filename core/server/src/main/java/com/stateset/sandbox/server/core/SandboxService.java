@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,8 +127,8 @@ public final class SandboxService {
         if (timeout < 1 || timeout > limits.maxTimeoutSeconds()) {
             throw ApiException.validation("timeout_seconds", "must be between 1 and " + limits.maxTimeoutSeconds());
         }
-        Integer maxDuration = jdbi.withHandle(handle -> handle.attach(OrganizationDao.class).find(caller.orgId()))
-                .map(org -> plans.of(org.plan()).maxDurationSeconds()).orElse(null);
+        Integer maxDuration = jdbi.withHandle(handle -> handle.createQuery(OrganizationDao.PLAN).bind("id", caller.orgId())
+                .mapTo(String.class).findOne()).map(plan -> plans.of(plan).maxDurationSeconds()).orElse(null);
         if (maxDuration != null && timeout > maxDuration) {
             timeout = maxDuration; // the plan's longest lifetime; expires_at in the answer says so
         }
@@ -152,19 +153,20 @@ public final class SandboxService {
                 null, null, null, now, null, now + timeout * 1000L, null, null, 0);
         jdbi.useTransaction(handle -> {
             // The organization's row lock orders concurrent creates, so none can pass a limit together.
-            PlanConfig plan = plans.of(handle.attach(OrganizationDao.class).lock(caller.orgId())
-                    .orElseThrow(() -> ApiException.forbidden("the organization no longer exists")).plan());
-            SandboxDao sandboxes = handle.attach(SandboxDao.class);
-            if (plan.concurrentSandboxes() != null && sandboxes.countActive(caller.orgId()) >= plan.concurrentSandboxes()) {
+            PlanConfig plan = plans.of(handle.createQuery(OrganizationDao.PLAN + " FOR UPDATE").bind("id", caller.orgId())
+                    .mapTo(String.class).findOne()
+                    .orElseThrow(() -> ApiException.forbidden("the organization no longer exists")));
+            if (plan.concurrentSandboxes() != null && count(handle.createQuery(SandboxDao.COUNT_ACTIVE)
+                    .bind("orgId", caller.orgId())) >= plan.concurrentSandboxes()) {
                 throw quotaExceeded(429, "concurrent_sandboxes", plan.concurrentSandboxes(),
                         "at most " + plan.concurrentSandboxes() + " sandboxes may run at once on this plan; stop one first");
             }
-            if (plan.sandboxesPerMonth() != null
-                    && sandboxes.countCreatedSince(caller.orgId(), Plans.periodStart(now)) >= plan.sandboxesPerMonth()) {
+            if (plan.sandboxesPerMonth() != null && count(handle.createQuery(SandboxDao.COUNT_CREATED_SINCE)
+                    .bind("orgId", caller.orgId()).bind("since", Plans.periodStart(now))) >= plan.sandboxesPerMonth()) {
                 throw quotaExceeded(402, "sandboxes_per_month", plan.sandboxesPerMonth(),
                         "this plan allows " + plan.sandboxesPerMonth() + " sandboxes a month");
             }
-            sandboxes.insert(row);
+            handle.createUpdate(SandboxDao.INSERT).bindMethods(row).execute();
             events.record(handle, EventTypes.SANDBOX_CREATED, row.orgId(), id,
                     Map.of("template", template.name(), "cpus", cpus, "memory", memory));
         });
@@ -178,7 +180,8 @@ public final class SandboxService {
             seed.files().accept(id);
             long startupMs = (System.nanoTime() - started) / 1_000_000;
             boolean marked = jdbi.inTransaction(handle -> {
-                if (handle.attach(SandboxDao.class).markRunning(id, running.ipAddress(), clock.millis(), startupMs) == 0) {
+                if (handle.createUpdate(SandboxDao.MARK_RUNNING).bind("id", id).bind("podIp", running.ipAddress())
+                        .bind("now", clock.millis()).bind("startupMs", startupMs).execute() == 0) {
                     return false;
                 }
                 events.record(handle, EventTypes.SANDBOX_READY, row.orgId(), id, Map.of("startupMs", startupMs));
@@ -196,6 +199,10 @@ public final class SandboxService {
         }
         metrics.succeeded(request, warm, System.nanoTime() - receivedAt);
         return view(find(caller, id));
+    }
+
+    private static int count(Query query) {
+        return query.mapTo(Integer.class).one();
     }
 
     private RuntimeSandbox startCold(SandboxRecord row, Map<String, String> env) {

@@ -25,10 +25,20 @@ public interface SandboxDao {
 
     RowMapper<SandboxRecord> ROWS = new SandboxRowMapper();
 
-    @SqlUpdate("INSERT INTO sandboxes (id, org_id, session_id, status, template, image, cpus, memory, cpu_millis,"
+    // Statements also run on plain handles by the create path, where attaching this interface
+    // would cost more than the statements.
+    String INSERT = "INSERT INTO sandboxes (id, org_id, session_id, status, template, image, cpus, memory, cpu_millis,"
             + " memory_bytes, network, env, metadata, created_at, expires_at)"
             + " VALUES (:id, :orgId, :sessionId, :status, :template, :image, :cpus, :memory, :cpuMillis,"
-            + " :memoryBytes, :network, :env, :metadata, :createdAt, :expiresAt)")
+            + " :memoryBytes, :network, :env, :metadata, :createdAt, :expiresAt)";
+    String MARK_RUNNING = "UPDATE sandboxes SET status = 'running', pod_ip = :podIp, started_at = :now, startup_ms = :startupMs"
+            + " WHERE id = :id AND status = 'creating'";
+    /** Sandboxes that hold resources: what the concurrency limit counts. */
+    String COUNT_ACTIVE = "SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND status IN ('creating', 'running', 'terminating')";
+    /** Every sandbox created since {@code :since}, deleted ones too: what the monthly limit counts. */
+    String COUNT_CREATED_SINCE = "SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND created_at >= :since";
+
+    @SqlUpdate(INSERT)
     void insert(@BindMethods SandboxRecord sandbox);
 
     /**
@@ -63,8 +73,7 @@ public interface SandboxDao {
     @SqlQuery("SELECT * FROM sandboxes WHERE status = 'running' AND expires_at <= :now")
     List<SandboxRecord> expired(@Bind("now") long now);
 
-    @SqlUpdate("UPDATE sandboxes SET status = 'running', pod_ip = :podIp, started_at = :now, startup_ms = :startupMs"
-            + " WHERE id = :id AND status = 'creating'")
+    @SqlUpdate(MARK_RUNNING)
     int markRunning(@Bind("id") String id, @Bind("podIp") String podIp, @Bind("now") long now,
             @Bind("startupMs") long startupMs);
 
@@ -78,8 +87,7 @@ public interface SandboxDao {
     int end(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to,
             @Bind("reason") String reason, @Bind("now") long now);
 
-    /** Sandboxes that hold resources: what the concurrency limit counts. */
-    @SqlQuery("SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND status IN ('creating', 'running', 'terminating')")
+    @SqlQuery(COUNT_ACTIVE)
     int countActive(@Bind("orgId") String orgId);
 
     /** Every sandbox row by status, all organizations', deleted ones too: for the metrics. */
@@ -88,8 +96,7 @@ public interface SandboxDao {
     @ValueColumn("n")
     Map<String, Long> countByStatus();
 
-    /** Every sandbox created since {@code since}, deleted ones too: what the monthly limit counts. */
-    @SqlQuery("SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND created_at >= :since")
+    @SqlQuery(COUNT_CREATED_SINCE)
     int countCreatedSince(@Bind("orgId") String orgId, @Bind("since") long since);
 
     /** Every sandbox that ran, or was created, during [from, to): what usage is computed from. */

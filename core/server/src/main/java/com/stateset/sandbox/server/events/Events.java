@@ -64,17 +64,23 @@ public final class Events {
                 .bind("orgId", orgId)
                 .map((rs, ctx) -> new Subscription(rs.getString("id"), rs.getString("events")))
                 .list();
+        int deliveries = 0;
         for (Subscription subscription : subscriptions) {
             if (wants(subscription, type)) {
                 insert(handle, new DeliveryRecord(Ids.newId("dlv"), id, orgId, subscription.webhookId(), null, "pending", 0, now,
                         null, null, null, null, now));
+                deliveries++;
             }
         }
         for (String sink : sinks) {
             insert(handle, new DeliveryRecord(Ids.newId("dlv"), id, orgId, null, sink, "pending", 0, now, null, null,
                     null, null, now));
+            deliveries++;
         }
-        handle.afterCommit(wake);
+        if (deliveries > 0) {
+            // Only then is there work: a dispatch pass for nothing would compete with the request.
+            handle.afterCommit(wake);
+        }
     }
 
     private static void insert(Handle handle, DeliveryRecord delivery) {
