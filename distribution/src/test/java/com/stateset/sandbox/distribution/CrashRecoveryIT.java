@@ -27,7 +27,6 @@ class CrashRecoveryIT {
     void killedDuringCreatesLeavesNoOrphanAndLosesNoRow(@TempDir Path data) throws Exception {
         DistributionIT.requireDocker();
         String key;
-        String orgId;
         Set<String> answered = ConcurrentHashMap.newKeySet();
         // A plan without limits, so that every create is in flight when the server dies.
         String unlimited = "-Ddw.auth.defaultPlan=enterprise";
@@ -35,7 +34,6 @@ class CrashRecoveryIT {
             Http.Reply registered = Http.post(server.url("/api/v1/register"), null,
                     Map.of("email", "crash@example.com", "organization_name", "Crash Test"));
             key = registered.body().at("/api_key/key").asText();
-            orgId = registered.body().at("/organization/id").asText();
             List<Thread> clients = new ArrayList<>();
             for (int i = 0; i < CREATES; i++) {
                 String apiKey = key;
@@ -60,6 +58,11 @@ class CrashRecoveryIT {
             }
         }
         assertThat(answered).isNotEmpty();
+        // Sandboxes claimed from the warm pool keep the labels they were made with (Docker cannot
+        // relabel a container): the installation's, not the organization's.
+        String install = label(answered.iterator().next(), "io.stateset.sandbox.install");
+        Set<String> pooledBeforeRestart = containers(install).stream().filter(name -> name.startsWith("pool_"))
+                .collect(Collectors.toSet());
 
         try (ServerProcess server = ServerProcess.start(data, Map.of(), unlimited).awaitUp()) {
             JsonNode listing = Http.get(server.url("/api/v1/sandboxes?limit=100"), key).body();
@@ -73,7 +76,10 @@ class CrashRecoveryIT {
             }
             assertThat(statusById.values()).as("nothing is left half-made").allMatch(s -> s.equals("running") || s.equals("error"));
 
-            Set<String> containers = containers(orgId);
+            Set<String> containers = containers(install).stream().filter(name -> !name.startsWith("pool_"))
+                    .collect(Collectors.toSet());
+            assertThat(containers(install)).as("the killed server's pooled sandboxes are removed")
+                    .doesNotContainAnyElementsOf(pooledBeforeRestart);
             Set<String> running = statusById.entrySet().stream().filter(e -> e.getValue().equals("running"))
                     .map(Map.Entry::getKey).collect(Collectors.toSet());
             assertThat(containers).as("containers are exactly the running sandboxes").isEqualTo(running);
@@ -83,7 +89,7 @@ class CrashRecoveryIT {
                 assertThat(exec.body().get("stdout").asText()).isEqualTo("ok\n");
                 Http.post(server.url("/api/v1/sandbox/" + id + "/stop"), key, Map.of());
             }
-            assertThat(containers(orgId)).isEmpty();
+            assertThat(containers(install)).allMatch(name -> name.startsWith("pool_"));
         }
     }
 
@@ -125,11 +131,22 @@ class CrashRecoveryIT {
         }
     }
 
-    private static Set<String> containers(String orgId) throws Exception {
-        Process ps = new ProcessBuilder("docker", "ps", "-a", "--filter", "label=io.stateset.sandbox.org=" + orgId,
-                "--format", "{{.Names}}").redirectErrorStream(true).start();
-        String out = new String(ps.getInputStream().readAllBytes());
-        ps.waitFor();
-        return out.lines().filter(l -> !l.isBlank()).collect(Collectors.toSet());
+    /** Every container of the installation: its sandboxes and its pooled ones. */
+    private static Set<String> containers(String installId) throws Exception {
+        return docker("ps", "-a", "--filter", "label=io.stateset.sandbox.install=" + installId, "--format", "{{.Names}}")
+                .lines().filter(l -> !l.isBlank()).collect(Collectors.toSet());
+    }
+
+    private static String label(String container, String label) throws Exception {
+        return docker("inspect", "-f", "{{ index .Config.Labels \"" + label + "\" }}", container).strip();
+    }
+
+    private static String docker(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        process.waitFor();
+        return out;
     }
 }
