@@ -238,7 +238,7 @@ public final class Benchmark {
     private void warmUp(Api api, String model) throws Exception {
         progress("warming up the server");
         if (Wrk.installed()) {
-            Wrk.run(api.statusUrl(model), api.key, 16, 60);
+            Wrk.run(api.statusUrl(model), api.key, 16, 120);
         }
         for (int i = 0; i < 100; i++) {
             api.exec(model, ECHO);
