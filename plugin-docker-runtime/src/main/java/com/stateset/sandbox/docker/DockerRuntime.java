@@ -64,6 +64,7 @@ final class DockerRuntime implements SandboxRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
     private static final String GVISOR = "runsc";
     private static final java.time.Duration PULL_TIMEOUT = java.time.Duration.ofMinutes(3);
+    private static final java.time.Duration STATS_TIMEOUT = java.time.Duration.ofSeconds(5);
     /**
      * Host threads gVisor's kernel may run for one sandbox: about a hundred idle, a couple of
      * thousand while a fork bomb hammers it (measured); fewer and the kernel itself dies.
@@ -311,9 +312,16 @@ final class DockerRuntime implements SandboxRuntime {
     public long networkEgressBytes(String sandboxId) {
         Statistics stats = DockerErrors.onSandbox(sandboxId, () -> {
             try (var reading = docker.statsCmd(sandboxId).withNoStream(true).exec(new InvocationBuilder.AsyncResultCallback<Statistics>())) {
+                // One reading takes the engine up to a stats interval (about a second); never wait without end.
+                if (!reading.awaitCompletion(STATS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new SandboxRuntimeException("the engine gave no network counters within " + STATS_TIMEOUT.toSeconds() + " s");
+                }
                 return reading.awaitResult();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SandboxRuntimeException("interrupted while reading network counters", e);
             }
         });
         // A stopped container, or one without network, reports no interfaces.

@@ -9,6 +9,7 @@ import com.stateset.sandbox.server.core.Templates;
 import com.stateset.sandbox.server.metrics.PoolMetrics;
 import com.stateset.sandbox.spi.Quantities;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
+import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
@@ -61,6 +62,7 @@ public final class WarmPool implements Managed {
     private final ExecutorService starters;
     private final ScheduledExecutorService ticker;
     private final PoolMetrics metrics;
+    private volatile boolean stopping;
 
     public WarmPool(WarmPoolConfig config, Templates templates, SandboxRuntime runtime, String installId, Clock clock,
             PrometheusRegistry registry) {
@@ -92,9 +94,12 @@ public final class WarmPool implements Managed {
     /** Removes the idle sandboxes: a server stopped cleanly leaves none behind. */
     @Override
     public void stop() throws InterruptedException {
+        stopping = true;
         ticker.shutdownNow();
-        starters.shutdownNow();
-        starters.awaitTermination(30, TimeUnit.SECONDS);
+        starters.shutdown();
+        if (!starters.awaitTermination(60, TimeUnit.SECONDS)) {
+            LOG.warn("pooled sandboxes still starting at stop are left to the next start's reconciliation");
+        }
         for (Slot slot : slots.values()) {
             for (Pooled pooled; (pooled = slot.idle.pollFirst()) != null; ) {
                 discard(pooled.id(), "the server is stopping");
@@ -114,18 +119,27 @@ public final class WarmPool implements Managed {
         try {
             for (Pooled pooled; (pooled = slot.idle.pollFirst()) != null; ) {
                 if (expired(pooled)) {
-                    discard(pooled.id(), "it is older than warmPool.maxAgeSeconds");
+                    discardLater(pooled.id(), "it is older than warmPool.maxAgeSeconds");
                     continue;
                 }
+                RuntimeSandbox claimed;
                 try {
-                    RuntimeSandbox claimed = runtime.rename(pooled.id(), sandboxId);
-                    held.remove(pooled.id());
-                    metrics.hit(template);
-                    return Optional.of(claimed);
+                    claimed = runtime.rename(pooled.id(), sandboxId);
                 } catch (RuntimeException e) {
                     LOG.warn("pooled sandbox {} could not be claimed, discarding it: {}", pooled.id(), e.getMessage());
+                    // The rename may have happened before the failure: the new name is freed too.
                     discard(pooled.id(), "its claim failed");
+                    discard(sandboxId, "its claim failed");
+                    continue;
                 }
+                held.remove(pooled.id());
+                if (claimed.state() != RuntimeState.RUNNING) {
+                    // It died while idle (the engine restarted, say): never hand out a dead sandbox.
+                    discard(sandboxId, "it was no longer running");
+                    continue;
+                }
+                metrics.hit(template);
+                return Optional.of(claimed);
             }
             metrics.miss(template);
             return Optional.empty();
@@ -179,12 +193,20 @@ public final class WarmPool implements Managed {
     }
 
     private void startOne(Slot slot) {
+        if (stopping) {
+            slot.starting.decrementAndGet();
+            return;
+        }
         String id = Ids.newId("pool");
         held.add(id);
         try {
             runtime.create(new SandboxSpec(id, slot.template.image(), slot.cpuMillis, slot.memoryBytes, Map.of(),
                     slot.template.network(), Map.of(SandboxLabels.INSTALL_ID, installId, TEMPLATE_LABEL, slot.template.name())));
             runtime.start(id);
+            if (stopping) {
+                discard(id, "the server is stopping");
+                return;
+            }
             slot.idle.addLast(new Pooled(id, clock.millis()));
         } catch (RuntimeException e) {
             LOG.warn("starting a pooled {} sandbox failed, retrying in {} s: {}", slot.template.name(), TICK_SECONDS, e.getMessage());
@@ -196,6 +218,15 @@ public final class WarmPool implements Managed {
 
     private boolean expired(Pooled pooled) {
         return clock.millis() - pooled.createdAt() > maxAgeMillis;
+    }
+
+    /** Off the caller's thread: a create should not wait for removals. */
+    private void discardLater(String id, String why) {
+        try {
+            starters.execute(() -> discard(id, why));
+        } catch (RejectedExecutionException stopping) {
+            discard(id, why);
+        }
     }
 
     private void discard(String id, String why) {
