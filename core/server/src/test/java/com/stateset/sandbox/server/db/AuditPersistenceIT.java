@@ -14,8 +14,7 @@ import com.stateset.sandbox.server.core.AuditRecord;
 import com.stateset.sandbox.server.core.Organization;
 import com.stateset.sandbox.server.core.SandboxRecord;
 import com.stateset.sandbox.server.errors.ApiException;
-import com.stateset.sandbox.server.testing.TestDatabases;
-import io.dropwizard.db.ManagedDataSource;
+import com.stateset.sandbox.server.testing.TestDatabase;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
@@ -27,23 +26,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AuditPersistenceIT {
 
     private static final Caller ORG_1 = new Caller("org_1", null, "key_1", "key_1", Set.of());
-    private DatabaseConfig config;
-    private ManagedDataSource dataSource;
+    private final TestDatabase database = new TestDatabase();
 
     @AfterEach
     void close() throws Exception {
-        if (dataSource != null) {
-            dataSource.stop();
-            TestDatabases.drop(config);
-        }
+        database.close();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("com.stateset.sandbox.server.testing.TestDatabases#both")
     void eventsAreAppendedWithTheirSessionFilteredPagedAndSummed(Supplier<DatabaseConfig> database) {
-        config = database.get();
-        dataSource = TestDatabases.open(config);
-        Jdbi jdbi = Database.open(dataSource);
+        Jdbi jdbi = this.database.open(database);
         jdbi.onDemand(OrganizationDao.class).insert(new Organization("org_1", "Acme", "acme", "free", 1L));
         jdbi.onDemand(OrganizationDao.class).insert(new Organization("org_2", "Other", "other", "free", 1L));
         jdbi.onDemand(SandboxDao.class).insert(new SandboxRecord("sbx_a", "org_1", "ses_a", "running", "python-basic", "img",

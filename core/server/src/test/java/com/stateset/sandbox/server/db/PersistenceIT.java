@@ -9,8 +9,7 @@ import com.stateset.sandbox.server.core.Organization;
 import com.stateset.sandbox.server.core.SandboxRecord;
 import com.stateset.sandbox.server.core.SandboxStatus;
 import com.stateset.sandbox.server.core.User;
-import com.stateset.sandbox.server.testing.TestDatabases;
-import io.dropwizard.db.ManagedDataSource;
+import com.stateset.sandbox.server.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Supplier;
@@ -23,23 +22,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The schema and every DAO, on H2 (the embedded default) and on a real PostgreSQL server. */
 class PersistenceIT {
 
-    private DatabaseConfig config;
-    private ManagedDataSource dataSource;
+    private final TestDatabase database = new TestDatabase();
 
     private Jdbi open(Supplier<DatabaseConfig> database) {
-        config = database.get();
-        dataSource = TestDatabases.open(config);
-        Jdbi jdbi = Database.open(dataSource);
-        Database.migrate(dataSource); // a second start finds nothing to do
+        Jdbi jdbi = this.database.open(database);
+        Database.migrate(this.database.dataSource()); // a second start finds nothing to do
         return jdbi;
     }
 
     @AfterEach
     void close() throws Exception {
-        if (dataSource != null) {
-            dataSource.stop();
-            TestDatabases.drop(config);
-        }
+        database.close();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.stateset.sandbox.server.config.DatabaseConfig;
 import com.stateset.sandbox.server.core.Organization;
 import com.stateset.sandbox.server.core.SecretRecord;
-import com.stateset.sandbox.server.testing.TestDatabases;
-import io.dropwizard.db.ManagedDataSource;
+import com.stateset.sandbox.server.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Supplier;
@@ -20,23 +19,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The secrets table and its DAO, on H2 (the embedded default) and on a real PostgreSQL server. */
 class SecretPersistenceIT {
 
-    private DatabaseConfig config;
-    private ManagedDataSource dataSource;
+    private final TestDatabase database = new TestDatabase();
 
     @AfterEach
     void close() throws Exception {
-        if (dataSource != null) {
-            dataSource.stop();
-            TestDatabases.drop(config);
-        }
+        database.close();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("com.stateset.sandbox.server.testing.TestDatabases#both")
     void secretsByOrganizationAndName(Supplier<DatabaseConfig> database) {
-        config = database.get();
-        dataSource = TestDatabases.open(config);
-        Jdbi jdbi = Database.open(dataSource);
+        Jdbi jdbi = this.database.open(database);
         jdbi.onDemand(OrganizationDao.class).insert(new Organization("org_1", "Acme", "acme", "free", 1L));
         jdbi.onDemand(OrganizationDao.class).insert(new Organization("org_2", "Other", "other", "free", 1L));
         SecretDao dao = jdbi.onDemand(SecretDao.class);
