@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Measures the server against the raw engine, in one run on one machine: the server is the
@@ -41,6 +43,7 @@ import java.util.concurrent.Future;
  */
 public final class Benchmark {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
     private static final String ECHO = "echo hi";
     private static final String TICKING = "for i in 1 2; do echo $i; sleep 1; done";
     private static final int FILE_BYTES = 10_000_000;
@@ -324,8 +327,8 @@ public final class Benchmark {
                 .dockerHost(config.getDockerHost()).maxConnections(16).build());
     }
 
-    private void progress(String step) {
-        System.err.println("[bench] " + step);
+    private static void progress(String step) {
+        LOG.info(step);
     }
 
     /** Command-line options. */
