@@ -274,6 +274,9 @@ final class DockerRuntime implements SandboxRuntime {
             Map<String, RuntimeSandbox> found = new LinkedHashMap<>();
             List<Container> containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
             for (Container c : containers) {
+                if ("removing".equals(c.getState())) {
+                    continue; // as good as gone: removed by someone, its volumes go with it
+                }
                 Map<String, String> containerLabels = c.getLabels() == null ? Map.of() : c.getLabels();
                 String id = containerLabels.getOrDefault(SandboxLabels.SANDBOX_ID, name(c));
                 found.put(id, new RuntimeSandbox(
