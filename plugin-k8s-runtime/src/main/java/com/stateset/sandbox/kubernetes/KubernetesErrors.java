@@ -1,0 +1,84 @@
+package com.stateset.sandbox.kubernetes;
+
+import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
+import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/** Turns fabric8 failures into the SPI's exceptions, keeping the API server's own reason. */
+final class KubernetesErrors {
+
+    private KubernetesErrors() {
+    }
+
+    static <T> T call(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    static RuntimeException translate(RuntimeException e) {
+        if (e instanceof SandboxRuntimeException) {
+            return e;
+        }
+        if (e instanceof KubernetesClientException k8s) {
+            int code = k8s.getCode();
+            if (code == 0 || code == 502 || code == 503 || code == 504 || hasCause(e, IOException.class)) {
+                return new RuntimeUnavailableException("Kubernetes API server unreachable: " + firstLine(rootMessage(e)), e);
+            }
+            return new SandboxRuntimeException("Kubernetes API server refused the request (HTTP " + code + "): "
+                    + reason(k8s), e);
+        }
+        if (hasCause(e, IOException.class)) {
+            return new RuntimeUnavailableException("Kubernetes API server unreachable: " + firstLine(rootMessage(e)), e);
+        }
+        return e;
+    }
+
+    static boolean isNotFound(KubernetesClientException e) {
+        return e.getCode() == 404;
+    }
+
+    static boolean isConflict(KubernetesClientException e) {
+        return e.getCode() == 409;
+    }
+
+    /** The API server's message (a quota or LimitRange refusal names its limits there). */
+    static String reason(KubernetesClientException e) {
+        Status status = e.getStatus();
+        if (status != null && status.getMessage() != null && !status.getMessage().isBlank()) {
+            return firstLine(status.getMessage());
+        }
+        return firstLine(e.getMessage());
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        String trimmed = message.strip();
+        int newline = trimmed.indexOf('\n');
+        return newline < 0 ? trimmed : trimmed.substring(0, newline);
+    }
+}
