@@ -22,8 +22,9 @@ class DistributionIT {
         Path home = ServerProcess.HOME;
         assertThat(home.resolve("bin/sandbox")).isExecutable();
         assertThat(home.resolve("config/sandbox.yml")).isRegularFile();
+        assertThat(home.resolve("config/production.yml")).isRegularFile();
         assertThat(home.resolve("plugins/README.md")).isRegularFile();
-        for (String plugin : List.of("docker-runtime", "storage-s3", "storage-gcs")) {
+        for (String plugin : List.of("docker-runtime", "k8s-runtime", "storage-s3", "storage-gcs")) {
             assertThat(home.resolve("plugins").resolve(plugin).resolve("plugin.properties")).isRegularFile();
         }
         try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
@@ -45,7 +46,7 @@ class DistributionIT {
         String orgId;
         try (ServerProcess server = ServerProcess.start(data, Map.of()).awaitUp()) {
             assertThat(server.output()).contains("StateSet Sandbox is listening on http://127.0.0.1:" + server.port)
-                    .contains("/api/v1/register").contains("loaded plugin docker-runtime")
+                    .contains("/api/v1/register").contains("loaded plugin docker-runtime").contains("loaded plugin k8s-runtime")
                     .contains("loaded plugin storage-s3").contains("loaded plugin storage-gcs");
             Http.Reply health = Http.get(server.url("/health"), null);
             assertThat(health.status()).isEqualTo(200);

@@ -19,14 +19,14 @@ public class KubernetesRuntimeConfig {
     private static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
     /**
-     * API server address, for example {@code https://10.0.0.1:6443}; null means the kubeconfig
+     * API server address, for example {@code https://10.0.0.1:6443}; empty means the kubeconfig
      * below, else the in-cluster service account (or {@code KUBECONFIG}, {@code ~/.kube/config}).
      */
     @JsonProperty
-    @Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL")
+    @Pattern(regexp = "^(|https?://\\S+)$", message = "must be empty or an http(s) URL")
     private String masterUrl;
 
-    /** Path of a kubeconfig file; null means the in-cluster service account. */
+    /** Path of a kubeconfig file; empty means the in-cluster service account. */
     @JsonProperty
     private String kubeconfig;
 
@@ -36,9 +36,9 @@ public class KubernetesRuntimeConfig {
     @Pattern(regexp = DNS_LABEL, message = "must be a namespace name")
     private String namespace = "stateset-sandboxes";
 
-    /** RuntimeClass for sandbox pods ({@code gvisor}, {@code kata}); null means the node's default runtime. */
+    /** RuntimeClass for sandbox pods ({@code gvisor}, {@code kata}); empty means the nodes' default runtime. */
     @JsonProperty
-    @Pattern(regexp = DNS_LABEL, message = "must be a RuntimeClass name")
+    @Pattern(regexp = "^$|" + DNS_LABEL, message = "must be empty or a RuntimeClass name")
     private String runtimeClassName;
 
     /** Only nodes with these labels run sandboxes. */
@@ -136,11 +136,11 @@ public class KubernetesRuntimeConfig {
     }
 
     public String masterUrl() {
-        return masterUrl;
+        return masterUrl == null || masterUrl.isBlank() ? null : masterUrl;
     }
 
     public String kubeconfig() {
-        return kubeconfig;
+        return kubeconfig == null || kubeconfig.isBlank() ? null : kubeconfig;
     }
 
     public String namespace() {
@@ -148,7 +148,7 @@ public class KubernetesRuntimeConfig {
     }
 
     public String runtimeClassName() {
-        return runtimeClassName;
+        return runtimeClassName == null || runtimeClassName.isBlank() ? null : runtimeClassName;
     }
 
     public Map<String, String> nodeSelector() {
