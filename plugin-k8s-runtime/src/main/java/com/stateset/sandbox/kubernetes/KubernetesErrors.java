@@ -1,6 +1,7 @@
 package com.stateset.sandbox.kubernetes;
 
 import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
+import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -37,6 +38,22 @@ final class KubernetesErrors {
             return new RuntimeUnavailableException("Kubernetes API server unreachable: " + firstLine(rootMessage(e)), e);
         }
         return e;
+    }
+
+    /**
+     * A pod the API server would not admit: a full ResourceQuota is a lack of room for now
+     * (unavailable); a LimitRange or validation refusal is about what the sandbox asks for
+     * (rejected); anything else, such as Pod Security refusing the pod, is the runtime's own error.
+     */
+    static RuntimeException refused(KubernetesClientException e) {
+        String reason = reason(e);
+        if (e.getCode() == 403 && reason.contains("exceeded quota")) {
+            return new RuntimeUnavailableException("the cluster has no room for the sandbox now: " + reason, e);
+        }
+        if (e.getCode() == 422 || e.getCode() == 403 && !reason.contains("PodSecurity")) {
+            return new SandboxRejectedException("the cluster refused the sandbox: " + reason, e);
+        }
+        return translate(e);
     }
 
     static boolean isNotFound(KubernetesClientException e) {

@@ -86,7 +86,7 @@ final class KubernetesRuntime implements SandboxRuntime {
             if (KubernetesErrors.isConflict(e)) {
                 throw new SandboxRuntimeException("a pod named " + pod.getMetadata().getName() + " already exists", e);
             }
-            throw KubernetesErrors.translate(e);
+            throw KubernetesErrors.refused(e);
         } catch (RuntimeException e) {
             throw KubernetesErrors.translate(e);
         }

@@ -11,6 +11,7 @@ import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
+import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
@@ -84,17 +85,33 @@ class KubernetesFailuresIT {
     }
 
     @Test
-    void aPodRefusedByAdmissionFailsTheCreateWithTheApiServersReasonAndNothingIsCreated() {
+    void aFullQuotaIsALackOfRoomWithTheApiServersReasonAndNothingIsCreated() {
         String id = "sbx_" + hex();
-        node.server().expect().post().withPath("/api/v1/namespaces/" + NS + "/pods")
-                .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,"
-                        + "\"message\":\"pods \\\"" + SandboxPods.podName(id) + "\\\" is forbidden: exceeded quota: sandbox-quota,"
-                        + " requested: limits.memory=1408Mi, used: limits.memory=7Gi, limited: limits.memory=8Gi\"}")
-                .once();
+        refuseNextPod(403, "Forbidden", "pods \\\"" + SandboxPods.podName(id) + "\\\" is forbidden: exceeded quota: sandbox-quota,"
+                + " requested: limits.memory=1408Mi, used: limits.memory=7Gi, limited: limits.memory=8Gi");
         assertThatThrownBy(() -> runtime.create(spec(id, KubernetesRuntimeIT.IMAGE)))
-                .isInstanceOf(SandboxRuntimeException.class).isNotInstanceOf(RuntimeUnavailableException.class)
-                .hasMessageContaining("HTTP 403").hasMessageContaining("exceeded quota: sandbox-quota");
+                .isInstanceOf(RuntimeUnavailableException.class)
+                .hasMessageContaining("exceeded quota: sandbox-quota");
         assertThat(runtime.inspect(id)).isEmpty();
+    }
+
+    @Test
+    void aLimitRangeRefusalRejectsTheSandboxWithTheApiServersReasonAndNothingIsCreated() {
+        String id = "sbx_" + hex();
+        refuseNextPod(403, "Forbidden", "pods \\\"" + SandboxPods.podName(id) + "\\\" is forbidden:"
+                + " maximum cpu usage per Container is 250m, but limit is 500m");
+        assertThatThrownBy(() -> runtime.create(spec(id, KubernetesRuntimeIT.IMAGE)))
+                .isInstanceOf(SandboxRejectedException.class)
+                .hasMessageContaining("maximum cpu usage per Container is 250m");
+        assertThat(runtime.inspect(id)).isEmpty();
+    }
+
+    /** Admission, which the mock API server does not have, refusing the next pod. */
+    private static void refuseNextPod(int code, String reason, String message) {
+        node.server().expect().post().withPath("/api/v1/namespaces/" + NS + "/pods")
+                .andReturn(code, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\""
+                        + reason + "\",\"code\":" + code + ",\"message\":\"" + message + "\"}")
+                .once();
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.stateset.sandbox.server.http.RequestIds;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter.PayloadTooLargeException;
 import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
+import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.storage.ObjectNotFoundException;
 import com.stateset.sandbox.spi.storage.ObjectStoreException;
@@ -108,6 +109,9 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     private static ApiException runtime(SandboxRuntimeException e) {
         if (e instanceof RuntimeUnavailableException) {
             return ApiException.runtimeUnavailable("the sandbox runtime is unavailable: " + e.getMessage());
+        }
+        if (e instanceof SandboxRejectedException) {
+            return new ApiException(400, "VALIDATION_ERROR", e.getMessage());
         }
         if (e instanceof SandboxFileException file) {
             return switch (file.reason()) {
