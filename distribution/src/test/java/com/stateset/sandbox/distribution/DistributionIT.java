@@ -100,9 +100,9 @@ class DistributionIT {
 
     @Test
     void anUnknownRuntimeTypeListsTheInstalledTypes(@TempDir Path data) throws Exception {
-        try (ServerProcess server = ServerProcess.start(data, Map.of(), "-Ddw.runtime.type=kubernetes")) {
+        try (ServerProcess server = ServerProcess.start(data, Map.of(), "-Ddw.runtime.type=firecracker")) {
             assertThat(server.awaitExit(Duration.ofSeconds(90))).isNotZero();
-            assertThat(server.output()).contains("runtime.type: unknown type 'kubernetes'; installed types are [docker]")
+            assertThat(server.output()).contains("runtime.type: unknown type 'firecracker'; installed types are [docker, kubernetes]")
                     .doesNotContain("\tat ");
         }
     }

@@ -34,6 +34,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server on free ports with its data under {@code dataDir}; extra {@code -D} options may override more. */
     static ServerProcess start(Path dataDir, Map<String, String> env, String... javaOptions) {
+        return start(null, dataDir, env, javaOptions);
+    }
+
+    /** {@link #start(Path, Map, String...)} with another configuration file than the default. */
+    static ServerProcess start(Path config, Path dataDir, Map<String, String> env, String... javaOptions) {
         int port = freePort();
         List<String> options = new ArrayList<>(List.of(
                 "-Ddw.server.applicationConnectors[0].port=" + port,
@@ -42,7 +47,11 @@ final class ServerProcess implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             Path log = Files.createTempFile("sandbox-server", ".log");
-            ProcessBuilder builder = new ProcessBuilder(HOME.resolve("bin/sandbox").toString(), "server")
+            List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/sandbox").toString(), "server"));
+            if (config != null) {
+                command.add(config.toString());
+            }
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("JAVA_OPTS", String.join(" ", options));

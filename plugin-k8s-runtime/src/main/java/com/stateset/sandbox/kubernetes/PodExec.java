@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
 final class PodExec {
 
     private static final Logger LOG = LoggerFactory.getLogger(PodExec.class);
-    static final String MARKER_VARIABLE = "STATESET_EXEC_ID";
     static final String CONTAINER = "sandbox";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(10);

@@ -74,10 +74,10 @@ import java.util.regex.Pattern;
  * <p>What this cannot show: the API server's own admission (Pod Security, quotas and LimitRanges,
  * emulated with expectations where a test needs them), real scheduling, and a real network plugin.
  */
-final class KubeletStandIn implements AutoCloseable {
+public final class KubeletStandIn implements AutoCloseable {
 
-    static final int POD_PIDS_LIMIT = 128;
-    static final String NODE_LABEL = "stateset.io/test-node";
+    private static final int POD_PIDS_LIMIT = 128;
+    private static final String NODE_LABEL = "stateset.io/test-node";
     private static final String CONTAINER_LABEL = "io.stateset.sandbox.test-pod";
     private static final String NETWORK = "stateset-k8s-standin";
     private static final Pattern EXEC = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/exec\\?(.*)$");
@@ -85,6 +85,12 @@ final class KubeletStandIn implements AutoCloseable {
     private static final Pattern PODS = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods(\\?.*)?$");
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KubeletStandIn.class);
+    /** The mock server logs every request through java.util.logging; held so the level sticks. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger(MockWebServer.class.getName());
+
+    static {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
 
     private final Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     private final KubernetesMockServer server;
@@ -96,10 +102,15 @@ final class KubeletStandIn implements AutoCloseable {
     private final ScheduledExecutorService kubelet = Executors.newScheduledThreadPool(4);
     private final String instance = Long.toHexString(System.nanoTime());
 
-    KubeletStandIn() {
+    public KubeletStandIn() {
+        this(0);
+    }
+
+    /** A node whose API server listens on {@code port} of the loopback address (0: any free port). */
+    public KubeletStandIn(int port) {
         KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(expectations);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, new NodeDispatcher(crud), false);
-        server.init();
+        server.init(java.net.InetAddress.getLoopbackAddress(), port);
         api = server.createClient();
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         docker = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
@@ -108,26 +119,21 @@ final class KubeletStandIn implements AutoCloseable {
     }
 
     /** The mock API server, for expectations that emulate admission. */
-    KubernetesMockServer server() {
+    public KubernetesMockServer server() {
         return server;
     }
 
     /** A client of the mock API server acting as an administrator (not the runtime). */
-    KubernetesClient api() {
+    public KubernetesClient api() {
         return api;
     }
 
-    String url() {
+    public String url() {
         return server.url("/").toString();
     }
 
-    /** The Docker container running a pod, or null. */
-    String containerOf(String namespace, String pod) {
-        return containers.get(namespace + "/" + pod);
-    }
-
     /** Kills a pod's container as the kernel's OOM killer would end pid 1. */
-    void killContainer(String namespace, String pod) {
+    public void killContainer(String namespace, String pod) {
         docker.killContainerCmd(containers.get(namespace + "/" + pod)).exec();
     }
 
