@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.ProcessReaper;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ final class DockerExec {
     // "clean" when it found nothing at all to kill: gVisor's kernel lets a process being forked
     // slip past a group kill now and then, and does not always show its environ, so the caller
     // runs it until a run is clean.
-    private static final String KILL_SCRIPT = Reaper.FUNCTION + """
+    private static final String KILL_SCRIPT = ProcessReaper.FUNCTION + """
             chosen() {
               env=''
               read -r env < "/proc/$1/environ" 2>/dev/null

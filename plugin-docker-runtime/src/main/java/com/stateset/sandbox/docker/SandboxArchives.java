@@ -7,6 +7,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.ArchiveEntries;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxFileException.Reason;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
@@ -29,8 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -76,7 +75,6 @@ final class SandboxArchives {
             cd / && rm -rf -- "$inbox/$batch" "$inbox/$batch.list"
             exit $status
             """;
-    private static final Pattern TAR_ERROR = Pattern.compile("^tar: (.+?): .*$");
 
     private final DockerClient docker;
     private final DockerExec exec;
@@ -174,7 +172,7 @@ final class SandboxArchives {
             directory(batch + "/", 0700);
             TarArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
-                String target = target(entry.getName());
+                String target = ArchiveEntries.path(entry.getName());
                 String name = target.substring(1);
                 for (String link : links) {
                     if (name.startsWith(link + "/")) {
@@ -189,10 +187,10 @@ final class SandboxArchives {
                     directories.add(name);
                 } else if (entry.isSymbolicLink()) {
                     copy = owned(new TarArchiveEntry(batch + "/" + name, TarConstants.LF_SYMLINK), 0777);
-                    copy.setLinkName(linkTarget(entry));
+                    copy.setLinkName(ArchiveEntries.linkTarget(entry.getName(), entry.getLinkName()));
                     links.add(name);
                 } else if (entry.isLink()) {
-                    String linked = target(entry.getLinkName()).substring(1);
+                    String linked = ArchiveEntries.path(entry.getLinkName()).substring(1);
                     if (!files.contains(linked)) {
                         throw new SandboxFileException(Reason.OTHER, target,
                                 target + ": a hard link must point to a file written earlier in the same archive");
@@ -255,22 +253,7 @@ final class SandboxArchives {
         if (result.exitCode() == 0) {
             return;
         }
-        String errors = stderr.toString(StandardCharsets.UTF_8);
-        String first = errors.lines().filter(l -> !l.startsWith("tar: Exiting")).findFirst().orElse("write failed");
-        Matcher failed = TAR_ERROR.matcher(first);
-        String target = failed.matches() ? "/" + failed.group(1) : "?";
-        throw new SandboxFileException(reason(errors), target, first.startsWith("tar: ") ? first.substring(5) : first);
-    }
-
-    private static Reason reason(String errors) {
-        if (errors.contains("No space left on device") || errors.contains("Disk quota exceeded")) {
-            return Reason.NO_SPACE;
-        }
-        if (errors.contains("Permission denied") || errors.contains("Read-only file system")
-                || errors.contains("Operation not permitted")) {
-            return Reason.PERMISSION_DENIED;
-        }
-        return Reason.OTHER;
+        throw ArchiveEntries.extractFailure(stderr.toString(StandardCharsets.UTF_8));
     }
 
     /** Removes what a failed write staged (best effort: it belongs to the user anyway). */
@@ -338,27 +321,6 @@ final class SandboxArchives {
     static boolean isRegularFile(TarArchiveEntry entry) {
         byte flag = entry.getLinkFlag();
         return (flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM) && !entry.getName().endsWith("/");
-    }
-
-    private static String target(String entryName) {
-        String name = entryName.endsWith("/") ? entryName.substring(0, entryName.length() - 1) : entryName;
-        if (name.isEmpty() || name.startsWith("/") || name.indexOf('\0') >= 0) {
-            throw new SandboxFileException(Reason.OTHER, entryName, "invalid entry name: " + entryName);
-        }
-        for (String segment : name.split("/")) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new SandboxFileException(Reason.OTHER, entryName, "invalid entry name: " + entryName);
-            }
-        }
-        return "/" + name;
-    }
-
-    private static String linkTarget(TarArchiveEntry entry) {
-        String target = entry.getLinkName();
-        if (target.isEmpty() || target.indexOf('\0') >= 0) {
-            throw new SandboxFileException(Reason.OTHER, entry.getName(), "invalid link target in " + entry.getName());
-        }
-        return target;
     }
 
     private static byte[] randomBytes() {

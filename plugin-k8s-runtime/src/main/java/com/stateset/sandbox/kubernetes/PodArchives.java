@@ -2,6 +2,7 @@ package com.stateset.sandbox.kubernetes;
 
 import static java.util.Objects.requireNonNull;
 
+import com.stateset.sandbox.spi.runtime.ArchiveEntries;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxFileException.Reason;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
@@ -23,8 +24,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -46,7 +45,6 @@ final class PodArchives {
     private static final Duration READ_START = Duration.ofSeconds(30);
     private static final int MISSING = 44;
     private static final int UNREADABLE = 45;
-    private static final Pattern TAR_ERROR = Pattern.compile("^tar: (.+?): .*$");
 
     // Arguments: how many bytes the archive has, and how to treat what exists (--skip-old-files
     // keeps it; --no-overwrite-dir replaces files but keeps existing directories' mode).
@@ -86,7 +84,7 @@ final class PodArchives {
                         new Bounded(stderr), WRITE_TIMEOUT);
             }
             if (code != 0) {
-                throw refused(stderr.toString(StandardCharsets.UTF_8));
+                throw ArchiveEntries.extractFailure(stderr.toString(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading the tar stream failed", e);
@@ -99,20 +97,6 @@ final class PodArchives {
                 }
             }
         }
-    }
-
-    private static SandboxFileException refused(String errors) {
-        String first = errors.lines().filter(l -> !l.startsWith("tar: Exiting")).findFirst().orElse("write failed");
-        Matcher failed = TAR_ERROR.matcher(first);
-        String target = failed.matches() ? "/" + failed.group(1) : "?";
-        Reason reason = Reason.OTHER;
-        if (errors.contains("No space left on device") || errors.contains("Disk quota exceeded")) {
-            reason = Reason.NO_SPACE;
-        } else if (errors.contains("Permission denied") || errors.contains("Read-only file system")
-                || errors.contains("Operation not permitted")) {
-            reason = Reason.PERMISSION_DENIED;
-        }
-        return new SandboxFileException(reason, target, first.startsWith("tar: ") ? first.substring(5) : first);
     }
 
     /** Copies an archive, refusing any entry the SPI does not accept; names stay relative to {@code /}. */
@@ -128,7 +112,7 @@ final class PodArchives {
         void copy(TarArchiveInputStream in) throws IOException {
             TarArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
-                String target = target(entry.getName());
+                String target = ArchiveEntries.path(entry.getName());
                 String name = target.substring(1);
                 for (String link : links) {
                     if (name.startsWith(link + "/")) {
@@ -142,10 +126,10 @@ final class PodArchives {
                     copy.setMode(entry.getMode());
                 } else if (entry.isSymbolicLink()) {
                     copy = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
-                    copy.setLinkName(linkTarget(entry));
+                    copy.setLinkName(ArchiveEntries.linkTarget(entry.getName(), entry.getLinkName()));
                     links.add(name);
                 } else if (entry.isLink()) {
-                    String linked = target(entry.getLinkName()).substring(1);
+                    String linked = ArchiveEntries.path(entry.getLinkName()).substring(1);
                     if (!files.contains(linked)) {
                         throw new SandboxFileException(Reason.OTHER, target,
                                 target + ": a hard link must point to a file written earlier in the same archive");
@@ -230,27 +214,6 @@ final class PodArchives {
     private static boolean isRegularFile(TarArchiveEntry entry) {
         byte flag = entry.getLinkFlag();
         return (flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM) && !entry.getName().endsWith("/");
-    }
-
-    private static String target(String entryName) {
-        String name = entryName.endsWith("/") ? entryName.substring(0, entryName.length() - 1) : entryName;
-        if (name.isEmpty() || name.startsWith("/") || name.indexOf('\0') >= 0) {
-            throw new SandboxFileException(Reason.OTHER, entryName, "invalid entry name: " + entryName);
-        }
-        for (String segment : name.split("/")) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new SandboxFileException(Reason.OTHER, entryName, "invalid entry name: " + entryName);
-            }
-        }
-        return "/" + name;
-    }
-
-    private static String linkTarget(TarArchiveEntry entry) {
-        String target = entry.getLinkName();
-        if (target.isEmpty() || target.indexOf('\0') >= 0) {
-            throw new SandboxFileException(Reason.OTHER, entry.getName(), "invalid link target in " + entry.getName());
-        }
-        return target;
     }
 
     /** Keeps the first 16 KiB of stderr, enough to say why a write failed. */

@@ -1,34 +1,11 @@
 package com.stateset.sandbox.kubernetes;
 
-/**
- * A shell function, {@code reap}, that stops and then kills every process for which the caller's
- * function {@code chosen <pid>} succeeds. It stops them round after round until none is left
- * running, so that nothing can fork any more (a fork bomb outruns plain killing), then kills them
- * all. Shell built-ins only: it must work when a fork bomb holds every pid.
- */
+import com.stateset.sandbox.spi.runtime.ProcessReaper;
+
+/** {@link ProcessReaper}'s {@code reap}, choosing the processes whose environment holds {@code $marker}. */
 final class Reaper {
 
-    static final String FUNCTION = """
-            reap() {
-              round=0
-              while [ $round -lt 100 ]; do
-                running=0
-                for d in /proc/[0-9]*; do
-                  p=${d#/proc/}
-                  chosen "$p" || continue
-                  stat=''
-                  read -r stat < "$d/stat" 2>/dev/null || continue
-                  case "$stat" in *") T "*|*") t "*|*") Z "*|*") X "*) ;; *) running=1 ;; esac
-                  kill -STOP "$p" 2>/dev/null
-                done
-                [ $running = 0 ] && break
-                round=$((round + 1))
-              done
-              for d in /proc/[0-9]*; do
-                p=${d#/proc/}
-                chosen "$p" && kill -9 "$p" 2>/dev/null
-              done
-            }
+    static final String FUNCTION = ProcessReaper.FUNCTION + """
             chosen() {
               env=''
               read -r env < "/proc/$1/environ" 2>/dev/null

@@ -1,14 +1,15 @@
-package com.stateset.sandbox.docker;
+package com.stateset.sandbox.spi.runtime;
 
 /**
- * A shell function, {@code reap}, that stops and then kills every process for which the caller's
- * function {@code chosen <pid>} succeeds. It stops them round after round until none is left
- * running, so that nothing can fork any more (a fork bomb outruns plain killing), then kills them
- * all. Shell built-ins only: it must work when a fork bomb holds every pid.
+ * For runtimes that kill a command's processes from inside the sandbox: a shell function,
+ * {@code reap}, that stops and then kills every process for which the caller's function {@code
+ * chosen <pid>} succeeds. It stops them round after round until none is left running, so that
+ * nothing can fork any more (a fork bomb outruns plain killing), then kills them all. Shell
+ * built-ins only: it must work when a fork bomb holds every pid.
  */
-final class Reaper {
+public final class ProcessReaper {
 
-    static final String FUNCTION = """
+    public static final String FUNCTION = """
             reap() {
               round=0
               while [ $round -lt 100 ]; do
@@ -31,6 +32,6 @@ final class Reaper {
             }
             """;
 
-    private Reaper() {
+    private ProcessReaper() {
     }
 }
