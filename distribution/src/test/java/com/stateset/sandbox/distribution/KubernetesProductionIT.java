@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +78,7 @@ class KubernetesProductionIT extends ProductionScenarios {
             Http.Reply tooBig = Http.post(server.url("/api/v1/sandbox/create"), key, Map.of("template", "python-basic"));
             assertThat(tooBig.status()).isEqualTo(400);
             assertThat(tooBig.body().at("/error/code").asText()).isEqualTo("VALIDATION_ERROR");
+            assertThat(tooBig.body().at("/error/details/field").asText()).isEqualTo("memory");
             assertThat(tooBig.body().at("/error/message").asText()).contains("maximum memory usage per Container is 256Mi");
 
             assertThat(node.api().pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
@@ -137,31 +137,11 @@ class KubernetesProductionIT extends ProductionScenarios {
 
     @Test
     void aControllerKilledMidCreateLeavesNoOrphanPodAfterItsRestart() throws Exception {
-        Set<String> answered = ConcurrentHashMap.newKeySet();
+        Set<String> answered;
         String key;
         try (ServerProcess server = start()) {
             key = register(server);
-            List<Thread> clients = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                String apiKey = key;
-                clients.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        Http.Reply reply = Http.post(server.url("/api/v1/sandbox/create"), apiKey, Map.of("template", "python-basic"));
-                        if (reply.status() == 200) {
-                            answered.add(reply.body().get("id").asText());
-                        }
-                    } catch (RuntimeException connectionCut) {
-                        // the controller died under this request
-                    }
-                }));
-            }
-            while (answered.isEmpty()) {
-                Thread.sleep(10);
-            }
-            server.kill();
-            for (Thread client : clients) {
-                client.join();
-            }
+            answered = server.killDuringCreates(key, Map.of("template", "python-basic"), 6);
         }
         try (ServerProcess server = start()) {
             String apiKey = key;

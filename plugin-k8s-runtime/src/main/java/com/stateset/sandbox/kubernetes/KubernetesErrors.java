@@ -42,16 +42,18 @@ final class KubernetesErrors {
 
     /**
      * A pod the API server would not admit: a full ResourceQuota is a lack of room for now
-     * (unavailable); a LimitRange or validation refusal is about what the sandbox asks for
-     * (rejected); anything else, such as Pod Security refusing the pod, is the runtime's own error.
+     * (unavailable); a LimitRange refusing its size is about what the sandbox asks for (rejected,
+     * naming {@code memory} or {@code cpus}); anything else, such as RBAC or Pod Security refusing
+     * the controller, is the runtime's own error.
      */
     static RuntimeException refused(KubernetesClientException e) {
         String reason = reason(e);
         if (e.getCode() == 403 && reason.contains("exceeded quota")) {
             return new RuntimeUnavailableException("the cluster has no room for the sandbox now: " + reason, e);
         }
-        if (e.getCode() == 422 || e.getCode() == 403 && !reason.contains("PodSecurity")) {
-            return new SandboxRejectedException("the cluster refused the sandbox: " + reason, e);
+        if (e.getCode() == 403 && reason.contains(" usage per ")) {
+            String field = reason.contains(" memory ") ? "memory" : reason.contains(" cpu ") ? "cpus" : "resources";
+            return new SandboxRejectedException(field, "the cluster refused the sandbox: " + reason, e);
         }
         return translate(e);
     }

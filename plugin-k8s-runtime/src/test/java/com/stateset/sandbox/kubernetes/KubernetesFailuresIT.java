@@ -101,8 +101,20 @@ class KubernetesFailuresIT {
         refuseNextPod(403, "Forbidden", "pods \\\"" + SandboxPods.podName(id) + "\\\" is forbidden:"
                 + " maximum cpu usage per Container is 250m, but limit is 500m");
         assertThatThrownBy(() -> runtime.create(spec(id, KubernetesRuntimeIT.IMAGE)))
-                .isInstanceOf(SandboxRejectedException.class)
+                .isInstanceOfSatisfying(SandboxRejectedException.class, e -> assertThat(e.field()).isEqualTo("cpus"))
                 .hasMessageContaining("maximum cpu usage per Container is 250m");
+        assertThat(runtime.inspect(id)).isEmpty();
+    }
+
+    @Test
+    void aControllerWithoutTheRightsIsTheRuntimesErrorNotTheCallers() {
+        String id = "sbx_" + hex();
+        refuseNextPod(403, "Forbidden", "pods is forbidden: User \\\"system:serviceaccount:stateset-sandbox:stateset-sandbox\\\""
+                + " cannot create resource \\\"pods\\\" in API group \\\"\\\" in the namespace \\\"" + NS + "\\\"");
+        assertThatThrownBy(() -> runtime.create(spec(id, KubernetesRuntimeIT.IMAGE)))
+                .isInstanceOf(SandboxRuntimeException.class)
+                .isNotInstanceOf(SandboxRejectedException.class).isNotInstanceOf(RuntimeUnavailableException.class)
+                .hasMessageContaining("HTTP 403").hasMessageContaining("cannot create resource");
         assertThat(runtime.inspect(id)).isEmpty();
     }
 

@@ -110,8 +110,8 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         if (e instanceof RuntimeUnavailableException) {
             return ApiException.runtimeUnavailable("the sandbox runtime is unavailable: " + e.getMessage());
         }
-        if (e instanceof SandboxRejectedException) {
-            return new ApiException(400, "VALIDATION_ERROR", e.getMessage());
+        if (e instanceof SandboxRejectedException rejected) {
+            return ApiException.validation(rejected.field(), rejected.getMessage());
         }
         if (e instanceof SandboxFileException file) {
             return switch (file.reason()) {
