@@ -17,6 +17,9 @@ import java.util.Map;
 public class KubernetesRuntimeConfig {
 
     private static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+    private static final String LABEL_KEY =
+            "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+    private static final String LABEL_VALUE = "^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$";
 
     /**
      * API server address, for example {@code https://10.0.0.1:6443}; empty means the kubeconfig
@@ -44,7 +47,8 @@ public class KubernetesRuntimeConfig {
     /** Only nodes with these labels run sandboxes. */
     @JsonProperty
     @NotNull
-    private Map<@NotBlank String, @NotNull String> nodeSelector = new LinkedHashMap<>();
+    private Map<@NotBlank @Pattern(regexp = LABEL_KEY, message = "must be a label key") String,
+            @NotNull @Pattern(regexp = LABEL_VALUE, message = "must be a label value") String> nodeSelector = new LinkedHashMap<>();
 
     /** Taints of the sandbox nodes that sandbox pods tolerate. */
     @JsonProperty
@@ -129,7 +133,7 @@ public class KubernetesRuntimeConfig {
 
     /** A taint a sandbox pod tolerates. */
     public record Toleration(
-            @JsonProperty("key") String key,
+            @JsonProperty("key") @Pattern(regexp = LABEL_KEY, message = "must be a label key") String key,
             @JsonProperty("operator") @Pattern(regexp = "^(Equal|Exists)$") String operator,
             @JsonProperty("value") String value,
             @JsonProperty("effect") @Pattern(regexp = "^(NoSchedule|PreferNoSchedule|NoExecute)$") String effect) {
