@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import com.stateset.sandbox.testing.WebhookReceiver;
 import org.junit.jupiter.api.Test;
@@ -27,35 +26,14 @@ class CrashRecoveryIT {
     void killedDuringCreatesLeavesNoOrphanAndLosesNoRow(@TempDir Path data) throws Exception {
         DistributionIT.requireDocker();
         String key;
-        Set<String> answered = ConcurrentHashMap.newKeySet();
+        Set<String> answered;
         // A plan without limits, so that every create is in flight when the server dies.
         String unlimited = "-Ddw.auth.defaultPlan=enterprise";
         try (ServerProcess server = ServerProcess.start(data, Map.of(), unlimited).awaitUp()) {
             Http.Reply registered = Http.post(server.url("/api/v1/register"), null,
                     Map.of("email", "crash@example.com", "organization_name", "Crash Test"));
             key = registered.body().at("/api_key/key").asText();
-            List<Thread> clients = new ArrayList<>();
-            for (int i = 0; i < CREATES; i++) {
-                String apiKey = key;
-                clients.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        Http.Reply reply = Http.post(server.url("/api/v1/sandbox/create"), apiKey, Map.of());
-                        if (reply.status() == 200) {
-                            answered.add(reply.body().get("id").asText());
-                        }
-                    } catch (RuntimeException connectionCut) {
-                        // the server died under this request
-                    }
-                }));
-            }
-            // Kill once some creates have been answered and others are still in flight.
-            while (answered.isEmpty()) {
-                Thread.sleep(10);
-            }
-            server.kill();
-            for (Thread client : clients) {
-                client.join();
-            }
+            answered = server.killDuringCreates(key, Map.of(), CREATES);
         }
         assertThat(answered).isNotEmpty();
         // Sandboxes claimed from the warm pool keep the labels they were made with (Docker cannot

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** The server as an operator runs it: {@code bin/sandbox server} from the unpacked distribution, in its own process. */
@@ -78,6 +80,35 @@ final class ServerProcess implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /**
+     * Sends {@code count} creates at once and SIGKILLs the server as soon as one has been answered,
+     * with others still in flight; answers the ids of the answered ones.
+     */
+    Set<String> killDuringCreates(String key, Map<String, Object> body, int count) throws InterruptedException {
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            clients.add(Thread.ofVirtual().start(() -> {
+                try {
+                    Http.Reply reply = Http.post(url("/api/v1/sandbox/create"), key, body);
+                    if (reply.status() == 200) {
+                        answered.add(reply.body().get("id").asText());
+                    }
+                } catch (RuntimeException connectionCut) {
+                    // the server died under this request
+                }
+            }));
+        }
+        while (answered.isEmpty()) {
+            Thread.sleep(10);
+        }
+        kill();
+        for (Thread client : clients) {
+            client.join();
+        }
+        return answered;
     }
 
     String url(String path) {
