@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -363,10 +364,7 @@ final class KubernetesRuntime implements SandboxRuntime {
                         : new RuntimeSandbox(sandboxId, RuntimeState.CREATED, labels, address, null);
             }
             case "Succeeded", "Failed" -> new RuntimeSandbox(sandboxId, RuntimeState.EXITED, labels, address,
-                    terminated != null ? ended(terminated)
-                            : pod.getStatus().getReason() != null ? pod.getStatus().getReason().toLowerCase(java.util.Locale.ROOT)
-                                    + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage())
-                            : null);
+                    terminated != null ? ended(terminated) : evicted(pod));
             default -> new RuntimeSandbox(sandboxId, RuntimeState.OTHER, labels, address, "pod state unknown (node lost?)");
         };
     }
@@ -376,6 +374,16 @@ final class KubernetesRuntime implements SandboxRuntime {
             return "killed: out of memory";
         }
         return "exited with code " + terminated.getExitCode();
+    }
+
+    /** Why the kubelet ended a pod whose container left no state (Evicted, DeadlineExceeded), or null. */
+    private static String evicted(Pod pod) {
+        String reason = pod.getStatus().getReason();
+        if (reason == null) {
+            return null;
+        }
+        String message = pod.getStatus().getMessage();
+        return reason.toLowerCase(Locale.ROOT) + (message == null ? "" : ": " + message);
     }
 
     private static String unschedulable(Pod pod) {
