@@ -41,6 +41,8 @@ final class DockerExec {
     private static final Duration KILL_PATIENCE = Duration.ofSeconds(5);
     /** How long killed processes may take to be gone (reaped) before the sandbox runs commands again. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
+    /** Times the supervisor is asked to reap before the sandbox is left as it is (each reap repeats its own sweeps). */
+    private static final int SUPERVISOR_SIGNALS = 3;
     private static final List<String> READY = List.of("echo", "ready");
 
     // The command was started as the leader of its own process group (the engine does that for
@@ -56,7 +58,7 @@ final class DockerExec {
     private static final String KILL_SCRIPT = ProcessReaper.FUNCTION + """
             chosen() {
               env=''
-              read -r env < "/proc/$1/environ" 2>/dev/null
+              read -r env 2>/dev/null < "/proc/$1/environ"
               case "$env" in *"$marker"*) return 0 ;; *) return 1 ;; esac
             }
             marker=$1; shift; groups=" $* "; dirty=0
@@ -64,7 +66,7 @@ final class DockerExec {
               chosen "${d#/proc/}" || continue
               dirty=1
               stat=''
-              read -r stat < "$d/stat" 2>/dev/null || continue
+              read -r stat 2>/dev/null < "$d/stat" || continue
               set -- ${stat##*) }
               [ "$3" -gt 1 ] 2>/dev/null || continue
               case "$groups" in *" $3 "*) ;; *) groups="$groups$3 " ;; esac
@@ -76,7 +78,7 @@ final class DockerExec {
               found=0
               for d in /proc/[0-9]*; do
                 stat=''
-                read -r stat < "$d/stat" 2>/dev/null || continue
+                read -r stat 2>/dev/null < "$d/stat" || continue
                 set -- ${stat##*) }
                 case "$1" in Z|X) continue ;; esac
                 case "$groups" in *" $3 "*) found=1; kill -9 "${d#/proc/}" 2>/dev/null ;; esac
@@ -177,6 +179,7 @@ final class DockerExec {
      * engine cannot start it (the exec ends at once, without running); after {@link #KILL_PATIENCE},
      * or if the sandbox still cannot run a command, the sandbox's {@link Supervisor} is signalled
      * and kills every process of the sandbox: the only way left to give the sandbox back to its owner.
+     * It is signalled again while the sandbox still cannot run a command.
      */
     void kill(String sandboxId, String marker) {
         Set<String> groups = new LinkedHashSet<>();
@@ -200,15 +203,18 @@ final class DockerExec {
             return;
         }
         LOG.warn("sandbox {}: a command's processes hold every pid; killing all its processes", sandboxId);
-        try {
-            docker.killContainerCmd(sandboxId).withSignal(Supervisor.SIGNAL).exec();
-        } catch (RuntimeException e) {
-            LOG.warn("signalling the supervisor of sandbox {} failed: {}", sandboxId, e.getMessage());
-            return;
+        for (int signal = 1; signal <= SUPERVISOR_SIGNALS; signal++) {
+            try {
+                docker.killContainerCmd(sandboxId).withSignal(Supervisor.SIGNAL).exec();
+            } catch (RuntimeException e) {
+                LOG.warn("signalling the supervisor of sandbox {} failed: {}", sandboxId, e.getMessage());
+                return;
+            }
+            if (ready(sandboxId)) {
+                return;
+            }
         }
-        if (!ready(sandboxId)) {
-            LOG.warn("sandbox {} still cannot run commands after its processes were killed", sandboxId);
-        }
+        LOG.warn("sandbox {} still cannot run commands after its processes were killed", sandboxId);
     }
 
     /** Whether the sandbox runs a command again within {@link #SETTLE} (killed processes free their slots). */

@@ -79,7 +79,7 @@ final class PodExec {
               for d in /proc/[0-9]*; do
                 chosen "${d#/proc/}" || continue
                 stat=''
-                read -r stat < "$d/stat" 2>/dev/null || continue
+                read -r stat 2>/dev/null < "$d/stat" || continue
                 set -- ${stat##*) }
                 case "$1" in Z|X) continue ;; esac
                 found=1; dirty=1

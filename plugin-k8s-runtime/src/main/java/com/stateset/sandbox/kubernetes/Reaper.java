@@ -8,7 +8,7 @@ final class Reaper {
     static final String FUNCTION = ProcessReaper.FUNCTION + """
             chosen() {
               env=''
-              read -r env < "/proc/$1/environ" 2>/dev/null
+              read -r env 2>/dev/null < "/proc/$1/environ"
               case "$env" in *"$marker"*) return 0 ;; *) return 1 ;; esac
             }
             """;
