@@ -21,29 +21,28 @@ public final class ProcessReaper {
                 while [ $round -lt 100 ]; do
                   running=0
                   for d in /proc/[0-9]*; do
-                    p=${d#/proc/}
-                    chosen "$p" || continue
-                    stat=''
-                    read -r stat 2>/dev/null < "$d/stat" || continue
-                    case "$stat" in *") T "*|*") t "*|*") Z "*|*") X "*) ;; *) running=1 ;; esac
-                    kill -STOP "$p" 2>/dev/null
+                    live "${d#/proc/}" || continue
+                    case "$stat" in *") T "*|*") t "*) ;; *) running=1 ;; esac
+                    kill -STOP "${d#/proc/}" 2>/dev/null
                   done
                   [ $running = 0 ] && break
                   round=$((round + 1))
                 done
-                live=0
+                left=0
                 for d in /proc/[0-9]*; do
-                  p=${d#/proc/}
-                  chosen "$p" || continue
-                  stat=''
-                  read -r stat 2>/dev/null < "$d/stat" || continue
-                  case "$stat" in *") Z "*|*") X "*) continue ;; esac
-                  live=1
-                  kill -9 "$p" 2>/dev/null
+                  live "${d#/proc/}" || continue
+                  left=1
+                  kill -9 "${d#/proc/}" 2>/dev/null
                 done
-                [ $live = 0 ] && break
+                [ $left = 0 ] && break
                 sweep=$((sweep + 1))
               done
+            }
+            live() {
+              chosen "$1" || return 1
+              stat=''
+              read -r stat 2>/dev/null < "/proc/$1/stat" || return 1
+              case "$stat" in *") Z "*|*") X "*) return 1 ;; esac
             }
             """;
 
