@@ -4,7 +4,7 @@ import com.stateset.sandbox.testing.Infrastructure;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.okhttp.OkHttpClientFactory;
 import java.io.File;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +28,7 @@ class KubernetesClusterE2E extends ProductionScenarios {
         String kubeconfig = System.getenv("KUBECONFIG");
         Infrastructure.require(kubeconfig != null && new File(kubeconfig).isFile(), "a cluster named by KUBECONFIG");
         cluster = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(new File(kubeconfig)))
-                .withHttpClientFactory(new JdkHttpClientFactory()).build();
+                .withHttpClientFactory(new OkHttpClientFactory()).build();
     }
 
     @AfterEach

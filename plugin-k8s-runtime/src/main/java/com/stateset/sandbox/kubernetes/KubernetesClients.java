@@ -4,12 +4,13 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.okhttp.OkHttpClientFactory;
 import java.io.File;
 
 /**
- * Builds the fabric8 client explicitly: the JDK's HTTP client named directly rather than found by
- * a service loader (the plugin runs in its own class loader), credentials from a kubeconfig path
+ * Builds the fabric8 client explicitly: OkHttp named directly rather than found by a service
+ * loader (the plugin runs in its own class loader; OkHttp's websocket queue is the one the client's
+ * stdin back-pressure is built for), credentials from a kubeconfig path
  * or the pod's service account, and bounded retries so an unreachable API server is reported
  * within seconds.
  */
@@ -38,7 +39,7 @@ final class KubernetesClients {
         }
         return new KubernetesClientBuilder()
                 .withConfig(builder.build())
-                .withHttpClientFactory(new JdkHttpClientFactory())
+                .withHttpClientFactory(new OkHttpClientFactory())
                 .build();
     }
 }

@@ -8,9 +8,11 @@ import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.fabric8.kubernetes.client.dsl.TtyExecOutputErrorable;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +45,8 @@ final class PodExec {
     private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(10);
     private static final Duration KILL_PATIENCE = Duration.ofSeconds(8);
     private static final Duration SHORT = Duration.ofSeconds(30);
+    /** Stdin goes in messages of this size: small enough to be one websocket frame for any server. */
+    private static final int STDIN_MESSAGE = 32 << 10;
 
     // Arguments: working directory, watchdog seconds, marker, then NAME=value pairs up to "--", then
     // the command. The watchdog ignores TERM once it has begun (a half-done reap would leave
@@ -111,7 +115,7 @@ final class PodExec {
         argv.addAll(spec.argv());
 
         OutputSink sink = new OutputSink(output);
-        ExecWatch watch = start(pod, argv, null, sink.stdout(), sink.stderr());
+        ExecWatch watch = start(pod, argv, false, sink.stdout(), sink.stderr());
         try {
             Integer code = await(watch.exitCode(), sink.failed, spec.timeout());
             if (code == null || sink.failure != null) {
@@ -137,8 +141,11 @@ final class PodExec {
      * code; its output goes to {@code stdout} and {@code stderr}.
      */
     int runOwn(String pod, List<String> argv, InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout) {
-        ExecWatch watch = start(pod, argv, stdin, stdout, stderr);
+        ExecWatch watch = start(pod, argv, stdin != null, stdout, stderr);
         try {
+            if (stdin != null) {
+                send(stdin, watch);
+            }
             Integer code = await(watch.exitCode(), new CompletableFuture<>(), timeout);
             if (code == null) {
                 throw new SandboxRuntimeException(argv.get(0) + " in pod " + pod + " did not finish within " + timeout.toSeconds() + " s");
@@ -160,12 +167,31 @@ final class PodExec {
                 .exec(argv.toArray(String[]::new)));
     }
 
-    private ExecWatch start(String pod, List<String> argv, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+    private ExecWatch start(String pod, List<String> argv, boolean stdin, OutputStream stdout, OutputStream stderr) {
         return KubernetesErrors.call(() -> {
             var container = client.pods().inNamespace(namespace).withName(pod).inContainer(CONTAINER);
-            TtyExecOutputErrorable io = stdin == null ? container : container.readingInput(stdin);
+            TtyExecOutputErrorable io = stdin ? container.redirectingInput(STDIN_MESSAGE) : container;
             return io.writingOutput(stdout).writingError(stderr).exec(argv.toArray(String[]::new));
         });
+    }
+
+    /**
+     * Sends {@code stdin} from the caller's thread, which the client holds back while its queue is
+     * full (a slow link). If the command ends or the stream breaks first, the exit code or the
+     * stream's failure tells the caller which.
+     */
+    private static void send(InputStream stdin, ExecWatch watch) {
+        byte[] message = new byte[STDIN_MESSAGE];
+        try {
+            OutputStream input = watch.getInput();
+            int length;
+            while ((length = stdin.readNBytes(message, 0, message.length)) > 0) {
+                input.write(message, 0, length);
+            }
+            input.flush();
+        } catch (IOException | KubernetesClientException e) {
+            LOG.debug("sending a command's input stopped: {}", e.getMessage());
+        }
     }
 
     /** The exit code, or null if {@code failed} completed or the time ran out first. */

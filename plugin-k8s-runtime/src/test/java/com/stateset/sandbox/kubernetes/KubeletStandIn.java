@@ -42,6 +42,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -101,6 +102,8 @@ public final class KubeletStandIn implements AutoCloseable {
     private final Map<String, String> reported = new ConcurrentHashMap<>();
     private final ScheduledExecutorService kubelet = Executors.newScheduledThreadPool(4);
     private final String instance = Long.toHexString(System.nanoTime());
+    /** How long the node takes to read each stdin message: a slow link between API server and node. */
+    private volatile Duration stdinDelay = Duration.ZERO;
 
     public KubeletStandIn() {
         this(0);
@@ -130,6 +133,14 @@ public final class KubeletStandIn implements AutoCloseable {
 
     public String url() {
         return server.url("/").toString();
+    }
+
+    /**
+     * Makes the node read each stdin message of an exec {@code delay} late, holding up the
+     * connection meanwhile, as a slow or distant node does: the client's sends back up.
+     */
+    public void slowStdin(Duration delay) {
+        stdinDelay = delay;
     }
 
     /** Kills a pod's container as the kernel's OOM killer would end pid 1. */
@@ -484,6 +495,13 @@ public final class KubeletStandIn implements AutoCloseable {
         @Override
         public void onMessage(WebSocket socket, byte[] bytes) {
             if (stdin != null && bytes.length > 1 && bytes[0] == 0) {
+                if (!stdinDelay.isZero()) {
+                    try {
+                        Thread.sleep(stdinDelay);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 stdin.add(java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
             }
         }

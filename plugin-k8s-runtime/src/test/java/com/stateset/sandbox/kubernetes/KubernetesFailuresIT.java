@@ -15,6 +15,10 @@ import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
+import com.stateset.sandbox.testing.Tars;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * What goes wrong in a cluster, against fabric8's kubernetes-server-mock with {@link KubeletStandIn}
  * (no real cluster runs here): images that cannot be pulled, pods no node can take, admission
  * refusing a pod (a quota, emulated with an expectation since the mock has no admission), pods
- * deleted or killed behind the controller's back, and a restarted controller finding its pods.
+ * deleted or killed behind the controller's back, a restarted controller finding its pods, and a
+ * slow link to the node while a file is written.
  */
 class KubernetesFailuresIT {
 
@@ -183,6 +188,36 @@ class KubernetesFailuresIT {
             assertThat(node.api().pods().inNamespace(NS).withLabel(SandboxLabels.INSTALL_ID, install).list().getItems()).isEmpty();
         } finally {
             restarted.close();
+        }
+    }
+
+    @Test
+    void aLargeFileCrossesASlowLinkToTheNodeWhole() throws Exception {
+        String id = "sbx_" + hex();
+        runtime.create(spec(id, KubernetesRuntimeIT.IMAGE));
+        byte[] file = new byte[16 << 20];
+        ThreadLocalRandom.current().nextBytes(file);
+        node.slowStdin(Duration.ofMillis(5));
+        try {
+            runtime.start(id);
+            runtime.writeArchive(id, Tars.files(Map.of("workspace/big.bin", file)));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            runtime.exec(id, new ExecSpec(List.of("sha256sum", "/workspace/big.bin"), Map.of(), null, Duration.ofSeconds(30)),
+                    new ExecOutput() {
+                        @Override
+                        public void stdout(byte[] bytes, int offset, int length) {
+                            out.write(bytes, offset, length);
+                        }
+
+                        @Override
+                        public void stderr(byte[] bytes, int offset, int length) {
+                        }
+                    });
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .startsWith(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file)));
+        } finally {
+            node.slowStdin(Duration.ZERO);
+            runtime.remove(id);
         }
     }
 
