@@ -47,6 +47,7 @@ final class PodExec {
     private static final Duration SHORT = Duration.ofSeconds(30);
     /** Stdin goes in messages of this size: small enough to be one websocket frame for any server. */
     private static final int STDIN_MESSAGE = 32 << 10;
+    private static final Duration SENDER_PATIENCE = Duration.ofSeconds(5);
 
     // Arguments: working directory, watchdog seconds, marker, then NAME=value pairs up to "--", then
     // the command. The watchdog ignores TERM once it has begun (a half-done reap would leave
@@ -142,10 +143,8 @@ final class PodExec {
      */
     int runOwn(String pod, List<String> argv, InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout) {
         ExecWatch watch = start(pod, argv, stdin != null, stdout, stderr);
+        Thread sender = stdin == null ? null : Thread.ofVirtual().name("exec-stdin-" + pod).start(() -> send(stdin, watch));
         try {
-            if (stdin != null) {
-                send(stdin, watch);
-            }
             Integer code = await(watch.exitCode(), new CompletableFuture<>(), timeout);
             if (code == null) {
                 throw new SandboxRuntimeException(argv.get(0) + " in pod " + pod + " did not finish within " + timeout.toSeconds() + " s");
@@ -156,6 +155,19 @@ final class PodExec {
             throw new SandboxRuntimeException("interrupted while running a command", e);
         } finally {
             watch.close();
+            if (sender != null) {
+                stop(sender);
+            }
+        }
+    }
+
+    /** Ends a stdin sender that a stalled link still holds back, before the caller closes stdin. */
+    private static void stop(Thread sender) {
+        sender.interrupt();
+        try {
+            sender.join(SENDER_PATIENCE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -176,9 +188,9 @@ final class PodExec {
     }
 
     /**
-     * Sends {@code stdin} from the caller's thread, which the client holds back while its queue is
-     * full (a slow link). If the command ends or the stream breaks first, the exit code or the
-     * stream's failure tells the caller which.
+     * Sends {@code stdin} on a thread of its own, which the client holds back while its queue is
+     * full (a slow link), so the command's time limit covers the sending too. If the command ends or
+     * the stream breaks first, the exit code or the stream's failure tells the caller which.
      */
     private static void send(InputStream stdin, ExecWatch watch) {
         byte[] message = new byte[STDIN_MESSAGE];
