@@ -47,20 +47,14 @@ final class DockerExec {
 
     // The command was started as the leader of its own process group (the engine does that for
     // every exec), and what it starts stays in that group unless it leaves on purpose. The killer
-    // learns the groups from processes carrying the marker in /proc/<pid>/environ (the shell's read
-    // drops NUL bytes, so the variables run together; the marker is long and random, so a substring
-    // match is exact enough), adds the groups earlier runs found (its further arguments), and
+    // learns the groups from processes carrying the marker in /proc/<pid>/environ, adds the groups
+    // earlier runs found (its further arguments), and
     // kills the groups and every live member, scan after scan, until a whole scan finds none.
     // Marked processes that left the group are reaped last. It prints the groups it knows, and
     // "clean" when it found nothing at all to kill: gVisor's kernel lets a process being forked
     // slip past a group kill now and then, and does not always show its environ, so the caller
     // runs it until a run is clean.
-    private static final String KILL_SCRIPT = ProcessReaper.FUNCTION + """
-            chosen() {
-              env=''
-              read -r env 2>/dev/null < "/proc/$1/environ"
-              case "$env" in *"$marker"*) return 0 ;; *) return 1 ;; esac
-            }
+    private static final String KILL_SCRIPT = ProcessReaper.FUNCTION + ProcessReaper.CHOSEN_BY_MARKER + """
             marker=$1; shift; groups=" $* "; dirty=0
             for d in /proc/[0-9]*; do
               chosen "${d#/proc/}" || continue

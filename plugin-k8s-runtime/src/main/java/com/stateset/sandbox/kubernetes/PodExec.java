@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.ProcessReaper;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,10 +50,13 @@ final class PodExec {
     private static final int STDIN_MESSAGE = 32 << 10;
     private static final Duration SENDER_PATIENCE = Duration.ofSeconds(5);
 
+    /** {@link ProcessReaper}'s {@code reap}, choosing the processes whose environment holds {@code $marker}. */
+    private static final String REAP = ProcessReaper.FUNCTION + ProcessReaper.CHOSEN_BY_MARKER;
+
     // Arguments: working directory, watchdog seconds, marker, then NAME=value pairs up to "--", then
     // the command. The watchdog ignores TERM once it has begun (a half-done reap would leave
     // processes stopped); the wrapper cancels it when the command ends first.
-    private static final String WRAPPER = Reaper.FUNCTION + """
+    private static final String WRAPPER = REAP + """
             cd "$1" || exit 126
             limit=$2; marker=$3; shift 3
             (
@@ -77,7 +81,7 @@ final class PodExec {
 
     // Kills every process carrying the marker, group by group, until a whole scan finds none;
     // prints "clean" when it found nothing at all.
-    private static final String KILL_SCRIPT = Reaper.FUNCTION + """
+    private static final String KILL_SCRIPT = REAP + """
             marker=$1; dirty=0; pass=0
             while [ $pass -lt 100 ]; do
               found=0
