@@ -1,35 +1,22 @@
 package com.stateset.sandbox.kubernetes;
 
+import static com.stateset.sandbox.testing.ConfigSections.invalidSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.dropwizard.jackson.Jackson;
-import io.dropwizard.validation.BaseValidator;
-import jakarta.validation.Validator;
+import com.stateset.sandbox.testing.ConfigSections;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The {@code runtime.config} section bound as the server binds it: strictly, then validated. */
 class KubernetesRuntimeConfigTest {
-
-    private static final ObjectMapper YAML = Jackson.newObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-    private static final Validator VALIDATOR = BaseValidator.newValidator();
 
     @Test
     void theProductionConfigsSectionBindsWithItsDefaults() throws Exception {
         // Every ${VAR:-default} as an unset environment leaves it.
         String production = Files.readString(Path.of(System.getProperty("sandbox.root", "..")).resolve("config/production.yml"))
                 .replaceAll("\\$\\{[A-Z0-9_]+:-([^}]*)}", "$1");
-        JsonNode section = YAML.readTree(production).at("/runtime/config");
-        KubernetesRuntimeConfig config = YAML.treeToValue(section, KubernetesRuntimeConfig.class);
+        KubernetesRuntimeConfig config = ConfigSections.bind(production, "/runtime/config", KubernetesRuntimeConfig.class);
         assertThat(invalidSettings(config)).isEmpty();
         assertThat(config.masterUrl()).isNull();
         assertThat(config.kubeconfig()).isNull();
@@ -58,10 +45,6 @@ class KubernetesRuntimeConfigTest {
     }
 
     private static KubernetesRuntimeConfig bind(String yaml) throws Exception {
-        return YAML.readValue(yaml, KubernetesRuntimeConfig.class);
-    }
-
-    private static Set<String> invalidSettings(KubernetesRuntimeConfig config) {
-        return VALIDATOR.validate(config).stream().map(v -> v.getPropertyPath().toString()).collect(Collectors.toSet());
+        return ConfigSections.bind(yaml, KubernetesRuntimeConfig.class);
     }
 }

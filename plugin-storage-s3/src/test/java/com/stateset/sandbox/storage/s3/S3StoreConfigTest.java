@@ -2,27 +2,15 @@ package com.stateset.sandbox.storage.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static com.stateset.sandbox.testing.ConfigSections.invalidSettings;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.dropwizard.jackson.Jackson;
-import io.dropwizard.validation.BaseValidator;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
-import java.util.Set;
-import java.util.stream.Collectors;
+import com.stateset.sandbox.testing.ConfigSections;
 import org.junit.jupiter.api.Test;
 
 /** The {@code storage.config} section bound as the server binds it: strictly, then validated. */
 class S3StoreConfigTest {
-
-    private static final ObjectMapper YAML = Jackson.newObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-    private static final Validator VALIDATOR = BaseValidator.newValidator();
 
     @Test
     void aBucketAloneIsEnoughAndTheRestHasDefaults() throws Exception {
@@ -108,7 +96,7 @@ class S3StoreConfigTest {
     @Test
     void keysAreNeverWrittenOutAndTheStoreDoesNotShowThem() throws Exception {
         S3StoreConfig config = bind("{bucket: objects, accessKey: the-id, secretKey: the-secret}");
-        assertThat(YAML.writeValueAsString(config)).doesNotContain("the-id").doesNotContain("the-secret");
+        assertThat(ConfigSections.write(config)).doesNotContain("the-id").doesNotContain("the-secret");
         try (var store = new S3ObjectStoreFactory().create(config, null)) {
             assertThat(store.toString()).isEqualTo("S3 bucket objects at https://s3.amazonaws.com");
         }
@@ -125,11 +113,6 @@ class S3StoreConfigTest {
     }
 
     private static S3StoreConfig bind(String yaml) throws Exception {
-        return YAML.readValue(yaml, S3StoreConfig.class);
-    }
-
-    private static Set<String> invalidSettings(S3StoreConfig config) {
-        Set<ConstraintViolation<S3StoreConfig>> violations = VALIDATOR.validate(config);
-        return violations.stream().map(v -> v.getPropertyPath().toString()).collect(Collectors.toSet());
+        return ConfigSections.bind(yaml, S3StoreConfig.class);
     }
 }
