@@ -135,7 +135,7 @@ public class KubernetesRuntimeConfig {
     public record Toleration(
             @JsonProperty("key") @Pattern(regexp = LABEL_KEY, message = "must be a label key") String key,
             @JsonProperty("operator") @Pattern(regexp = "^(Equal|Exists)$") String operator,
-            @JsonProperty("value") String value,
+            @JsonProperty("value") @Pattern(regexp = LABEL_VALUE, message = "must be a label value") String value,
             @JsonProperty("effect") @Pattern(regexp = "^(NoSchedule|PreferNoSchedule|NoExecute)$") String effect) {
     }
 

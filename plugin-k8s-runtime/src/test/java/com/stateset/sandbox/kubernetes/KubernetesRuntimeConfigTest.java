@@ -38,6 +38,8 @@ class KubernetesRuntimeConfigTest {
         assertThat(invalidSettings(bind("nodeSelector: {pool: 'not a value'}"))).singleElement().asString().startsWith("nodeSelector");
         assertThat(invalidSettings(bind("tolerations: [{key: sandbox, operator: Maybe}]"))).singleElement().asString()
                 .startsWith("tolerations");
+        assertThat(invalidSettings(bind("tolerations: [{key: sandbox, value: 'not a value'}]"))).singleElement().asString()
+                .startsWith("tolerations");
         assertThat(invalidSettings(bind("""
                 nodeSelector: {stateset.io/sandbox-node: "true"}
                 tolerations: [{key: sandbox, operator: Exists, effect: NoSchedule}]
