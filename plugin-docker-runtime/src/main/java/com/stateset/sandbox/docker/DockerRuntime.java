@@ -14,17 +14,21 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Driver;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.MemoryStatsConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.StatisticNetworksConfig;
 import com.github.dockerjava.api.model.Statistics;
+import com.github.dockerjava.api.model.StatsConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.VolumeOptions;
 import com.github.dockerjava.core.InvocationBuilder;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.Isolations;
+import com.stateset.sandbox.spi.runtime.ResourceUsage;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
@@ -62,7 +66,6 @@ import org.slf4j.LoggerFactory;
 final class DockerRuntime implements SandboxRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
-    private static final String GVISOR = "runsc";
     private static final java.time.Duration PULL_TIMEOUT = java.time.Duration.ofMinutes(3);
     private static final java.time.Duration STATS_TIMEOUT = java.time.Duration.ofSeconds(5);
     /**
@@ -76,6 +79,7 @@ final class DockerRuntime implements SandboxRuntime {
     private final DockerExec exec;
     private final SandboxArchives archives;
     private volatile boolean networkReady;
+    private volatile List<String> isolations;
 
     DockerRuntime(DockerRuntimeConfig config, DockerClient docker) {
         this.config = requireNonNull(config, "config is null");
@@ -87,6 +91,35 @@ final class DockerRuntime implements SandboxRuntime {
     @Override
     public List<String> writableDirectories() {
         return List.of(WORKSPACE, "/tmp", config.homeDirectory());
+    }
+
+    /** Container, and gVisor where the engine has its runtime; asked of the engine once it answers. */
+    @Override
+    public List<String> isolations() {
+        List<String> known = isolations;
+        if (known == null) {
+            Map<String, ?> runtimes;
+            try {
+                runtimes = docker.infoCmd().exec().getRuntimes();
+            } catch (RuntimeException e) {
+                throw DockerErrors.translate(e);
+            }
+            boolean gvisor = runtimes != null && runtimes.containsKey(config.gvisorRuntime());
+            List<String> offered = new ArrayList<>(List.of(Isolations.CONTAINER));
+            if (gvisor) {
+                offered.add(Isolations.GVISOR);
+            }
+            String preferred = config.defaultIsolation();
+            if (!offered.contains(preferred)) {
+                throw new SandboxRuntimeException("runtime.config.defaultIsolation is " + preferred
+                        + ", but the Docker engine has no OCI runtime named " + config.gvisorRuntime());
+            }
+            offered.remove(preferred);
+            offered.add(0, preferred);
+            known = List.copyOf(offered);
+            isolations = known;
+        }
+        return known;
     }
 
     @Override
@@ -133,6 +166,7 @@ final class DockerRuntime implements SandboxRuntime {
     }
 
     private HostConfig hostConfig(SandboxSpec spec) {
+        boolean gvisor = Isolations.GVISOR.equals(spec.isolation());
         long disk = config.workspaceBytes() + config.tmpBytes() + config.homeBytes();
         long memory = spec.memoryBytes() + disk;
         return HostConfig.newHostConfig()
@@ -140,11 +174,11 @@ final class DockerRuntime implements SandboxRuntime {
                 .withReadonlyRootfs(true)
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
-                .withPidsLimit(gvisor() ? config.pidsLimit() + GVISOR_THREADS : config.pidsLimit())
+                .withPidsLimit(gvisor ? config.pidsLimit() + GVISOR_THREADS : config.pidsLimit())
                 // gVisor counts the sandbox's processes itself, per sandbox: the host's pids limit
                 // above only bounds its own threads. (Under runc RLIMIT_NPROC would count every
                 // container of the same uid on the host, so the pids cgroup does the job there.)
-                .withUlimits(gvisor() ? List.of(new Ulimit("nproc", (long) config.pidsLimit(), (long) config.pidsLimit())) : List.of())
+                .withUlimits(gvisor ? List.of(new Ulimit("nproc", (long) config.pidsLimit(), (long) config.pidsLimit())) : List.of())
                 .withMemory(memory)
                 .withMemorySwap(memory)
                 .withNanoCPUs(spec.cpuMillis() * 1_000_000L)
@@ -156,11 +190,7 @@ final class DockerRuntime implements SandboxRuntime {
                         tmpfsVolume(config.homeDirectory(), config.homeBytes(), config.uid(), config.gid(), "0700", spec)))
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE))
                 .withRestartPolicy(RestartPolicy.noRestart())
-                .withRuntime(config.ociRuntime());
-    }
-
-    private boolean gvisor() {
-        return GVISOR.equals(config.ociRuntime());
+                .withRuntime(config.ociRuntime(spec.isolation()));
     }
 
     private static Mount tmpfsVolume(String target, long bytes, int uid, int gid, String mode, SandboxSpec spec) {
@@ -313,25 +343,73 @@ final class DockerRuntime implements SandboxRuntime {
 
     @Override
     public long networkEgressBytes(String sandboxId) {
-        Statistics stats = DockerErrors.onSandbox(sandboxId, () -> {
+        Statistics stats = stats(sandboxId);
+        // A stopped container, or one without network, reports no interfaces.
+        Map<String, StatisticNetworksConfig> networks = stats == null ? null : stats.getNetworks();
+        return networks == null ? 0 : networks.values().stream()
+                .mapToLong(n -> n.getTxBytes() == null ? 0 : n.getTxBytes())
+                .sum();
+    }
+
+    /**
+     * From the engine's stats. Under runc the writable areas' tmpfs pages are the memory cgroup's
+     * page cache that is not file-backed, and processes' memory is its anonymous memory; under
+     * gVisor both live in the sentry's one memory file, so only their sum is known.
+     */
+    @Override
+    public ResourceUsage usage(String sandboxId) {
+        Statistics stats = stats(sandboxId);
+        boolean gvisor = inspectIsolation(sandboxId).equals(Isolations.GVISOR);
+        long cpu = stats.getCpuStats() == null || stats.getCpuStats().getCpuUsage() == null ? 0
+                : orZero(stats.getCpuStats().getCpuUsage().getTotalUsage());
+        MemoryStatsConfig memory = stats.getMemoryStats();
+        StatsConfig detail = memory == null ? null : memory.getStats();
+        long used = memory == null ? 0 : orZero(memory.getUsage());
+        long processes;
+        Long disk;
+        if (detail == null) {
+            processes = used;
+            disk = null;
+        } else if (gvisor) {
+            processes = Math.max(0, used - orZero(detail.getTotalInactiveFile()));
+            disk = null;
+        } else {
+            processes = orZero(detail.getTotalRss());
+            disk = Math.max(0, orZero(detail.getTotalCache()) - orZero(detail.getTotalActiveFile())
+                    - orZero(detail.getTotalInactiveFile()));
+        }
+        Map<String, StatisticNetworksConfig> networks = stats.getNetworks();
+        long rx = networks == null ? 0 : networks.values().stream().mapToLong(n -> orZero(n.getRxBytes())).sum();
+        long tx = networks == null ? 0 : networks.values().stream().mapToLong(n -> orZero(n.getTxBytes())).sum();
+        return new ResourceUsage(cpu, processes, disk, config.workspaceBytes() + config.tmpBytes() + config.homeBytes(),
+                rx, tx);
+    }
+
+    private String inspectIsolation(String sandboxId) {
+        InspectContainerResponse container = DockerErrors.onSandbox(sandboxId, () -> docker.inspectContainerCmd(sandboxId).exec());
+        String runtime = container.getHostConfig() == null ? null : container.getHostConfig().getRuntime();
+        return config.gvisorRuntime().equals(runtime) ? Isolations.GVISOR : Isolations.CONTAINER;
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    private Statistics stats(String sandboxId) {
+        return DockerErrors.onSandbox(sandboxId, () -> {
             try (var reading = docker.statsCmd(sandboxId).withNoStream(true).exec(new InvocationBuilder.AsyncResultCallback<Statistics>())) {
                 // One reading takes the engine up to a stats interval (about a second); never wait without end.
                 if (!reading.awaitCompletion(STATS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new SandboxRuntimeException("the engine gave no network counters within " + STATS_TIMEOUT.toSeconds() + " s");
+                    throw new SandboxRuntimeException("the engine gave no counters within " + STATS_TIMEOUT.toSeconds() + " s");
                 }
                 return reading.awaitResult();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SandboxRuntimeException("interrupted while reading network counters", e);
+                throw new SandboxRuntimeException("interrupted while reading counters", e);
             }
         });
-        // A stopped container, or one without network, reports no interfaces.
-        Map<String, StatisticNetworksConfig> networks = stats == null ? null : stats.getNetworks();
-        return networks == null ? 0 : networks.values().stream()
-                .mapToLong(n -> n.getTxBytes() == null ? 0 : n.getTxBytes())
-                .sum();
     }
 
     @Override

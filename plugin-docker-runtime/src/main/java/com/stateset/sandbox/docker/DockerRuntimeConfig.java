@@ -2,6 +2,7 @@ package com.stateset.sandbox.docker;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.stateset.sandbox.spi.Quantities;
+import com.stateset.sandbox.spi.runtime.Isolations;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -15,10 +16,24 @@ public class DockerRuntimeConfig {
     @JsonProperty
     private String host;
 
-    /** OCI runtime for sandboxes, for example {@code runsc} (gVisor); null means the engine's default. */
+    /**
+     * OCI runtime for sandboxes of {@code container} isolation; null means the engine's default.
+     * Set to the gVisor runtime ({@link #gvisorRuntime}), it makes gVisor the default isolation.
+     */
     @JsonProperty
     @Pattern(regexp = "^[A-Za-z0-9._-]+$")
     private String ociRuntime;
+
+    /** The engine's name for gVisor; sandboxes may ask for {@code gvisor} isolation when the engine has it. */
+    @JsonProperty
+    @NotBlank
+    @Pattern(regexp = "^[A-Za-z0-9._-]+$")
+    private String gvisorRuntime = "runsc";
+
+    /** Isolation of sandboxes that ask for none: container or gvisor; null means gvisor if ociRuntime is gVisor's. */
+    @JsonProperty
+    @Pattern(regexp = "^(container|gvisor)$", message = "must be container or gvisor")
+    private String defaultIsolation;
 
     /** The sandbox user. Never 0: sandboxes do not run as root. */
     @JsonProperty
@@ -75,8 +90,23 @@ public class DockerRuntimeConfig {
         return host;
     }
 
-    public String ociRuntime() {
-        return ociRuntime;
+    public String gvisorRuntime() {
+        return gvisorRuntime;
+    }
+
+    public String defaultIsolation() {
+        if (defaultIsolation != null) {
+            return defaultIsolation;
+        }
+        return gvisorRuntime.equals(ociRuntime) ? Isolations.GVISOR : Isolations.CONTAINER;
+    }
+
+    /** The OCI runtime for an isolation: gVisor's, or {@link #ociRuntime} (null: the engine's default). */
+    public String ociRuntime(String isolation) {
+        if (Isolations.GVISOR.equals(isolation)) {
+            return gvisorRuntime;
+        }
+        return gvisorRuntime.equals(ociRuntime) ? null : ociRuntime;
     }
 
     public int uid() {
@@ -126,6 +156,11 @@ public class DockerRuntimeConfig {
 
     public DockerRuntimeConfig withOciRuntime(String ociRuntime) {
         this.ociRuntime = ociRuntime;
+        return this;
+    }
+
+    public DockerRuntimeConfig withDefaultIsolation(String defaultIsolation) {
+        this.defaultIsolation = defaultIsolation;
         return this;
     }
 

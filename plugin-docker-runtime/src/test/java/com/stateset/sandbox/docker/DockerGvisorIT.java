@@ -9,6 +9,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.Isolations;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sandboxes under gVisor ({@code ociRuntime: runsc}) on the real engine, which must have runsc
- * registered as the README shows (with {@code --network=none}).
+ * Sandboxes of {@code gvisor} isolation on the real engine, which must have runsc registered as the
+ * README shows (with {@code --network=none}); the runtime is configured as an operator makes gVisor
+ * the default ({@code ociRuntime: runsc}).
  */
 class DockerGvisorIT {
 
@@ -46,6 +48,11 @@ class DockerGvisorIT {
                 .withOciRuntime("runsc").withWorkspaceSize("32Mi").withPidsLimit(64), null);
     }
 
+    @Test
+    void gvisorIsTheDefaultWhenItIsTheOciRuntime() {
+        assertThat(runtime.isolations()).containsExactly(Isolations.GVISOR, Isolations.CONTAINER);
+    }
+
     @AfterAll
     static void close() {
         if (runtime != null) {
@@ -61,7 +68,7 @@ class DockerGvisorIT {
     private String sandbox(boolean network) {
         String id = "sbx_gvisor" + System.nanoTime();
         runtime.create(new SandboxSpec(id, DockerRuntimeIT.IMAGE, 500, 256L << 20, Map.of(), network,
-                Map.of(SandboxLabels.SANDBOX_ID, id, SandboxLabels.INSTALL_ID, "gvisor-test")));
+                Map.of(SandboxLabels.SANDBOX_ID, id, SandboxLabels.INSTALL_ID, "gvisor-test"), Isolations.GVISOR));
         created.add(id);
         assertThat(runtime.start(id).state()).isEqualTo(RuntimeState.RUNNING);
         return id;

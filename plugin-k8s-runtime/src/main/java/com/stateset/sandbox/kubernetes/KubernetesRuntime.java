@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.ResourceUsage;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
@@ -247,6 +248,73 @@ final class KubernetesRuntime implements SandboxRuntime {
             throw new SandboxRuntimeException("reading the network counters of sandbox " + sandboxId + " failed");
         }
         return transmitted(out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public List<String> isolations() {
+        return config.isolations();
+    }
+
+    /**
+     * Read inside the pod by an exec, from the kernel's own counters: the container's cgroup (v1 or
+     * v2) for CPU time and anonymous memory, {@code /proc/net/dev} for the network, and {@code du}
+     * over the writable areas (a disk-backed emptyDir's {@code df} would show the node's disk).
+     */
+    @Override
+    public ResourceUsage usage(String sandboxId) {
+        String pod = runningPod(sandboxId);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = exec.runOwn(pod, List.of("/bin/sh", "-c", USAGE_SCRIPT, "usage",
+                SandboxRuntime.WORKSPACE, "/tmp", config.homeDirectory()), null, out, OutputStream.nullOutputStream(), SHORT);
+        if (code != 0) {
+            throw new SandboxRuntimeException("reading the resource counters of sandbox " + sandboxId + " failed");
+        }
+        return usage(out.toString(StandardCharsets.UTF_8), config.workspaceBytes() + config.tmpBytes() + config.homeBytes());
+    }
+
+    private static final String USAGE_SCRIPT = """
+            if [ -r /sys/fs/cgroup/cpu.stat ]; then
+              while read -r k v; do [ "$k" = usage_usec ] && echo "cpu_ns $((v * 1000))"; done < /sys/fs/cgroup/cpu.stat
+              while read -r k v; do [ "$k" = anon ] && echo "memory $v"; done < /sys/fs/cgroup/memory.stat
+            else
+              for f in /sys/fs/cgroup/cpuacct/cpuacct.usage /sys/fs/cgroup/cpu,cpuacct/cpuacct.usage; do
+                [ -r "$f" ] && { read -r v < "$f"; echo "cpu_ns $v"; break; }
+              done
+              while read -r k v; do [ "$k" = total_rss ] && echo "memory $v"; done < /sys/fs/cgroup/memory/memory.stat
+            fi
+            echo "disk_kb $(du -skx "$@" 2>/dev/null | { t=0; while read -r n _; do t=$((t + n)); done; echo $t; })"
+            cat /proc/net/dev
+            """;
+
+    /** Parses what {@link #USAGE_SCRIPT} printed: its own lines, then {@code /proc/net/dev}. */
+    static ResourceUsage usage(String output, long diskLimitBytes) {
+        long cpu = 0;
+        long memory = 0;
+        long diskKb = 0;
+        long rx = 0;
+        long tx = 0;
+        for (String line : output.lines().toList()) {
+            String[] words = line.strip().split("\\s+");
+            if (words.length == 2 && words[1].chars().allMatch(Character::isDigit) && !words[1].isEmpty()) {
+                long value = Long.parseLong(words[1]);
+                switch (words[0]) {
+                    case "cpu_ns" -> cpu = value;
+                    case "memory" -> memory = value;
+                    case "disk_kb" -> diskKb = value;
+                    default -> { }
+                }
+            }
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.substring(0, colon).strip().equals("lo")) {
+                String[] counters = line.substring(colon + 1).strip().split("\\s+");
+                if (counters.length >= 9 && counters[0].chars().allMatch(Character::isDigit)
+                        && counters[8].chars().allMatch(Character::isDigit)) {
+                    rx += Long.parseLong(counters[0]);
+                    tx += Long.parseLong(counters[8]);
+                }
+            }
+        }
+        return new ResourceUsage(cpu, memory, diskKb * 1024, diskLimitBytes, rx, tx);
     }
 
     /** Sums the transmitted bytes (the ninth counter) of every interface but loopback. */

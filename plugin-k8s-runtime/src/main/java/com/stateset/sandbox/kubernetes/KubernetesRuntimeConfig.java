@@ -1,8 +1,11 @@
 package com.stateset.sandbox.kubernetes;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.stateset.sandbox.spi.Quantities;
+import com.stateset.sandbox.spi.runtime.Isolations;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -39,10 +42,21 @@ public class KubernetesRuntimeConfig {
     @Pattern(regexp = DNS_LABEL, message = "must be a namespace name")
     private String namespace = "stateset-sandboxes";
 
-    /** RuntimeClass for sandbox pods ({@code gvisor}, {@code kata}); empty means the nodes' default runtime. */
+    /** RuntimeClass for sandbox pods of {@code container} isolation; empty means the nodes' default runtime. */
     @JsonProperty
     @Pattern(regexp = "^$|" + DNS_LABEL, message = "must be empty or a RuntimeClass name")
     private String runtimeClassName;
+
+    /** RuntimeClass that runs pods under gVisor; empty means sandboxes cannot ask for {@code gvisor} isolation. */
+    @JsonProperty
+    @Pattern(regexp = "^$|" + DNS_LABEL, message = "must be empty or a RuntimeClass name")
+    private String gvisorRuntimeClassName;
+
+    /** Isolation of sandboxes that ask for none: container, or gvisor (which needs gvisorRuntimeClassName). */
+    @JsonProperty
+    @NotNull
+    @Pattern(regexp = "^(container|gvisor)$", message = "must be container or gvisor")
+    private String defaultIsolation = Isolations.CONTAINER;
 
     /** Only nodes with these labels run sandboxes. */
     @JsonProperty
@@ -155,6 +169,30 @@ public class KubernetesRuntimeConfig {
         return runtimeClassName == null || runtimeClassName.isBlank() ? null : runtimeClassName;
     }
 
+    public String gvisorRuntimeClassName() {
+        return gvisorRuntimeClassName == null || gvisorRuntimeClassName.isBlank() ? null : gvisorRuntimeClassName;
+    }
+
+    /** The isolations this configuration offers, the default first. */
+    public List<String> isolations() {
+        if (gvisorRuntimeClassName() == null) {
+            return List.of(Isolations.CONTAINER);
+        }
+        return defaultIsolation.equals(Isolations.GVISOR) ? List.of(Isolations.GVISOR, Isolations.CONTAINER)
+                : List.of(Isolations.CONTAINER, Isolations.GVISOR);
+    }
+
+    @AssertTrue(message = "defaultIsolation: gvisor needs gvisorRuntimeClassName")
+    @JsonIgnore
+    public boolean isDefaultIsolationOffered() {
+        return isolations().contains(defaultIsolation);
+    }
+
+    /** The RuntimeClass of pods of an isolation, or null for the nodes' default. */
+    public String runtimeClassName(String isolation) {
+        return Isolations.GVISOR.equals(isolation) ? gvisorRuntimeClassName() : runtimeClassName();
+    }
+
     public Map<String, String> nodeSelector() {
         return Map.copyOf(nodeSelector);
     }
@@ -227,6 +265,11 @@ public class KubernetesRuntimeConfig {
 
     public KubernetesRuntimeConfig withWorkspaceSize(String workspaceSize) {
         this.workspaceSize = workspaceSize;
+        return this;
+    }
+
+    public KubernetesRuntimeConfig withGvisorRuntimeClassName(String gvisorRuntimeClassName) {
+        this.gvisorRuntimeClassName = gvisorRuntimeClassName;
         return this;
     }
 

@@ -118,7 +118,7 @@ final class SandboxPods {
                     .withHostIPC(false)
                     .withShareProcessNamespace(false)
                     .withTerminationGracePeriodSeconds(1L)
-                    .withRuntimeClassName(config.runtimeClassName())
+                    .withRuntimeClassName(config.runtimeClassName(spec.isolation()))
                     .withNodeSelector(config.nodeSelector().isEmpty() ? null : config.nodeSelector())
                     .withTolerations(tolerations())
                     .withImagePullSecrets(config.imagePullSecrets().stream().map(LocalObjectReference::new).toList())

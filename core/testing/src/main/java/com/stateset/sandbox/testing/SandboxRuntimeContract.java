@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.Isolations;
+import com.stateset.sandbox.spi.runtime.ResourceUsage;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
@@ -327,6 +329,48 @@ public abstract class SandboxRuntimeContract {
         runtime().stop(online);
         assertThat(runtime().networkEgressBytes(online)).as("counters end with the processes").isZero();
         assertThatThrownBy(() -> runtime().networkEgressBytes("sbx_contract" + hex(8))).isInstanceOf(SandboxMissingException.class);
+    }
+
+    @Test
+    void usageCountsCpuMemoryDiskAndNetworkOfTheSandbox() {
+        String online = newSandbox(true);
+        // A second of CPU, 40 MB held in memory while 8 MB sit in the workspace, a megabyte sent.
+        List<String> busy = List.of("python3", "-c", "import socket, time\n"
+                + "open('/workspace/eight', 'wb').write(b'x' * (8 << 20))\n"
+                + "end = time.process_time() + 1\n"
+                + "while time.process_time() < end: pass\n"
+                + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                + "for _ in range(1000): s.sendto(b'x' * 1000, ('192.0.2.1', 9))\n");
+        assertThat(run(online, busy, Map.of(), null).result.exitCode()).isZero();
+        ResourceUsage usage = runtime().usage(online);
+        assertThat(usage.cpuNanos()).isGreaterThanOrEqualTo(Duration.ofMillis(900).toNanos());
+        assertThat(usage.memoryBytes()).isPositive();
+        if (usage.diskBytes() != null) {
+            assertThat(usage.diskBytes()).isBetween(8L << 20, usage.diskLimitBytes());
+        }
+        assertThat(usage.diskLimitBytes()).isGreaterThanOrEqualTo(workspaceLimitBytes());
+        assertThat(usage.networkTxBytes()).isGreaterThanOrEqualTo(1_000_000);
+        assertThatThrownBy(() -> runtime().usage("sbx_contract" + hex(8))).isInstanceOf(SandboxMissingException.class);
+    }
+
+    @Test
+    void everyOfferedIsolationRunsSandboxesTheDefaultFirst() {
+        List<String> offered = runtime().isolations();
+        assertThat(offered).isNotEmpty().doesNotHaveDuplicates().isSubsetOf(Isolations.CONTAINER, Isolations.GVISOR);
+        for (String isolation : offered) {
+            String id = "sbx_contract" + hex(8);
+            runtime().create(new SandboxSpec(id, image(), 500, 256L << 20, Map.of(), false, Map.of(
+                    SandboxLabels.SANDBOX_ID, id, SandboxLabels.ORG_ID, "org_contract", SandboxLabels.INSTALL_ID, installId),
+                    isolation));
+            created.add(id);
+            runtime().start(id);
+            String kernel = run(id, List.of("/bin/sh", "-c", "dmesg 2>&1 | head -3"), Map.of(), null).stdout();
+            if (isolation.equals(Isolations.GVISOR)) {
+                assertThat(kernel).as("gVisor's own kernel log").contains("gVisor");
+            } else {
+                assertThat(kernel).doesNotContain("gVisor");
+            }
+        }
     }
 
     @Test

@@ -30,6 +30,14 @@ public interface SandboxRuntime extends AutoCloseable {
      */
     List<String> writableDirectories();
 
+    /**
+     * The isolation levels this runtime can give a sandbox ({@link Isolations}), the default first.
+     * {@link #create} is only ever asked for one of these.
+     */
+    default List<String> isolations() {
+        return List.of(Isolations.CONTAINER);
+    }
+
     /** Creates the sandbox without starting it. Fails if one with the same id exists. */
     void create(SandboxSpec spec);
 
@@ -101,6 +109,15 @@ public interface SandboxRuntime extends AutoCloseable {
      * counters ended with its processes. Throws {@link SandboxMissingException} if it does not exist.
      */
     long networkEgressBytes(String sandboxId);
+
+    /**
+     * What a running sandbox uses now, from the engine's own counters. Throws
+     * {@link SandboxMissingException} if it does not exist, and {@link UnsupportedOperationException}
+     * from a runtime that cannot tell.
+     */
+    default ResourceUsage usage(String sandboxId) {
+        throw new UnsupportedOperationException("this runtime does not report resource usage");
+    }
 
     /** Checks that the engine answers; throws {@link RuntimeUnavailableException} if not. */
     void ping();

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param env environment variables of every command run in the sandbox
  * @param network whether the sandbox may reach the network at all
  * @param labels labels to attach, including those of {@link SandboxLabels}
+ * @param isolation how the sandbox is isolated: one of the runtime's {@link SandboxRuntime#isolations()}
  */
 public record SandboxSpec(
         String sandboxId,
@@ -22,7 +23,8 @@ public record SandboxSpec(
         long memoryBytes,
         Map<String, String> env,
         boolean network,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        String isolation) {
 
     public SandboxSpec {
         requireNonNull(sandboxId, "sandboxId is null");
@@ -35,5 +37,12 @@ public record SandboxSpec(
         }
         env = Map.copyOf(requireNonNull(env, "env is null"));
         labels = Map.copyOf(requireNonNull(labels, "labels is null"));
+        requireNonNull(isolation, "isolation is null");
+    }
+
+    /** A sandbox of {@link Isolations#CONTAINER} isolation. */
+    public SandboxSpec(String sandboxId, String image, long cpuMillis, long memoryBytes, Map<String, String> env,
+            boolean network, Map<String, String> labels) {
+        this(sandboxId, image, cpuMillis, memoryBytes, env, network, labels, Isolations.CONTAINER);
     }
 }
