@@ -7,20 +7,25 @@ import com.stateset.sandbox.server.auth.CredentialVerifier;
 import com.stateset.sandbox.server.auth.JwtVerifier;
 import com.stateset.sandbox.server.auth.RateLimiter;
 import com.stateset.sandbox.server.config.ExtensionConfig;
+import com.stateset.sandbox.server.config.KeyFile;
 import com.stateset.sandbox.server.config.LocalStoreConfig;
 import com.stateset.sandbox.server.core.ApiKeyService;
 import com.stateset.sandbox.server.core.ArtifactService;
+import com.stateset.sandbox.server.core.BenchmarkService;
 import com.stateset.sandbox.server.core.AuditLog;
 import com.stateset.sandbox.server.core.BillingService;
 import com.stateset.sandbox.server.core.CheckpointService;
 import com.stateset.sandbox.server.core.CommandService;
 import com.stateset.sandbox.server.core.EgressMeter;
 import com.stateset.sandbox.server.core.FileService;
+import com.stateset.sandbox.server.core.ForkService;
 import com.stateset.sandbox.server.core.Ids;
 import com.stateset.sandbox.server.core.Maintenance;
+import com.stateset.sandbox.server.core.MetricsService;
 import com.stateset.sandbox.server.core.Plans;
 import com.stateset.sandbox.server.core.Reconciler;
 import com.stateset.sandbox.server.core.RegistrationService;
+import com.stateset.sandbox.server.core.SandboxFiles;
 import com.stateset.sandbox.server.core.SandboxService;
 import com.stateset.sandbox.server.core.SandboxStates;
 import com.stateset.sandbox.server.core.SecretCipher;
@@ -29,12 +34,15 @@ import com.stateset.sandbox.server.core.StorageQuota;
 import com.stateset.sandbox.server.core.StorageSweeper;
 import com.stateset.sandbox.server.core.StoredObjects;
 import com.stateset.sandbox.server.core.Templates;
+import com.stateset.sandbox.server.core.UsageSampler;
 import com.stateset.sandbox.server.core.UsageService;
 import com.stateset.sandbox.server.db.Database;
 import com.stateset.sandbox.server.db.InstallationDao;
 import com.stateset.sandbox.server.db.SandboxDao;
 import com.stateset.sandbox.server.errors.ErrorMapper;
+import com.stateset.sandbox.server.events.DeliveryQueue;
 import com.stateset.sandbox.server.events.EventDispatcher;
+import com.stateset.sandbox.server.events.EventSequencer;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.events.WebhookCredentials;
 import com.stateset.sandbox.server.events.WebhookSender;
@@ -60,6 +68,8 @@ import com.stateset.sandbox.server.resources.ArtifactResource;
 import com.stateset.sandbox.server.resources.AuditResource;
 import com.stateset.sandbox.server.resources.BillingResource;
 import com.stateset.sandbox.server.resources.CheckpointResource;
+import com.stateset.sandbox.server.resources.EventStreamResource;
+import com.stateset.sandbox.server.resources.OperationsResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.SecretResource;
@@ -96,11 +106,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -119,6 +131,7 @@ import org.slf4j.LoggerFactory;
 public class SandboxApplication extends Application<SandboxConfiguration> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxApplication.class);
+    private static final String SECRETS_KEY_FILE = "secrets-master.key";
 
     public static void main(String[] args) throws Exception {
         new SandboxApplication().run(args);
@@ -149,7 +162,8 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         Clock clock = Clock.systemUTC();
         // Our mapper answers every failure in the API's error shape; request bodies are strict.
         ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
-        environment.getObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        // Request bodies accept fields this server does not know, as newer clients send them; types stay strict.
+        environment.getObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
         Path dataDirectory = directory(Path.of(config.dataDirectory()));
         Jdbi jdbi = Database.open(config.database(), dataDirectory, environment);
@@ -196,7 +210,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         });
 
         // The secrets master key, if configured, seals secrets and webhook credentials alike.
-        SecretCipher cipher = config.secrets().masterKey().map(SecretCipher::new).orElse(null);
+        SecretCipher cipher = secretsKey(config, dataDirectory).map(SecretCipher::new).orElse(null);
         WebhookCredentials webhookCredentials = new WebhookCredentials(cipher);
 
         // Events: the outbox, the worker that delivers it to webhooks and to configured sinks.
@@ -208,7 +222,10 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                 Duration.ofMillis(config.webhooks().pollMillis()), config.webhooks().maxConcurrentDeliveries(),
                 webhookCredentials);
         environment.lifecycle().manage(dispatcher);
-        Events events = new Events(jdbi, clock, environment.getObjectMapper(), List.copyOf(sinks.keySet()), dispatcher::wake);
+        EventSequencer sequencer = new EventSequencer(jdbi);
+        environment.lifecycle().manage(sequencer);
+        Events events = new Events(jdbi, clock, environment.getObjectMapper(), List.copyOf(sinks.keySet()), dispatcher::wake,
+                sequencer::wake);
         SandboxStates states = new SandboxStates(jdbi, events, clock);
 
         // Metrics: the Prometheus format at the admin port's /metrics (see PrometheusServlet);
@@ -220,7 +237,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         environment.admin().addServlet("dropwizard-metrics", new MetricsServlet(environment.metrics()))
                 .addMapping("/metrics.json");
 
-        Templates templates = new Templates(config.templates(), config.defaultTemplate());
+        Templates templates = new Templates(config.templates(), config.defaultTemplate(), config.allowedImages());
         Plans plans = new Plans(config.plans(), config.auth().defaultPlan());
         EgressMeter egress = new EgressMeter(jdbi, runtime);
         WarmPool pool = new WarmPool(config.warmPool(), templates, runtime, installId, clock, metrics);
@@ -239,6 +256,9 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         ArtifactService artifacts = new ArtifactService(jdbi, runtime, objects, sandboxes, quota, config.limits(), clock,
                 environment.getObjectMapper(), events);
 
+        MetricsService metricsService = new MetricsService(jdbi, runtime, sandboxes, clock,
+                Duration.ofHours(config.reconciler().metricsRetentionHours()));
+
         ExecutorService background = environment.lifecycle().virtualExecutorService("background");
         String jwtSecret = config.auth().jwtSecret();
         CredentialVerifier verifier = new CredentialVerifier(jdbi, jwtSecret == null ? null : new JwtVerifier(jwtSecret),
@@ -254,7 +274,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                 Duration.ofSeconds(config.reconciler().intervalSeconds()),
                 Duration.ofSeconds(config.reconciler().expiryCheckSeconds()),
                 Duration.ofSeconds(config.storage().sweepIntervalSeconds()),
-                egress, Duration.ofSeconds(config.reconciler().egressSampleSeconds())));
+                new UsageSampler(jdbi, metricsService, egress), Duration.ofSeconds(config.reconciler().egressSampleSeconds())));
         // After Maintenance, whose first reconciliation removes pooled sandboxes an earlier process left.
         environment.lifecycle().manage(pool);
 
@@ -279,11 +299,17 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         environment.jersey().register(new RegistrationResource(new RegistrationService(jdbi, clock,
                 config.auth().registrationEnabled(), config.auth().defaultPlan())));
         environment.jersey().register(new ApiKeyResource(new ApiKeyService(jdbi, clock, verifier)));
-        environment.jersey().register(new TemplateResource(templates));
-        environment.jersey().register(new SandboxResource(sandboxes, checkpoints, commands, files, environment.getObjectMapper()));
+        environment.jersey().register(new TemplateResource(templates, config.limits().defaultTimeoutSeconds()));
+        environment.jersey().register(new SandboxResource(sandboxes, checkpoints, commands, files,
+                new SandboxFiles(sandboxes, runtime), new ForkService(sandboxes, checkpoints), templates,
+                environment.getObjectMapper()));
         environment.jersey().register(new CheckpointResource(checkpoints));
         environment.jersey().register(new ArtifactResource(artifacts));
         environment.jersey().register(new BillingResource(new BillingService(jdbi, plans, quota, clock)));
+        environment.jersey().register(new OperationsResource(metricsService, pool,
+                new DeliveryQueue(jdbi, clock, config.webhooks().maxConcurrentDeliveries()),
+                new BenchmarkService(jdbi, sandboxes, commands, templates, environment.getObjectMapper(), clock)));
+        environment.jersey().register(new EventStreamResource(jdbi, sequencer));
         environment.jersey().register(new UsageResource(new UsageService(jdbi, quota, config.rates(), clock)));
         environment.jersey().register(new WebhookResource(new WebhookService(jdbi, targets, sender, events, clock,
                 environment.getObjectMapper(), webhookCredentials)));
@@ -353,6 +379,29 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                     + " -d '{\"email\":\"you@example.com\",\"organization_name\":\"My Org\"}'", url);
         } else {
             LOG.info("Registration is switched off (auth.registrationEnabled); API keys come from an administrator");
+        }
+    }
+
+    /** The configured master key, else (where allowed) the one generated on first start into the data directory. */
+    private static Optional<byte[]> secretsKey(SandboxConfiguration config, Path dataDirectory) {
+        Optional<byte[]> configured = config.secrets().masterKey();
+        if (configured.isPresent() || !config.secrets().generateKey()) {
+            return configured;
+        }
+        Path file = dataDirectory.resolve(SECRETS_KEY_FILE);
+        try {
+            KeyFile.Key key = KeyFile.readOrCreate(file, 32, Base64.getEncoder()::encodeToString, Base64.getDecoder()::decode);
+            if (key.created()) {
+                LOG.info("Generated a secrets master key in {} (readable by this user only). Back it up with the database:"
+                        + " without it stored secrets cannot be read. A production install sets its own:"
+                        + " SANDBOX_SECRETS_MASTER_KEY=$(openssl rand -base64 32)", file.toAbsolutePath());
+            }
+            if (key.bytes().length != 32) {
+                throw new StartupException("secrets: " + file + " does not hold a 32-byte key");
+            }
+            return Optional.of(key.bytes());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupException("secrets: cannot read or create the master key " + file + ": " + e.getMessage());
         }
     }
 

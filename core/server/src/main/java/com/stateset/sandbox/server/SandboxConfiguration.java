@@ -19,6 +19,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,6 +117,11 @@ public class SandboxConfiguration extends Configuration {
     @NotBlank
     private String defaultTemplate = "python-basic";
 
+    /** Images a create may name in {@code image}, besides the templates' own. */
+    @JsonProperty
+    @NotNull
+    private List<@NotBlank @Size(max = 500) String> allowedImages = new ArrayList<>();
+
     public DatabaseConfig database() {
         return database;
     }
@@ -183,6 +189,10 @@ public class SandboxConfiguration extends Configuration {
 
     public String defaultTemplate() {
         return defaultTemplate;
+    }
+
+    public List<String> allowedImages() {
+        return allowedImages;
     }
 
     /** The plans of the hosted service, as a new install starts with them. */

@@ -16,8 +16,8 @@ public final class ArtifactRequests {
             String orgId) {
     }
 
-    /** {@code POST /sandbox/{id}/artifacts/download}. */
+    /** {@code POST /sandbox/{id}/artifacts/download}; {@code target_path} is another name for {@code path}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Download(String artifactId, String path, String orgId) {
+    public record Download(String artifactId, String path, String targetPath, String orgId) {
     }
 }

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.Map;
 
 /**
- * {@code POST /sandbox/create}. Beyond the published fields: {@code network} (override the
- * template's network access) and {@code session_id} (a caller's own correlation id).
+ * {@code POST /sandbox/create} (also {@code POST /sandbox}). Beyond the published fields:
+ * {@code network} (override the template's network access) and {@code session_id} (a caller's own
+ * correlation id). {@code isolation} is one the runtime offers; {@code image} one of the allowed
+ * images; {@code desktop_os} is refused: this server has no desktop images.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CreateSandboxRequest(
@@ -20,7 +22,23 @@ public record CreateSandboxRequest(
         String checkpointId,
         String orgId,
         String sessionId,
-        Boolean network) {
+        Boolean network,
+        String isolation,
+        String image,
+        String desktopOs) {
 
-    public static final CreateSandboxRequest EMPTY = new CreateSandboxRequest(null, null, null, null, null, null, null, null, null, null);
+    public static final CreateSandboxRequest EMPTY = new CreateSandboxRequest(null, null, null, null, null, null, null, null,
+            null, null, null, null, null);
+
+    /** The same request for a sandbox that starts from a checkpoint. */
+    public CreateSandboxRequest withCheckpoint(String id) {
+        return new CreateSandboxRequest(template, cpus, memory, timeoutSeconds, env, metadata, id, orgId, sessionId, network,
+                isolation, image, desktopOs);
+    }
+
+    /** The same request with another isolation. */
+    public CreateSandboxRequest withIsolation(String level) {
+        return new CreateSandboxRequest(template, cpus, memory, timeoutSeconds, env, metadata, checkpointId, orgId, sessionId,
+                network, level, image, desktopOs);
+    }
 }

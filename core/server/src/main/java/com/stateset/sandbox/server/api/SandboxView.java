@@ -25,14 +25,21 @@ public record SandboxView(
         boolean network,
         String startedAt,
         String endedAt,
-        String statusReason) {
+        String statusReason,
+        String isolation,
+        String image) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Listing(List<SandboxView> sandboxes, long total) {
     }
 
-    /** {@code GET /sandbox/{id}/status}: from the database only. */
+    /**
+     * {@code GET /sandbox/{id}/status}: from the database only. A sandbox may live at most
+     * {@code max_lifetime_seconds} from its creation (until {@code max_expires_at}); extending it
+     * moves {@code expires_at} no further.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Status(String id, String sandboxId, String status, String expiresAt) {
+    public record Status(String id, String sandboxId, String status, String expiresAt, String maxExpiresAt,
+            long maxLifetimeSeconds, long remainingExtendSeconds, long lifetimeUsedSeconds, double lifetimeUsedPercent) {
     }
 }

@@ -26,6 +26,12 @@ public class ReconcilerConfig {
     @Max(3600)
     private int egressSampleSeconds = 30;
 
+    /** How long the readings behind a sandbox's metrics history are kept. */
+    @JsonProperty
+    @Min(1)
+    @Max(24 * 90)
+    private int metricsRetentionHours = 24;
+
     /** A sandbox still {@code creating} after this long is considered lost. */
     @JsonProperty
     @Min(10)
@@ -41,6 +47,10 @@ public class ReconcilerConfig {
 
     public int egressSampleSeconds() {
         return egressSampleSeconds;
+    }
+
+    public int metricsRetentionHours() {
+        return metricsRetentionHours;
     }
 
     public int createTimeoutSeconds() {

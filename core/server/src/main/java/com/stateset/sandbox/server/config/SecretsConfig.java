@@ -17,11 +17,22 @@ public class SecretsConfig {
     @JsonProperty
     private String masterKey;
 
+    /**
+     * Without a configured key, generate one on first start and keep it (owner-only) in the data
+     * directory: the local default. A production install sets its own key instead.
+     */
+    @JsonProperty
+    private boolean generateKey;
+
     public SecretsConfig() {
     }
 
     public SecretsConfig(String masterKey) {
         this.masterKey = masterKey;
+    }
+
+    public boolean generateKey() {
+        return generateKey;
     }
 
     /** The configured key, if any; one that is not base64 of exactly 32 bytes stops the start. */

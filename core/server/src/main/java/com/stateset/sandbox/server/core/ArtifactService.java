@@ -146,7 +146,11 @@ public final class ArtifactService {
             throw ApiException.validation("artifact_id", "required");
         }
         SandboxService.requireOwnOrg(caller, request.orgId());
-        String path = workspacePath("path", request.path());
+        if (request.path() != null && request.targetPath() != null && !request.path().equals(request.targetPath())) {
+            throw ApiException.validation("target_path", "differs from path; send one of them");
+        }
+        String path = request.path() != null ? workspacePath("path", request.path())
+                : workspacePath("target_path", request.targetPath());
         ArtifactRecord artifact = requireReady(caller, request.artifactId());
         if (artifact.size() > limits.maxArtifactBytes()) {
             throw ApiException.tooLarge("artifact_id", "the artifact is larger than the limit of " + limits.maxArtifactBytes());

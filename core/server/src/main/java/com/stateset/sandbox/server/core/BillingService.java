@@ -36,10 +36,12 @@ public final class BillingService {
             long now = clock.millis();
             SandboxDao sandboxes = handle.attach(SandboxDao.class);
             return new SubscriptionView(
-                    new SubscriptionView.Subscription(org.id(), name, "active", Times.iso(Plans.periodStart(now)),
-                            Times.iso(Plans.periodEnd(now)), sandboxes.countCreatedSince(org.id(), Plans.periodStart(now)),
-                            sandboxes.countActive(org.id()), storage.used(handle, org.id())),
-                    new SubscriptionView.Plan(name, plan.sandboxesPerMonth(), plan.concurrentSandboxes(),
+                    new SubscriptionView.Subscription("sub_" + org.id().substring(org.id().indexOf('_') + 1), org.id(), name,
+                            "active", Times.iso(Plans.periodStart(now)), Times.iso(Plans.periodEnd(now)), false,
+                            sandboxes.countCreatedSince(org.id(), Plans.periodStart(now)), sandboxes.countActive(org.id()),
+                            storage.used(handle, org.id())),
+                    name,
+                    new SubscriptionView.Limits(name, plan.sandboxesPerMonth(), plan.concurrentSandboxes(),
                             plan.maxDurationSeconds(), plan.storage(), plan.storageBytes()));
         });
     }

@@ -66,9 +66,13 @@ public final class CommandService {
             throw ApiException.validation("timeout", "must be between 1 and " + limits.maxExecTimeoutMs() + " ms");
         }
         Map<String, String> requested = sandboxes.env("env", request.env());
-        String workingDir = request.workingDir();
+        if (request.workingDir() != null && request.cwd() != null && !request.workingDir().equals(request.cwd())) {
+            throw ApiException.validation("cwd", "differs from working_dir; send one of them");
+        }
+        String workingDir = request.workingDir() != null ? request.workingDir() : request.cwd();
+        String workingDirField = request.workingDir() != null ? "working_dir" : "cwd";
         if (workingDir != null && (!workingDir.startsWith("/") || workingDir.indexOf('\0') >= 0 || workingDir.length() > 4096)) {
-            throw ApiException.validation("working_dir", "must be an absolute path");
+            throw ApiException.validation(workingDirField, "must be an absolute path");
         }
         SandboxRecord sandbox = sandboxes.requireRunning(caller, id);
         // Variables added after the sandbox started (a restored checkpoint's, injected secrets) reach every command.

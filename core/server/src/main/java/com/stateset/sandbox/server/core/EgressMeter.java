@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.stateset.sandbox.server.db.SandboxDao;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
-import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +41,10 @@ public final class EgressMeter {
         }
     }
 
-    /** Samples every running sandbox with network. */
-    public void sampleRunning() {
-        for (SandboxRecord row : jdbi.onDemand(SandboxDao.class).withStatus(List.of(SandboxStatus.RUNNING.value()))) {
-            sample(row);
+    /** Keeps a reading of a sandbox's counter taken elsewhere (with its other counters). */
+    void record(SandboxRecord row, long bytes) {
+        if (row.network() && bytes > 0) {
+            jdbi.onDemand(SandboxDao.class).recordEgress(row.id(), bytes);
         }
     }
 }

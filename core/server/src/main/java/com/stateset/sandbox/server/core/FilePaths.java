@@ -18,7 +18,17 @@ public final class FilePaths {
     private FilePaths() {
     }
 
+    /** A path inside one of {@code roots}; a root itself is not one. */
     public static String resolve(String field, String path, List<String> roots) {
+        return resolve(field, path, roots, false);
+    }
+
+    /** A directory to look into: inside one of {@code roots}, or a root itself. */
+    public static String resolveDirectory(String field, String path, List<String> roots) {
+        return resolve(field, path, roots, true);
+    }
+
+    private static String resolve(String field, String path, List<String> roots, boolean rootsToo) {
         if (path == null || path.isEmpty()) {
             throw ApiException.validation(field, "required");
         }
@@ -43,10 +53,10 @@ public final class FilePaths {
         }
         String normalized = "/" + String.join("/", segments);
         for (String root : roots) {
-            if (normalized.startsWith(root + "/")) {
+            if (normalized.startsWith(root + "/") || rootsToo && normalized.equals(root)) {
                 return normalized;
             }
         }
-        throw ApiException.validation(field, "must name a file inside one of " + roots);
+        throw ApiException.validation(field, "must name a " + (rootsToo ? "directory" : "file") + " inside one of " + roots);
     }
 }

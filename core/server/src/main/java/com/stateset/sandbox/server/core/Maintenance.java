@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Background upkeep: reconciles at start (before the server accepts requests) and then
- * periodically, stops expired sandboxes every few seconds, meters running sandboxes' egress and
+ * periodically, stops expired sandboxes every few seconds, samples running sandboxes' usage and
  * sweeps the object store. A runtime that is down only delays this work; the server keeps serving
  * what the database knows.
  */
@@ -31,16 +31,16 @@ public final class Maintenance implements Managed {
     private final Duration expireEvery;
     private final StorageSweeper sweeper;
     private final Duration sweepEvery;
-    private final EgressMeter egress;
-    private final Duration egressEvery;
+    private final UsageSampler usage;
+    private final Duration usageEvery;
 
     public Maintenance(Reconciler reconciler, SandboxService sandboxes, StorageSweeper sweeper, Jdbi jdbi, Clock clock,
             ScheduledExecutorService scheduler, Duration reconcileEvery, Duration expireEvery, Duration sweepEvery,
-            EgressMeter egress, Duration egressEvery) {
+            UsageSampler usage, Duration usageEvery) {
         // The scheduler needs a thread per task, so that a slow reconciliation or an object store
         // that hangs never holds up expiry.
-        this.egress = requireNonNull(egress, "egress is null");
-        this.egressEvery = requireNonNull(egressEvery, "egressEvery is null");
+        this.usage = requireNonNull(usage, "usage is null");
+        this.usageEvery = requireNonNull(usageEvery, "usageEvery is null");
         this.sweeper = requireNonNull(sweeper, "sweeper is null");
         this.sweepEvery = requireNonNull(sweepEvery, "sweepEvery is null");
         this.reconciler = requireNonNull(reconciler, "reconciler is null");
@@ -58,7 +58,7 @@ public final class Maintenance implements Managed {
         scheduler.scheduleWithFixedDelay(this::reconcileQuietly, reconcileEvery.toMillis(), reconcileEvery.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::expireQuietly, expireEvery.toMillis(), expireEvery.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::sweepQuietly, 0, sweepEvery.toMillis(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::meterQuietly, egressEvery.toMillis(), egressEvery.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::meterQuietly, usageEvery.toMillis(), usageEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -79,9 +79,11 @@ public final class Maintenance implements Managed {
 
     private void meterQuietly() {
         try {
-            egress.sampleRunning();
+            usage.sampleRunning();
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warn("metering egress failed, retrying in {} s: {}", egressEvery.toSeconds(), e.getMessage());
+            LOG.warn("sampling usage failed, retrying in {} s: {}", usageEvery.toSeconds(), e.getMessage());
         }
     }
 

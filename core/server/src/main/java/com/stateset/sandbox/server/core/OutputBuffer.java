@@ -28,6 +28,10 @@ final class OutputBuffer {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
+    synchronized byte[] bytes() {
+        return bytes.toByteArray();
+    }
+
     synchronized boolean truncated() {
         return truncated;
     }

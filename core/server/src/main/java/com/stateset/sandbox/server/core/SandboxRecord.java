@@ -2,7 +2,8 @@ package com.stateset.sandbox.server.core;
 
 /**
  * A sandbox row: desired and last known state. {@code env} and {@code metadata} are JSON objects;
- * {@code egressBytes} is what its runtime last counted as sent to the network.
+ * {@code egressBytes} is what its runtime last counted as sent to the network; {@code isolation} is
+ * one of the runtime's isolations.
  */
 public record SandboxRecord(
         String id,
@@ -26,7 +27,8 @@ public record SandboxRecord(
         long expiresAt,
         Long endedAt,
         Long deletedAt,
-        long egressBytes) {
+        long egressBytes,
+        String isolation) {
 
     public SandboxStatus sandboxStatus() {
         return SandboxStatus.of(status);

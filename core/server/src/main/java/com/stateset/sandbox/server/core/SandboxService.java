@@ -104,6 +104,11 @@ public final class SandboxService {
         long receivedAt = System.nanoTime();
         requireOwnOrg(caller, request.orgId());
         TemplateConfig template = templates.resolve(request.template());
+        if (request.desktopOs() != null) {
+            throw ApiException.validation("desktop_os", "desktop sandboxes are not available on this installation");
+        }
+        String isolation = isolation("isolation", request.isolation());
+        String image = image(request.image(), template);
         String cpus = request.cpus() == null ? template.cpus() : request.cpus();
         if (cpus.length() > MAX_QUANTITY_CHARS) {
             throw ApiException.validation("cpus", "not a CPU quantity such as \"1\", \"0.5\" or \"500m\"");
@@ -123,19 +128,18 @@ public final class SandboxService {
         if (memoryBytes < 6L << 20) {
             throw ApiException.validation("memory", "at least 6Mi needed");
         }
-        int timeout = request.timeoutSeconds() == null ? limits.defaultTimeoutSeconds() : request.timeoutSeconds();
+        int timeout = request.timeoutSeconds() != null ? request.timeoutSeconds()
+                : template.timeoutSeconds() != null ? template.timeoutSeconds() : limits.defaultTimeoutSeconds();
         if (timeout < 1 || timeout > limits.maxTimeoutSeconds()) {
             throw ApiException.validation("timeout_seconds", "must be between 1 and " + limits.maxTimeoutSeconds());
         }
-        Integer maxDuration = jdbi.withHandle(handle -> handle.createQuery(OrganizationDao.PLAN).bind("id", caller.orgId())
-                .mapTo(String.class).findOne()).map(plan -> plans.of(plan).maxDurationSeconds()).orElse(null);
-        if (maxDuration != null && timeout > maxDuration) {
-            timeout = maxDuration; // the plan's longest lifetime; expires_at in the answer says so
-        }
+        // The plan's longest lifetime; expires_at in the answer says so.
+        timeout = (int) Math.min(timeout, maxLifetimeSeconds(caller.orgId()));
         Map<String, String> requested = env("env", request.env());
         Map<String, String> env = requested;
-        if (!seed.env().isEmpty()) {
-            Map<String, String> merged = new TreeMap<>(seed.env());
+        if (!seed.env().isEmpty() || !template.env().isEmpty()) {
+            Map<String, String> merged = new TreeMap<>(template.env());
+            merged.putAll(seed.env());
             merged.putAll(requested);
             env = env("env", merged);
         }
@@ -149,8 +153,8 @@ public final class SandboxService {
         long now = clock.millis();
         String id = Ids.newId("sbx");
         SandboxRecord row = new SandboxRecord(id, caller.orgId(), sessionId, SandboxStatus.CREATING.value(),
-                template.name(), template.image(), cpus, memory, cpuMillis, memoryBytes, network, json(env), metadata,
-                null, null, null, now, null, now + timeout * 1000L, null, null, 0);
+                template.name(), image, cpus, memory, cpuMillis, memoryBytes, network, json(env), metadata,
+                null, null, null, now, null, now + timeout * 1000L, null, null, 0, isolation);
         jdbi.useTransaction(handle -> {
             // The organization's row lock orders concurrent creates, so none can pass a limit together.
             PlanConfig plan = plans.of(handle.createQuery(OrganizationDao.PLAN + " FOR UPDATE").bind("id", caller.orgId())
@@ -168,13 +172,16 @@ public final class SandboxService {
             }
             handle.createUpdate(SandboxDao.INSERT).bindMethods(row).execute();
             events.record(handle, EventTypes.SANDBOX_CREATED, row.orgId(), id,
-                    Map.of("template", template.name(), "cpus", cpus, "memory", memory));
+                    Map.of("template", template.name(), "cpus", cpus, "memory", memory, "isolation", isolation));
         });
 
         long started = System.nanoTime();
         boolean warm = false;
         try {
-            Optional<RuntimeSandbox> claimed = pool.claim(template.name(), cpuMillis, memoryBytes, network, id);
+            // Pooled sandboxes run the template's image under the runtime's default isolation.
+            boolean poolable = image.equals(template.image()) && isolation.equals(runtime.isolations().get(0));
+            Optional<RuntimeSandbox> claimed = poolable ? pool.claim(template.name(), cpuMillis, memoryBytes, network, id)
+                    : Optional.empty();
             warm = claimed.isPresent();
             RuntimeSandbox running = warm ? claimed.get() : startCold(row, env);
             seed.files().accept(id);
@@ -209,7 +216,7 @@ public final class SandboxService {
         runtime.create(new SandboxSpec(row.id(), row.image(), row.cpuMillis(), row.memoryBytes(), env, row.network(), Map.of(
                 SandboxLabels.SANDBOX_ID, row.id(),
                 SandboxLabels.ORG_ID, row.orgId(),
-                SandboxLabels.INSTALL_ID, installId)));
+                SandboxLabels.INSTALL_ID, installId), row.isolation()));
         return runtime.start(row.id());
     }
 
@@ -219,7 +226,70 @@ public final class SandboxService {
 
     public SandboxView.Status status(Caller caller, String id) {
         SandboxRecord row = find(caller, id);
-        return new SandboxView.Status(row.id(), row.id(), row.status(), Times.iso(row.expiresAt()));
+        long maxLifetime = maxLifetimeSeconds(row.orgId());
+        long maxExpiresAt = row.createdAt() + maxLifetime * 1000;
+        long lived = Math.max(0, (row.endedAt() == null ? clock.millis() : row.endedAt()) - row.createdAt()) / 1000;
+        return new SandboxView.Status(row.id(), row.id(), row.status(), Times.iso(row.expiresAt()), Times.iso(maxExpiresAt),
+                maxLifetime, Math.max(0, (maxExpiresAt - row.expiresAt()) / 1000), lived,
+                Math.round(Math.min(100.0, 100.0 * lived / maxLifetime) * 10) / 10.0);
+    }
+
+    /**
+     * Moves a running sandbox's expiry {@code additionalSeconds} later, as far as its longest
+     * lifetime (the plan's, and {@code limits.maxTimeoutSeconds}, from its creation) allows.
+     */
+    public SandboxView extend(Caller caller, String id, Long additionalSeconds) {
+        if (additionalSeconds == null) {
+            throw ApiException.validation("additional_seconds", "required");
+        }
+        if (additionalSeconds < 1 || additionalSeconds > limits.maxTimeoutSeconds()) {
+            throw ApiException.validation("additional_seconds", "must be between 1 and " + limits.maxTimeoutSeconds());
+        }
+        SandboxRecord row = requireRunning(caller, id);
+        long maxExpiresAt = row.createdAt() + maxLifetimeSeconds(row.orgId()) * 1000;
+        long extended = row.expiresAt() + additionalSeconds * 1000;
+        if (extended > maxExpiresAt) {
+            long remaining = Math.max(0, (maxExpiresAt - row.expiresAt()) / 1000);
+            throw new ApiException(400, "VALIDATION_ERROR", "additional_seconds: the sandbox may live until "
+                    + Times.iso(maxExpiresAt) + " at most, " + remaining + " s after its current expiry",
+                    Map.of("field", "additional_seconds", "remaining_extend_seconds", remaining,
+                            "max_expires_at", Times.iso(maxExpiresAt)), Map.of());
+        }
+        // Conditional on the expiry read above: a concurrent extension or the expiry reaper wins cleanly.
+        if (dao().extend(id, row.expiresAt(), extended) == 0) {
+            throw ApiException.conflict("sandbox " + id + " changed while it was being extended; try again");
+        }
+        return view(find(caller, id));
+    }
+
+    /** The longest a sandbox of the organization may live: its plan's limit and the server's. */
+    private long maxLifetimeSeconds(String orgId) {
+        Integer planLimit = jdbi.withHandle(handle -> handle.createQuery(OrganizationDao.PLAN).bind("id", orgId)
+                .mapTo(String.class).findOne()).map(plan -> plans.of(plan).maxDurationSeconds()).orElse(null);
+        return planLimit == null ? limits.maxTimeoutSeconds() : Math.min(planLimit, limits.maxTimeoutSeconds());
+    }
+
+    /** The requested isolation, or the runtime's default; 400 naming those offered otherwise. */
+    public String isolation(String field, String requested) {
+        List<String> offered = runtime.isolations();
+        if (requested == null) {
+            return offered.get(0);
+        }
+        if (!offered.contains(requested)) {
+            throw ApiException.validation(field, "'" + requested + "' is not offered by this installation, which offers "
+                    + offered, offered);
+        }
+        return requested;
+    }
+
+    private String image(String requested, TemplateConfig template) {
+        if (requested == null) {
+            return template.image();
+        }
+        if (!templates.images().contains(requested)) {
+            throw ApiException.validation("image", "not an image this installation offers", templates.images());
+        }
+        return requested;
     }
 
     public SandboxView.Listing list(Caller caller, String status, Integer limit, Integer offset) {
@@ -398,7 +468,7 @@ public final class SandboxService {
             return new SandboxView(row.id(), row.id(), row.orgId(), row.sessionId(), row.status(), row.template(),
                     row.podIp(), Times.iso(row.createdAt()), Times.iso(row.expiresAt()), row.cpus(), row.memory(),
                     envKeys, row.startupMs(), metadata, row.network(), Times.iso(row.startedAt()),
-                    Times.iso(row.endedAt()), row.statusReason());
+                    Times.iso(row.endedAt()), row.statusReason(), row.isolation(), row.image());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("sandbox " + row.id() + " has unreadable stored JSON", e);
         }

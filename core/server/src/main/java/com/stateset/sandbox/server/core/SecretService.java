@@ -285,7 +285,7 @@ public final class SecretService {
 
     private SecretCipher requireCipher() {
         if (cipher == null) {
-            throw new ApiException(503, "SECRETS_DISABLED", "secrets need a master key, and this server has none:"
+            throw new ApiException(409, "SECRETS_DISABLED", "secrets need a master key, and this server has none:"
                     + " its operator sets SANDBOX_SECRETS_MASTER_KEY (secrets.masterKey) and restarts it");
         }
         return cipher;

@@ -61,7 +61,7 @@ public final class UsageService {
                 cents(storageGb * monthElapsed * rates.storageGbMonthCents()));
         return new UsageView.Current(Times.iso(start), Times.iso(end), used.cpuHours(), used.memoryGbHours(),
                 used.networkGb(), round(storageGb), used.sandboxCreations(),
-                cents(breakdown.cpuCents() + breakdown.memoryCents() + breakdown.networkCents() + breakdown.storageCents()),
+                breakdown.cpuCents() + breakdown.memoryCents() + breakdown.networkCents() + breakdown.storageCents(),
                 breakdown);
     }
 
@@ -91,6 +91,32 @@ public final class UsageService {
             data.add(bucket(rows, from.toEpochMilli(), to.toEpochMilli(), now));
         }
         return new UsageView.History(unit, start.toString(), end.toString(), data);
+    }
+
+    /**
+     * Each sandbox that ran or was created in the period (by default the month so far), with its
+     * compute and egress cost; storage belongs to the organization, not to one sandbox.
+     */
+    public UsageView.BySandbox bySandbox(Caller caller, String startDate, String endDate) {
+        long now = clock.millis();
+        Instant start = startDate == null ? Instant.ofEpochMilli(Plans.periodStart(now)) : time("start_date", startDate, false);
+        Instant end = endDate == null ? Instant.ofEpochMilli(now) : time("end_date", endDate, true);
+        if (!start.isBefore(end)) {
+            throw ApiException.validation("start_date", "must be before end_date");
+        }
+        List<UsageView.SandboxUsage> sandboxes = new ArrayList<>();
+        for (SandboxRecord row : rows(caller, start.toEpochMilli(), end.toEpochMilli())) {
+            UsageView.Bucket used = bucket(List.of(row), start.toEpochMilli(), end.toEpochMilli(), now);
+            long cost = cents(used.cpuHours() * rates.cpuHourCents()) + cents(used.memoryGbHours() * rates.memoryGbHourCents())
+                    + cents(used.networkGb() * rates.egressGbCents());
+            sandboxes.add(new UsageView.SandboxUsage(row.id(), row.template(), row.status(), row.cpus(), row.memory(),
+                    Times.iso(row.createdAt()), Times.iso(row.startedAt()), Times.iso(row.endedAt()), used.cpuHours(),
+                    used.memoryGbHours(), used.networkGb(), cost));
+        }
+        sandboxes.sort(java.util.Comparator.comparingLong(UsageView.SandboxUsage::estimatedCostCents).reversed()
+                .thenComparing(UsageView.SandboxUsage::createdAt));
+        return new UsageView.BySandbox(start.toString(), end.toString(), sandboxes,
+                sandboxes.stream().mapToLong(UsageView.SandboxUsage::estimatedCostCents).sum());
     }
 
     private List<SandboxRecord> rows(Caller caller, long from, long to) {
@@ -146,7 +172,7 @@ public final class UsageService {
         return Math.round(value * 1_000_000) / 1_000_000.0;
     }
 
-    private static double cents(double value) {
-        return Math.round(value * 10_000) / 10_000.0;
+    private static long cents(double value) {
+        return Math.round(value);
     }
 }

@@ -28,9 +28,9 @@ public interface SandboxDao {
     // Statements also run on plain handles by the create path, where attaching this interface
     // would cost more than the statements.
     String INSERT = "INSERT INTO sandboxes (id, org_id, session_id, status, template, image, cpus, memory, cpu_millis,"
-            + " memory_bytes, network, env, metadata, created_at, expires_at)"
+            + " memory_bytes, network, env, metadata, created_at, expires_at, isolation)"
             + " VALUES (:id, :orgId, :sessionId, :status, :template, :image, :cpus, :memory, :cpuMillis,"
-            + " :memoryBytes, :network, :env, :metadata, :createdAt, :expiresAt)";
+            + " :memoryBytes, :network, :env, :metadata, :createdAt, :expiresAt, :isolation)";
     String MARK_RUNNING = "UPDATE sandboxes SET status = 'running', pod_ip = :podIp, started_at = :now, startup_ms = :startupMs"
             + " WHERE id = :id AND status = 'creating'";
     /** Sandboxes that hold resources: what the concurrency limit counts. */
@@ -107,6 +107,9 @@ public interface SandboxDao {
     /** Counters only grow while a sandbox lives; a lower reading (a runtime that lost count) is ignored. */
     @SqlUpdate("UPDATE sandboxes SET egress_bytes = :bytes WHERE id = :id AND egress_bytes < :bytes")
     int recordEgress(@Bind("id") String id, @Bind("bytes") long bytes);
+
+    @SqlUpdate("UPDATE sandboxes SET expires_at = :to WHERE id = :id AND status = 'running' AND expires_at = :from")
+    int extend(@Bind("id") String id, @Bind("from") long from, @Bind("to") long to);
 
     @SqlUpdate("UPDATE sandboxes SET env = :env WHERE id = :id")
     void updateEnv(@Bind("id") String id, @Bind("env") String env);

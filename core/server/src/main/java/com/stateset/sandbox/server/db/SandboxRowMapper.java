@@ -37,7 +37,8 @@ public final class SandboxRowMapper implements RowMapper<SandboxRecord> {
                 rs.getLong("expires_at"),
                 nullableLong(rs, "ended_at"),
                 nullableLong(rs, "deleted_at"),
-                rs.getLong("egress_bytes"));
+                rs.getLong("egress_bytes"),
+                rs.getString("isolation"));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {

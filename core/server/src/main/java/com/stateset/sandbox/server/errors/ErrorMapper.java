@@ -118,7 +118,8 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
                 case NOT_FOUND -> ApiException.notFound("FILE_NOT_FOUND", file.getMessage());
                 case PERMISSION_DENIED -> ApiException.forbidden(file.getMessage());
                 case NOT_A_REGULAR_FILE -> ApiException.validation("path", file.getMessage());
-                case NO_SPACE -> new ApiException(507, "INSUFFICIENT_STORAGE",
+                // Not a 5xx: retrying cannot make room; the caller must free some first.
+                case NO_SPACE -> new ApiException(409, "INSUFFICIENT_STORAGE",
                         "no space left in the sandbox: " + file.getMessage());
                 case OTHER -> new ApiException(400, "VALIDATION_ERROR", file.getMessage());
             };

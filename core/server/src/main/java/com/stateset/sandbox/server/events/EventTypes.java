@@ -20,7 +20,7 @@ public final class EventTypes {
     public static final String CHECKPOINT_DELETED = "checkpoint.deleted";
     public static final String ARTIFACT_UPLOADED = "artifact.uploaded";
     public static final String ARTIFACT_DELETED = "artifact.deleted";
-    /** A sandbox ran out of disk space (a write answered 507). */
+    /** A sandbox ran out of disk space (a write answered 409 INSUFFICIENT_STORAGE). */
     public static final String RESOURCE_WARNING = "resource.warning";
     /** A command was killed by the kernel (exit 137: out of memory, most likely). */
     public static final String RESOURCE_CRITICAL = "resource.critical";

@@ -30,17 +30,20 @@ public final class Events {
     private final ObjectMapper mapper;
     private final List<String> sinks;
     private final Runnable wake;
+    private final Runnable committed;
 
     /**
      * @param sinks the names of the configured sinks, each of which receives every event
      * @param wake tells the dispatcher there is work, after the transaction commits
+     * @param committed told after every transaction that recorded events commits (the sequencer)
      */
-    public Events(Jdbi jdbi, Clock clock, ObjectMapper mapper, List<String> sinks, Runnable wake) {
+    public Events(Jdbi jdbi, Clock clock, ObjectMapper mapper, List<String> sinks, Runnable wake, Runnable committed) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
         this.sinks = List.copyOf(sinks);
         this.wake = requireNonNull(wake, "wake is null");
+        this.committed = requireNonNull(committed, "committed is null");
     }
 
     /** Records an event in its own transaction (for events that report no other row's change). */
@@ -77,6 +80,7 @@ public final class Events {
                     null, null, now));
             deliveries++;
         }
+        handle.afterCommit(committed);
         if (deliveries > 0) {
             // Only then is there work: a dispatch pass for nothing would compete with the request.
             handle.afterCommit(wake);

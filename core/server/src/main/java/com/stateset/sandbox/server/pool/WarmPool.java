@@ -157,6 +157,16 @@ public final class WarmPool implements Managed {
         return held.contains(sandboxId);
     }
 
+    /** Per template: how many sandboxes the pool keeps, holds ready and is starting. */
+    public record TemplateStats(int target, int ready, int creating) {
+    }
+
+    public Map<String, TemplateStats> stats() {
+        Map<String, TemplateStats> stats = new LinkedHashMap<>();
+        slots.forEach((name, slot) -> stats.put(name, new TemplateStats(slot.size, slot.idle.size(), slot.starting.get())));
+        return stats;
+    }
+
     /** Idle sandboxes by template. */
     public Map<String, Integer> idle() {
         Map<String, Integer> idle = new LinkedHashMap<>();
@@ -200,8 +210,10 @@ public final class WarmPool implements Managed {
         String id = Ids.newId("pool");
         held.add(id);
         try {
+            // Claims are made only by creates of the runtime's default isolation.
             runtime.create(new SandboxSpec(id, slot.template.image(), slot.cpuMillis, slot.memoryBytes, Map.of(),
-                    slot.template.network(), Map.of(SandboxLabels.INSTALL_ID, installId, TEMPLATE_LABEL, slot.template.name())));
+                    slot.template.network(), Map.of(SandboxLabels.INSTALL_ID, installId, TEMPLATE_LABEL, slot.template.name()),
+                    runtime.isolations().get(0)));
             runtime.start(id);
             if (stopping) {
                 discard(id, "the server is stopping");

@@ -85,6 +85,7 @@ final class CommandEventStream {
             exit.put("code", result.exitCode());
             exit.put("timed_out", result.timedOut());
             exit.put("truncated", stdout.truncated || stderr.truncated);
+            exit.put("output_truncated", stdout.truncated || stderr.truncated);
             exit.put("duration_ms", (System.nanoTime() - started) / 1_000_000);
             emitter.send(exit);
         } catch (UncheckedIOException clientGone) {

@@ -3,9 +3,13 @@ package com.stateset.sandbox.server.resources;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stateset.sandbox.server.api.CreateFromTemplateRequest;
 import com.stateset.sandbox.server.api.CreateSandboxRequest;
 import com.stateset.sandbox.server.api.ExecuteRequest;
+import com.stateset.sandbox.server.api.ExtendRequest;
+import com.stateset.sandbox.server.api.FileOperations;
 import com.stateset.sandbox.server.api.FilesRequest;
+import com.stateset.sandbox.server.api.ForkRequests;
 import com.stateset.sandbox.server.api.FilesResponse;
 import com.stateset.sandbox.server.api.SandboxView;
 import com.stateset.sandbox.server.api.Success;
@@ -14,7 +18,10 @@ import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.CheckpointService;
 import com.stateset.sandbox.server.core.CommandService;
 import com.stateset.sandbox.server.core.FileService;
+import com.stateset.sandbox.server.core.ForkService;
+import com.stateset.sandbox.server.core.SandboxFiles;
 import com.stateset.sandbox.server.core.SandboxService;
+import com.stateset.sandbox.server.core.Templates;
 import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.http.Audited;
 import io.dropwizard.auth.Auth;
@@ -40,14 +47,20 @@ public final class SandboxResource {
     private final CheckpointService checkpoints;
     private final CommandService commands;
     private final FileService files;
+    private final SandboxFiles fileOperations;
+    private final ForkService forks;
+    private final Templates templates;
     private final ObjectMapper mapper;
 
     public SandboxResource(SandboxService sandboxes, CheckpointService checkpoints, CommandService commands, FileService files,
-            ObjectMapper mapper) {
+            SandboxFiles fileOperations, ForkService forks, Templates templates, ObjectMapper mapper) {
         this.sandboxes = requireNonNull(sandboxes, "sandboxes is null");
         this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
         this.commands = requireNonNull(commands, "commands is null");
         this.files = requireNonNull(files, "files is null");
+        this.fileOperations = requireNonNull(fileOperations, "fileOperations is null");
+        this.forks = requireNonNull(forks, "forks is null");
+        this.templates = requireNonNull(templates, "templates is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
     }
 
@@ -60,6 +73,27 @@ public final class SandboxResource {
             return checkpoints.fork(caller, request);
         }
         return sandboxes.create(caller, request == null ? CreateSandboxRequest.EMPTY : request);
+    }
+
+    /** The same as {@code /sandbox/create}, where the async client posts. */
+    @POST
+    @Path("/sandbox")
+    @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("sandbox.create")
+    public SandboxView createAlias(@Auth Caller caller, CreateSandboxRequest request) {
+        return create(caller, request);
+    }
+
+    @POST
+    @Path("/sandbox/create-from-template")
+    @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("sandbox.create")
+    public SandboxView createFromTemplate(@Auth Caller caller, CreateFromTemplateRequest request) {
+        if (request == null || request.templateId() == null) {
+            throw ApiException.validation("template_id", "required", templates.all().stream().map(t -> t.name()).toList());
+        }
+        templates.resolve("template_id", request.templateId());
+        return sandboxes.create(caller, request.toCreate());
     }
 
     @GET
@@ -109,6 +143,83 @@ public final class SandboxResource {
     }
 
     @POST
+    @Path("/sandbox/{id}/extend")
+    @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("sandbox.extend")
+    public SandboxView extend(@Auth Caller caller, @PathParam("id") String id, ExtendRequest request) {
+        SandboxService.requireOwnOrg(caller, request == null ? null : request.orgId());
+        return sandboxes.extend(caller, id, request == null ? null : request.additionalSeconds());
+    }
+
+    @POST
+    @Path("/sandbox/{id}/fork")
+    @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("sandbox.fork")
+    public ForkRequests.Forked fork(@Auth Caller caller, @PathParam("id") String id, ForkRequests.Fork request) {
+        return forks.fork(caller, id, request);
+    }
+
+    @POST
+    @Path("/sandbox/{id}/promote")
+    @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("sandbox.promote")
+    public ForkRequests.Promoted promote(@Auth Caller caller, @PathParam("id") String id, ForkRequests.Promote request) {
+        return forks.promote(caller, id, request);
+    }
+
+    @GET
+    @Path("/sandbox/{id}/files/list")
+    @RolesAllowed(Scopes.SANDBOX_READ)
+    @Audited("file.list")
+    public FileOperations.Listing listFiles(@Auth Caller caller, @PathParam("id") String id, @QueryParam("path") String path,
+            @QueryParam("recursive") String recursive) {
+        return fileOperations.list(caller, id, path, QueryParams.bool("recursive", recursive));
+    }
+
+    @POST
+    @Path("/sandbox/{id}/files/glob")
+    @RolesAllowed(Scopes.SANDBOX_READ)
+    @Audited("file.glob")
+    public FileOperations.Matches glob(@Auth Caller caller, @PathParam("id") String id, FileOperations.Glob request) {
+        return fileOperations.glob(caller, id, request);
+    }
+
+    @POST
+    @Path("/sandbox/{id}/files/mkdir")
+    @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("file.mkdir")
+    public FileOperations.Done mkdir(@Auth Caller caller, @PathParam("id") String id, FileOperations.Mkdir request) {
+        return fileOperations.mkdir(caller, id, request);
+    }
+
+    @POST
+    @Path("/sandbox/{id}/files/move")
+    @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("file.move")
+    public FileOperations.Transferred move(@Auth Caller caller, @PathParam("id") String id, FileOperations.Transfer request) {
+        return fileOperations.move(caller, id, request);
+    }
+
+    @POST
+    @Path("/sandbox/{id}/files/copy")
+    @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("file.copy")
+    public FileOperations.Transferred copy(@Auth Caller caller, @PathParam("id") String id, FileOperations.Transfer request) {
+        return fileOperations.copy(caller, id, request);
+    }
+
+    /** The path and flag come in a JSON body (as the client sends them) or as query parameters. */
+    @DELETE
+    @Path("/sandbox/{id}/files")
+    @RolesAllowed(Scopes.SANDBOX_WRITE)
+    @Audited("file.delete")
+    public FileOperations.Done deleteFile(@Auth Caller caller, @PathParam("id") String id, @QueryParam("path") String path,
+            @QueryParam("recursive") String recursive, FileOperations.Delete request) {
+        FileOperations.Delete delete = request != null ? request : new FileOperations.Delete(path, QueryParams.bool("recursive", recursive), null);
+        return fileOperations.delete(caller, id, delete);
+    }
+
+    @POST
     @Path("/sandbox/{id}/stop")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
     @Audited("sandbox.stop")
@@ -131,17 +242,6 @@ public final class SandboxResource {
     @RolesAllowed(Scopes.SANDBOX_READ)
     public SandboxView.Listing list(@Auth Caller caller, @QueryParam("status") String status,
             @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
-        return sandboxes.list(caller, status, integer("limit", limit), integer("offset", offset));
-    }
-
-    private static Integer integer(String field, String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value);
-        } catch (NumberFormatException e) {
-            throw ApiException.validation(field, "must be an integer");
-        }
+        return sandboxes.list(caller, status, QueryParams.integer("limit", limit), QueryParams.integer("offset", offset));
     }
 }

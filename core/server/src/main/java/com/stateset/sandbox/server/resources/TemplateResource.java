@@ -10,22 +10,35 @@ import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 @Path("/api/v1/templates")
 @Produces(MediaType.APPLICATION_JSON)
 public final class TemplateResource {
 
-    private final TemplateView.Listing listing;
+    private final Templates templates;
+    private final int defaultTimeoutSeconds;
 
-    public TemplateResource(Templates templates) {
-        this.listing = new TemplateView.Listing(requireNonNull(templates, "templates is null").all().stream().map(TemplateView::of).toList());
+    public TemplateResource(Templates templates, int defaultTimeoutSeconds) {
+        this.templates = requireNonNull(templates, "templates is null");
+        this.defaultTimeoutSeconds = defaultTimeoutSeconds;
     }
 
     @GET
     @RolesAllowed(Scopes.SANDBOX_READ)
-    public TemplateView.Listing list(@Auth Caller caller) {
-        return listing;
+    public TemplateView.Listing list(@Auth Caller caller, @QueryParam("category") String category,
+            @QueryParam("search") String search) {
+        return new TemplateView.Listing(templates.search(category, search).stream()
+                .map(t -> TemplateView.of(t, defaultTimeoutSeconds)).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed(Scopes.SANDBOX_READ)
+    public TemplateView get(@Auth Caller caller, @PathParam("id") String id) {
+        return TemplateView.of(templates.get(id), defaultTimeoutSeconds);
     }
 }

@@ -39,4 +39,12 @@ public final class UsageResource {
             @QueryParam("start_date") String startDate, @QueryParam("end_date") String endDate) {
         return usage.history(caller, granularity, startDate, endDate);
     }
+
+    @GET
+    @Path("/sandboxes")
+    @RolesAllowed(Scopes.SANDBOX_READ)
+    public UsageView.BySandbox bySandbox(@Auth Caller caller, @QueryParam("start_date") String startDate,
+            @QueryParam("end_date") String endDate) {
+        return usage.bySandbox(caller, startDate, endDate);
+    }
 }

@@ -7,7 +7,6 @@ import com.stateset.sandbox.server.api.WebhookRequests;
 import com.stateset.sandbox.server.api.WebhookView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
-import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.events.WebhookService;
 import com.stateset.sandbox.server.http.Audited;
 import io.dropwizard.auth.Auth;
@@ -69,10 +68,6 @@ public final class WebhookResource {
     @RolesAllowed(Scopes.SANDBOX_READ)
     public WebhookView.Deliveries deliveries(@Auth Caller caller, @PathParam("id") String id,
             @QueryParam("limit") String limit) {
-        try {
-            return webhooks.deliveries(caller, id, limit == null || limit.isEmpty() ? null : Integer.valueOf(limit));
-        } catch (NumberFormatException e) {
-            throw ApiException.validation("limit", "must be an integer");
-        }
+        return webhooks.deliveries(caller, id, QueryParams.integer("limit", limit));
     }
 }

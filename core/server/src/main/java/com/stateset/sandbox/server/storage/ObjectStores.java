@@ -1,6 +1,7 @@
 package com.stateset.sandbox.server.storage;
 
 import com.stateset.sandbox.server.StartupException;
+import com.stateset.sandbox.server.config.KeyFile;
 import com.stateset.sandbox.server.config.LocalStoreConfig;
 import com.stateset.sandbox.server.config.StorageConfig;
 import com.stateset.sandbox.server.plugin.ExtensionConfigBinder;
@@ -11,10 +12,7 @@ import com.stateset.sandbox.spi.storage.ObjectStoreFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Set;
@@ -54,15 +52,7 @@ public final class ObjectStores {
         }
         Path file = dataDirectory.resolve(SECRET_FILE);
         try {
-            if (!Files.exists(file)) {
-                byte[] secret = new byte[32];
-                new SecureRandom().nextBytes(secret);
-                Path temp = Files.createTempFile(dataDirectory, SECRET_FILE, ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(temp, HexFormat.of().formatHex(secret));
-                Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-            return new UrlSigner(HexFormat.of().parseHex(Files.readString(file).trim()));
+            return new UrlSigner(KeyFile.readOrCreate(file, 32, HexFormat.of()::formatHex, HexFormat.of()::parseHex).bytes());
         } catch (IOException | IllegalArgumentException e) {
             throw new StartupException("storage: cannot read or create the URL signing secret " + file + ": " + e.getMessage());
         }

@@ -11,6 +11,7 @@ import com.stateset.sandbox.server.resources.ArtifactResource;
 import com.stateset.sandbox.server.resources.BillingResource;
 import com.stateset.sandbox.server.resources.AuditResource;
 import com.stateset.sandbox.server.resources.CheckpointResource;
+import com.stateset.sandbox.server.resources.OperationsResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.SecretResource;
@@ -52,7 +53,7 @@ class OpenApiDocumentTest {
         for (Class<?> resource : List.of(RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
                 CheckpointResource.class, ArtifactResource.class, AuditResource.class, TemplateResource.class, HealthResource.UnderApi.class,
                 SecretResource.class, WebhookResource.class, BillingResource.class,
-                UsageResource.class)) {
+                UsageResource.class, OperationsResource.class)) {
             String root = resource.getAnnotation(Path.class).value();
             for (Method method : resource.getDeclaredMethods()) {
                 String verb = method.isAnnotationPresent(GET.class) ? "GET"

@@ -71,8 +71,11 @@ class PlanQuotaIT {
         assertThat(subscription.at("/subscription/plan").asText()).isEqualTo("free");
         assertThat(subscription.at("/subscription/concurrent_sandboxes").asInt()).isEqualTo(2);
         assertThat(subscription.at("/subscription/sandboxes_this_period").asInt()).isEqualTo(2);
-        assertThat(subscription.at("/plan/concurrent_sandboxes").asInt()).isEqualTo(2);
-        assertThat(subscription.at("/plan/sandboxes_per_month").asInt()).isEqualTo(4);
+        assertThat(subscription.get("plan").asText()).as("the plan's name, as clients read it").isEqualTo("free");
+        assertThat(subscription.at("/subscription/id").asText()).startsWith("sub_");
+        assertThat(subscription.at("/subscription/cancel_at_period_end").isBoolean()).isTrue();
+        assertThat(subscription.at("/limits/concurrent_sandboxes").asInt()).isEqualTo(2);
+        assertThat(subscription.at("/limits/sandboxes_per_month").asInt()).isEqualTo(4);
 
         session.post("/api/v1/sandbox/" + created.get(0).text("/id") + "/stop", "");
         String third = session.sandbox(Map.of());

@@ -41,11 +41,14 @@ class UsageApiIT {
         assertThat(current.get("memory_gb_hours").asDouble()).isCloseTo(500 * 1024 * 1024 / 1e9 * hours, within(1e-5));
         assertThat(current.get("network_gb").asDouble()).isZero();
         JsonNode breakdown = current.get("breakdown");
-        assertThat(breakdown.get("cpu_cents").asDouble()).isCloseTo(current.get("cpu_hours").asDouble() * 5, within(1e-3));
-        assertThat(breakdown.get("memory_cents").asDouble()).isCloseTo(current.get("memory_gb_hours").asDouble() * 2, within(1e-3));
-        assertThat(current.get("estimated_cost_cents").asDouble()).isCloseTo(breakdown.get("cpu_cents").asDouble()
-                + breakdown.get("memory_cents").asDouble() + breakdown.get("network_cents").asDouble()
-                + breakdown.get("storage_cents").asDouble(), within(1e-3));
+        assertThat(breakdown.properties()).as("whole cents, as clients read them")
+                .allSatisfy(part -> assertThat(part.getValue().isIntegralNumber()).isTrue());
+        assertThat(breakdown.get("cpu_cents").asLong()).isEqualTo(Math.round(current.get("cpu_hours").asDouble() * 5));
+        assertThat(breakdown.get("memory_cents").asLong()).isEqualTo(Math.round(current.get("memory_gb_hours").asDouble() * 2));
+        assertThat(current.get("estimated_cost_cents").isIntegralNumber()).isTrue();
+        assertThat(current.get("estimated_cost_cents").asLong()).isEqualTo(breakdown.get("cpu_cents").asLong()
+                + breakdown.get("memory_cents").asLong() + breakdown.get("network_cents").asLong()
+                + breakdown.get("storage_cents").asLong());
         assertThat(current.get("period_start").asText()).endsWith("-01T00:00:00Z");
 
         JsonNode hourly = session.get("/api/v1/usage/history?granularity=hourly").body();

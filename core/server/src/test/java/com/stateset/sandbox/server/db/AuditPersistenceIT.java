@@ -40,7 +40,7 @@ class AuditPersistenceIT {
         jdbi.onDemand(OrganizationDao.class).insert(new Organization("org_1", "Acme", "acme", "free", 1L));
         jdbi.onDemand(OrganizationDao.class).insert(new Organization("org_2", "Other", "other", "free", 1L));
         jdbi.onDemand(SandboxDao.class).insert(new SandboxRecord("sbx_a", "org_1", "ses_a", "running", "python-basic", "img",
-                "1", "512Mi", 1000, 512L << 20, false, "{}", null, null, null, null, 1L, null, 10L, null, null, 0));
+                "1", "512Mi", 1000, 512L << 20, false, "{}", null, null, null, null, 1L, null, 10L, null, null, 0, "container"));
         AuditLog log = new AuditLog(jdbi, new ObjectMapper());
 
         log.append(event("aud_1", 1000L, "org_1", "sbx_a", "sandbox.create", AuditRecord.SUCCESS, 40));

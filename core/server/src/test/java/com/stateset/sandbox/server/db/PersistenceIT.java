@@ -122,6 +122,6 @@ class PersistenceIT {
 
     private static SandboxRecord sandbox(String id, String org, long createdAt, long expiresAt) {
         return new SandboxRecord(id, org, "ses", "creating", "python-basic", "img", "1", "512Mi", 1000, 512L << 20, false,
-                "{\"A\":\"1\"}", null, null, null, null, createdAt, null, expiresAt, null, null, 0);
+                "{\"A\":\"1\"}", null, null, null, null, createdAt, null, expiresAt, null, null, 0, "container");
     }
 }

@@ -7,6 +7,8 @@ import com.stateset.sandbox.server.resources.ArtifactResource;
 import com.stateset.sandbox.server.resources.AuditResource;
 import com.stateset.sandbox.server.resources.BillingResource;
 import com.stateset.sandbox.server.resources.CheckpointResource;
+import com.stateset.sandbox.server.resources.EventStreamResource;
+import com.stateset.sandbox.server.resources.OperationsResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.SecretResource;
@@ -23,7 +25,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** Every mutating operation and the file read are audited, under a well-formed action name; other reads are not. */
+/** Every mutating operation, the file reads and the benchmark are audited, under a well-formed action name; other reads are not. */
 class AuditedOperationsTest {
 
     @Test
@@ -31,7 +33,8 @@ class AuditedOperationsTest {
         Map<String, String> actions = new TreeMap<>();
         for (Class<?> resource : List.of(RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
                 CheckpointResource.class, ArtifactResource.class, TemplateResource.class, AuditResource.class,
-                WebhookResource.class, BillingResource.class, SecretResource.class, UsageResource.class)) {
+                WebhookResource.class, BillingResource.class, SecretResource.class, UsageResource.class,
+                OperationsResource.class, EventStreamResource.class)) {
             for (Method method : resource.getDeclaredMethods()) {
                 boolean mutating = method.isAnnotationPresent(POST.class) || method.isAnnotationPresent(PUT.class)
                         || method.isAnnotationPresent(DELETE.class);
@@ -56,6 +59,9 @@ class AuditedOperationsTest {
                 .containsEntry("RegistrationResource.register", "org.register")
                 .containsEntry("WebhookResource.create", "webhook.create")
                 .containsEntry("SecretResource.inject", "secret.inject")
-                .hasSize(24);
+                .containsEntry("SandboxResource.listFiles", "file.list")
+                .containsEntry("SandboxResource.promote", "sandbox.promote")
+                .containsEntry("OperationsResource.benchmark", "benchmark.run")
+                .hasSize(36);
     }
 }

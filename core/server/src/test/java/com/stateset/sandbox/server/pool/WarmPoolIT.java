@@ -42,6 +42,13 @@ class WarmPoolIT {
             Session acme = Session.register(app.getLocalPort(), "Pool Acme");
             Session other = Session.register(app.getLocalPort(), "Pool Other");
 
+            var stats = acme.get("/api/v1/pool/stats").body();
+            assertThat(stats.get("enabled").asBoolean()).isTrue();
+            assertThat(stats.get("ready").asInt()).isEqualTo(2);
+            assertThat(stats.get("target").asInt()).isEqualTo(2);
+            assertThat(stats.at("/templates/python-basic/ready").asInt()).isEqualTo(2);
+            assertThat(stats.get("total").asInt()).isEqualTo(stats.get("ready").asInt() + stats.get("creating").asInt());
+
             String first = acme.sandbox(Map.of("env", Map.of("GREETING", "hello from acme")));
             assertThat(label(first, WarmPool.TEMPLATE_LABEL)).as("it came from the pool").isEqualTo("python-basic");
             install = label(first, "io.stateset.sandbox.install");
