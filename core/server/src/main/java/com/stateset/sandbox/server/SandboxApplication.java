@@ -52,6 +52,7 @@ import com.stateset.sandbox.server.health.HealthResource;
 import com.stateset.sandbox.server.health.RuntimeHealthCheck;
 import com.stateset.sandbox.server.health.StorageHealthCheck;
 import com.stateset.sandbox.server.http.AuditFilter;
+import com.stateset.sandbox.server.http.IdempotencyFilter;
 import com.stateset.sandbox.server.http.JsonErrorHandler;
 import com.stateset.sandbox.server.http.RequestIdFilter;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter;
@@ -323,6 +324,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         AuditLog audit = new AuditLog(jdbi, environment.getObjectMapper());
         environment.jersey().register(new AuditFilter(audit, clock, environment.getObjectMapper()));
         environment.jersey().register(new AuditResource(audit));
+        environment.jersey().register(new IdempotencyFilter(jdbi, environment.getObjectMapper(), clock));
 
         // Errors Jetty answers before the API sees a request get the API's error shape too.
         environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stateset.sandbox.server.core.CommandService;
 import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.errors.ErrorMapper;
+import com.stateset.sandbox.server.http.IdempotentCall;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
+import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -26,7 +28,8 @@ import org.slf4j.MDC;
  * A command's output as server-sent events, each written as its own HTTP chunk as the command
  * produces it: {@code stdout}/{@code stderr}, then {@code exit} (or {@code error}), then
  * {@code done}. The command runs on a virtual thread; if the client goes away, the next write
- * fails and the command is killed.
+ * fails and the command is killed. Under an {@code Idempotency-Key} the whole stream is kept for a
+ * retry, ending as the client saw it or, if it went away, with the error that it did.
  */
 final class CommandEventStream {
 
@@ -35,11 +38,14 @@ final class CommandEventStream {
     private final CommandService commands;
     private final CommandService.Prepared prepared;
     private final ObjectMapper mapper;
+    private final IdempotentCall recording;
 
-    CommandEventStream(CommandService commands, CommandService.Prepared prepared, ObjectMapper mapper) {
+    /** @param recording where the stream is kept for retries, or null */
+    CommandEventStream(CommandService commands, CommandService.Prepared prepared, ObjectMapper mapper, IdempotentCall recording) {
         this.commands = requireNonNull(commands, "commands is null");
         this.prepared = requireNonNull(prepared, "prepared is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
+        this.recording = recording;
     }
 
     /** Starts the command and returns the stream its events go to. */
@@ -50,9 +56,13 @@ final class CommandEventStream {
             if (logContext != null) {
                 MDC.setContextMap(logContext);
             }
+            Emitter emitter = new Emitter(output);
             try {
-                run(new Emitter(output));
+                run(emitter);
             } finally {
+                if (recording != null) {
+                    recording.complete(200, MediaType.SERVER_SENT_EVENTS, emitter.recorded());
+                }
                 try {
                     output.close();
                 } catch (IOException e) {
@@ -90,6 +100,11 @@ final class CommandEventStream {
             emitter.send(exit);
         } catch (UncheckedIOException clientGone) {
             LOG.debug("stream client went away: {}", clientGone.getMessage());
+            Map<String, Object> event = event("error");
+            event.put("error", "the client went away; the command was killed");
+            event.put("code", "CLIENT_GONE");
+            emitter.recordOnly(event);
+            emitter.recordOnly(event("done"));
             return;
         } catch (RuntimeException e) {
             ApiException error = ErrorMapper.translate(e);
@@ -113,16 +128,37 @@ final class CommandEventStream {
     /** Writes one {@code data: {json}} event as one chunk. */
     private final class Emitter {
         private final ChunkedOutput<String> out;
+        private final StringBuilder recorded = new StringBuilder();
 
         Emitter(ChunkedOutput<String> out) {
             this.out = out;
         }
 
         synchronized void send(Map<String, Object> event) {
+            String chunk = chunk(event);
+            if (recording != null) {
+                recorded.append(chunk);
+            }
             try {
-                out.write("data: " + mapper.writeValueAsString(event) + "\n\n");
+                out.write(chunk);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+
+        synchronized void recordOnly(Map<String, Object> event) {
+            recorded.append(chunk(event));
+        }
+
+        synchronized byte[] recorded() {
+            return recorded.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        private String chunk(Map<String, Object> event) {
+            try {
+                return "data: " + mapper.writeValueAsString(event) + "\n\n";
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
             }
         }
 

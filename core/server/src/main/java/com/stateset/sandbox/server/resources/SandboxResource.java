@@ -24,6 +24,8 @@ import com.stateset.sandbox.server.core.SandboxService;
 import com.stateset.sandbox.server.core.Templates;
 import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.http.Audited;
+import com.stateset.sandbox.server.http.IdempotencyFilter;
+import com.stateset.sandbox.server.http.IdempotentCall;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -34,6 +36,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -115,10 +119,13 @@ public final class SandboxResource {
     @RolesAllowed(Scopes.SANDBOX_WRITE)
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Audited("command.execute")
-    public Response execute(@Auth Caller caller, @PathParam("id") String id, ExecuteRequest request) {
+    public Response execute(@Auth Caller caller, @PathParam("id") String id, ExecuteRequest request,
+            @Context ContainerRequestContext context) {
         CommandService.Prepared prepared = commands.prepare(caller, id, request);
         if (Boolean.TRUE.equals(request.stream())) {
-            return Response.ok(new CommandEventStream(commands, prepared, mapper).start(), MediaType.SERVER_SENT_EVENTS_TYPE)
+            IdempotentCall recording = IdempotencyFilter.pending(context);
+            return Response.ok(new CommandEventStream(commands, prepared, mapper, recording).start(),
+                            MediaType.SERVER_SENT_EVENTS_TYPE)
                     .header("Cache-Control", "no-cache")
                     .header("X-Accel-Buffering", "no")
                     .build();
