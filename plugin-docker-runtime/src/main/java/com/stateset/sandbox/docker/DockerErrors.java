@@ -2,7 +2,9 @@ package com.stateset.sandbox.docker;
 
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.stateset.sandbox.spi.runtime.RuntimeMisconfiguredException;
 import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
+import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import java.io.IOException;
@@ -28,6 +30,14 @@ final class DockerErrors {
     static RuntimeException translate(RuntimeException e) {
         if (e instanceof SandboxRuntimeException) {
             return e;
+        }
+        if (e instanceof DockerException docker && docker.getHttpStatus() == 400) {
+            // The engine refuses the request as such: asking again cannot help.
+            String reason = firstLine(docker.getMessage());
+            if (reason.contains("CPUs")) {
+                return new SandboxRejectedException("cpus", "more CPUs than the Docker engine's host has: " + reason, e);
+            }
+            return new RuntimeMisconfiguredException("the Docker engine refuses the request as configured: " + reason, e);
         }
         if (e instanceof DockerException docker) {
             return new SandboxRuntimeException("Docker engine refused the request (HTTP "

@@ -11,6 +11,7 @@ import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.ProcessReaper;
+import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import java.nio.charset.StandardCharsets;
@@ -149,7 +150,7 @@ final class DockerExec {
                         .exec()
                         .getId();
             } catch (ConflictException notRunning) {
-                throw new SandboxRuntimeException("sandbox " + sandboxId + " is not running", notRunning);
+                throw new SandboxNotRunningException(sandboxId, null, notRunning);
             }
         });
     }

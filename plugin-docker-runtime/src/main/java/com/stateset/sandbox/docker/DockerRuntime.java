@@ -30,6 +30,7 @@ import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.Isolations;
 import com.stateset.sandbox.spi.runtime.ResourceUsage;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
+import com.stateset.sandbox.spi.runtime.RuntimeMisconfiguredException;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
@@ -111,7 +112,7 @@ final class DockerRuntime implements SandboxRuntime {
             }
             String preferred = config.defaultIsolation();
             if (!offered.contains(preferred)) {
-                throw new SandboxRuntimeException("runtime.config.defaultIsolation is " + preferred
+                throw new RuntimeMisconfiguredException("runtime.config.defaultIsolation is " + preferred
                         + ", but the Docker engine has no OCI runtime named " + config.gvisorRuntime());
             }
             offered.remove(preferred);
@@ -134,8 +135,8 @@ final class DockerRuntime implements SandboxRuntime {
             createContainer(spec, env);
         } catch (NotFoundException e) {
             if (!config.pullMissingImages()) {
-                throw new SandboxRuntimeException("image " + spec.image() + " is not present on the Docker engine;"
-                        + " build it with scripts/build-images or set runtime.config.pullMissingImages: true");
+                throw new RuntimeMisconfiguredException("image " + spec.image() + " is not present on the Docker engine;"
+                        + " the server's operator must build it (scripts/build-images) or set runtime.config.pullMissingImages: true");
             }
             pull(spec.image());
             try {
@@ -480,7 +481,7 @@ final class DockerRuntime implements SandboxRuntime {
             Thread.currentThread().interrupt();
             throw new SandboxRuntimeException("interrupted while pulling " + image, e);
         } catch (NotFoundException e) {
-            throw new SandboxRuntimeException("image " + image + " could not be pulled: not found", e);
+            throw new RuntimeMisconfiguredException("image " + image + " could not be pulled: not found", e);
         } catch (RuntimeException e) {
             throw DockerErrors.translate(e);
         }

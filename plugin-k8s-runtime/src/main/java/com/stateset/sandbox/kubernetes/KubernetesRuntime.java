@@ -9,6 +9,7 @@ import com.stateset.sandbox.spi.runtime.ResourceUsage;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
+import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
@@ -348,8 +349,7 @@ final class KubernetesRuntime implements SandboxRuntime {
         Pod pod = find(sandboxId).orElseThrow(() -> new SandboxMissingException(sandboxId));
         RuntimeSandbox seen = sandbox(sandboxId, pod);
         if (seen.state() != RuntimeState.RUNNING) {
-            throw new SandboxRuntimeException("sandbox " + sandboxId + " is not running"
-                    + (seen.detail() == null ? "" : ": " + seen.detail()));
+            throw new SandboxNotRunningException(sandboxId, seen.detail(), null);
         }
         return pod.getMetadata().getName();
     }

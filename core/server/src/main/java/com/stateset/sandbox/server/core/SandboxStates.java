@@ -23,12 +23,17 @@ public final class SandboxStates {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
+    private static final int MAX_REASON = 1000;
+
     /**
      * Moves the sandbox from {@code from} to {@code to} ({@code terminated} or {@code error}) if it
      * is still in {@code from}, recording {@code sandbox.stopped} or {@code sandbox.error}; false if
      * it was not.
      */
-    public boolean end(SandboxRecord row, SandboxStatus from, SandboxStatus to, String reason) {
+    public boolean end(SandboxRecord row, SandboxStatus from, SandboxStatus to, String fullReason) {
+        // The column holds 1000 characters; an engine's reason can be longer.
+        String reason = fullReason == null || fullReason.length() <= MAX_REASON ? fullReason
+                : fullReason.substring(0, MAX_REASON - 3) + "...";
         return jdbi.inTransaction(handle -> {
             if (handle.attach(SandboxDao.class).end(row.id(), from.value(), to.value(), reason, clock.millis()) == 0) {
                 return false;

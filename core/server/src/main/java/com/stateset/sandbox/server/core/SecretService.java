@@ -278,8 +278,11 @@ public final class SecretService {
         try {
             return cipher.decrypt(row.orgId(), row.name(), row.ciphertext());
         } catch (SecretCipher.UnreadableSecretException e) {
-            // The operator's to fix (the wrong master key, or an altered row): a server fault, logged with the request.
-            throw new IllegalStateException("secret " + row.id() + " cannot be decrypted: " + e.getMessage(), e);
+            // The operator's to fix (the wrong master key, or an altered row); no retry cures it.
+            LOG.error("secret {} cannot be decrypted: {}", row.id(), e.getMessage());
+            throw new ApiException(409, "SECRET_UNREADABLE", "secret " + row.name() + " cannot be read with this server's"
+                    + " master key; set its value again, or the server's operator must configure the key it was stored under",
+                    Map.of("field", "secrets"), Map.of());
         }
     }
 

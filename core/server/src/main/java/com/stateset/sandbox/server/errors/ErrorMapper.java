@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.stateset.sandbox.server.http.RequestIds;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter.PayloadTooLargeException;
+import com.stateset.sandbox.spi.runtime.RuntimeMisconfiguredException;
 import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
+import com.stateset.sandbox.spi.runtime.SandboxMissingException;
+import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
 import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.storage.ObjectNotFoundException;
@@ -112,6 +115,14 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         }
         if (e instanceof SandboxRejectedException rejected) {
             return ApiException.validation(rejected.field(), rejected.getMessage());
+        }
+        // Not 5xx: retrying cannot cure these.
+        if (e instanceof SandboxMissingException || e instanceof SandboxNotRunningException) {
+            return ApiException.conflict(e.getMessage());
+        }
+        if (e instanceof RuntimeMisconfiguredException) {
+            return new ApiException(409, "RUNTIME_MISCONFIGURED", e.getMessage()
+                    + " (the server's operator must fix this; retrying will not help)");
         }
         if (e instanceof SandboxFileException file) {
             return switch (file.reason()) {

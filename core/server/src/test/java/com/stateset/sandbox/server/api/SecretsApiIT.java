@@ -333,8 +333,8 @@ class SecretsApiIT {
                 + " WHERE name = 'MOVED_TO'");
 
         Reply moved = inject(owner, sandbox, Map.of("secrets", List.of("MOVED_TO")));
-        assertThat(moved.status()).isEqualTo(500);
-        assertThat(moved.errorCode()).isEqualTo("INTERNAL_ERROR");
+        assertThat(moved.status()).as("no retry cures it").isEqualTo(409);
+        assertThat(moved.errorCode()).isEqualTo("SECRET_UNREADABLE");
         assertThat(owner.sh(sandbox, "printf '%s' \"${MOVED_TO:-unset}\"")).isEqualTo("unset");
         assertThat(logged()).as("the operator learns why, from the log")
                 .anyMatch(line -> line.contains("cannot be decrypted") && line.contains("fails authentication"));
