@@ -25,6 +25,7 @@ import com.stateset.sandbox.server.core.MetricsService;
 import com.stateset.sandbox.server.core.Plans;
 import com.stateset.sandbox.server.core.Reconciler;
 import com.stateset.sandbox.server.core.RegistrationService;
+import com.stateset.sandbox.server.core.ReplService;
 import com.stateset.sandbox.server.core.SandboxFiles;
 import com.stateset.sandbox.server.core.SandboxService;
 import com.stateset.sandbox.server.core.SandboxStates;
@@ -72,6 +73,7 @@ import com.stateset.sandbox.server.resources.CheckpointResource;
 import com.stateset.sandbox.server.resources.EventStreamResource;
 import com.stateset.sandbox.server.resources.OperationsResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
+import com.stateset.sandbox.server.resources.ReplResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.SecretResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
@@ -311,6 +313,8 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                 new DeliveryQueue(jdbi, clock, config.webhooks().maxConcurrentDeliveries()),
                 new BenchmarkService(jdbi, sandboxes, commands, templates, environment.getObjectMapper(), clock)));
         environment.jersey().register(new EventStreamResource(jdbi, sequencer));
+        environment.jersey().register(new ReplResource(new ReplService(jdbi, runtime, sandboxes, secrets, config.limits(),
+                environment.getObjectMapper(), clock)));
         environment.jersey().register(new UsageResource(new UsageService(jdbi, quota, config.rates(), clock)));
         environment.jersey().register(new WebhookResource(new WebhookService(jdbi, targets, sender, events, clock,
                 environment.getObjectMapper(), webhookCredentials)));
