@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -232,12 +233,8 @@ public final class SecretService {
             if (row.expired(now) || !SandboxPatterns.allow(patterns(row), sandbox.id())) {
                 continue;
             }
-            try {
-                env.put(row.name(), decrypt(cipher, row));
-            } catch (IllegalStateException unreadable) {
-                // Stored under another master key (the start warned): the command runs without it.
-                LOG.warn("secret {} of sandbox {} cannot be decrypted and is left out", row.id(), sandbox.id());
-            }
+            // One stored under another master key (the start warned) is left out: the command runs without it.
+            readable(cipher, row).ifPresent(value -> env.put(row.name(), value));
         }
         return env;
     }
@@ -274,15 +271,19 @@ public final class SecretService {
         return rows;
     }
 
+    /** The value; 409 if it cannot be decrypted: the operator's to fix (another master key, an altered row). */
     private String decrypt(SecretCipher cipher, SecretRecord row) {
+        return readable(cipher, row).orElseThrow(() -> new ApiException(409, "SECRET_UNREADABLE", "secret " + row.name()
+                + " cannot be read with this server's master key; set its value again, or the server's operator must"
+                + " configure the key it was stored under", Map.of("field", "secrets"), Map.of()));
+    }
+
+    private Optional<String> readable(SecretCipher cipher, SecretRecord row) {
         try {
-            return cipher.decrypt(row.orgId(), row.name(), row.ciphertext());
+            return Optional.of(cipher.decrypt(row.orgId(), row.name(), row.ciphertext()));
         } catch (SecretCipher.UnreadableSecretException e) {
-            // The operator's to fix (the wrong master key, or an altered row); no retry cures it.
-            LOG.error("secret {} cannot be decrypted: {}", row.id(), e.getMessage());
-            throw new ApiException(409, "SECRET_UNREADABLE", "secret " + row.name() + " cannot be read with this server's"
-                    + " master key; set its value again, or the server's operator must configure the key it was stored under",
-                    Map.of("field", "secrets"), Map.of());
+            LOG.warn("secret {} cannot be decrypted: {}", row.id(), e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * for 24 hours, in the database (so a restart forgets nothing); the same key with the same request
  * (method, path, query and body) gets that answer again, marked {@code Idempotent-Replayed: true};
  * with another request, 422. While the first is still running a repeat gets 409 with
- * {@code Retry-After}. Keys belong to the caller's organization.
+ * {@code Retry-After}. Keys belong to the caller's organization; a POST without a credential
+ * (registration) is not kept.
  *
  * <p>Not kept, so that a retry runs again: answers a retry may do better than (5xx, 429, 401), and
  * requests whose server died under them (the key's owner is another process). A streamed answer
@@ -87,9 +88,14 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
         if (key.isEmpty() || key.length() > MAX_KEY_CHARS || key.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             throw ApiException.validation(HEADER, "1 to " + MAX_KEY_CHARS + " printable ASCII characters without spaces");
         }
+        // Keys belong to an organization: without a credential (registration) there is none to keep
+        // an answer for, and a kept registration would hand its new API key to whoever repeats it.
+        if (!(request.getSecurityContext().getUserPrincipal() instanceof Caller caller)) {
+            return;
+        }
+        String scope = caller.orgId();
         byte[] body = request.getEntityStream().readAllBytes();
         request.setEntityStream(new ByteArrayInputStream(body));
-        String scope = request.getSecurityContext().getUserPrincipal() instanceof Caller caller ? caller.orgId() : "anonymous";
         String hash = hash(request, body);
         prune();
         Optional<Stored> earlier;

@@ -11,8 +11,10 @@ import com.stateset.sandbox.server.resources.ArtifactResource;
 import com.stateset.sandbox.server.resources.BillingResource;
 import com.stateset.sandbox.server.resources.AuditResource;
 import com.stateset.sandbox.server.resources.CheckpointResource;
+import com.stateset.sandbox.server.resources.EventStreamResource;
 import com.stateset.sandbox.server.resources.OperationsResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
+import com.stateset.sandbox.server.resources.ReplResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.SecretResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
@@ -53,7 +55,7 @@ class OpenApiDocumentTest {
         for (Class<?> resource : List.of(RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
                 CheckpointResource.class, ArtifactResource.class, AuditResource.class, TemplateResource.class, HealthResource.UnderApi.class,
                 SecretResource.class, WebhookResource.class, BillingResource.class,
-                UsageResource.class, OperationsResource.class)) {
+                UsageResource.class, OperationsResource.class, EventStreamResource.class, ReplResource.class)) {
             String root = resource.getAnnotation(Path.class).value();
             for (Method method : resource.getDeclaredMethods()) {
                 String verb = method.isAnnotationPresent(GET.class) ? "GET"

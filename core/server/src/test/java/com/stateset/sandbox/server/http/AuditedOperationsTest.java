@@ -10,6 +10,7 @@ import com.stateset.sandbox.server.resources.CheckpointResource;
 import com.stateset.sandbox.server.resources.EventStreamResource;
 import com.stateset.sandbox.server.resources.OperationsResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
+import com.stateset.sandbox.server.resources.ReplResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.SecretResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
@@ -34,7 +35,7 @@ class AuditedOperationsTest {
         for (Class<?> resource : List.of(RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
                 CheckpointResource.class, ArtifactResource.class, TemplateResource.class, AuditResource.class,
                 WebhookResource.class, BillingResource.class, SecretResource.class, UsageResource.class,
-                OperationsResource.class, EventStreamResource.class)) {
+                OperationsResource.class, EventStreamResource.class, ReplResource.class)) {
             for (Method method : resource.getDeclaredMethods()) {
                 boolean mutating = method.isAnnotationPresent(POST.class) || method.isAnnotationPresent(PUT.class)
                         || method.isAnnotationPresent(DELETE.class);
@@ -62,6 +63,8 @@ class AuditedOperationsTest {
                 .containsEntry("SandboxResource.listFiles", "file.list")
                 .containsEntry("SandboxResource.promote", "sandbox.promote")
                 .containsEntry("OperationsResource.benchmark", "benchmark.run")
-                .hasSize(36);
+                .containsEntry("ReplResource.execute", "repl.execute")
+                .containsEntry("BillingResource.upgrade", "billing.upgrade")
+                .hasSize(42);
     }
 }
