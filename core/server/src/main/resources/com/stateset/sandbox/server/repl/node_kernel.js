@@ -79,13 +79,12 @@ function compile (code, filename) {
     if (!(e instanceof SyntaxError) || !code.includes('await')) throw e
   }
   // Top-level await: run the cell as the body of an async function that returns its last expression.
-  // With no parser at hand, that expression is found by trial, longest first. Declarations in such a
-  // cell stay local to the function and do not persist (Node's REPL rewrites them with a parser);
-  // assignments without a declaration (x = await f()) do.
+  // With no parser at hand, that expression is found by trial, longest first, starting at one of the
+  // last 200 line or statement ends. Declarations in such a cell stay local to the function and do not
+  // persist (Node's REPL rewrites them with a parser); assignments without a declaration (x = await f()) do.
   const asyncScript = (body) => new vm.Script(`(async () => {\n${body}\n})()`, { ...options, lineOffset: -1 })
-  const cuts = [0]
-  for (let i = 0; i < code.length; i++) if (code[i] === '\n' || code[i] === ';') cuts.push(i + 1)
-  for (const cut of [...cuts.slice(-200), null]) {
+  const cuts = [0, ...Array.from(code.matchAll(/[\n;]/g), (m) => m.index + 1)].slice(-200)
+  for (const cut of [...cuts, null]) {
     try {
       if (cut === null) return asyncScript(code) // no value to return
       let tail = code.slice(cut).trimEnd()
@@ -136,7 +135,8 @@ function serveChild (sockPath, capArg) {
   const describeSafely = (e) => attempt(() => timed(() => describe(e), 1000),
     { ename: 'Error', evalue: '<an error that could not be described>', traceback: '' })
 
-  // Whatever is awaited can only be abandoned, not stopped: what it started goes on in the background.
+  // What a cell awaits can only be abandoned, not stopped: it goes on in the background, and synchronous
+  // code it runs later (after an await, in a callback) is out of vm's reach: it blocks the kernel until done.
   function settle (promise, ms) {
     let timer
     return new Promise((resolve, reject) => {
@@ -151,13 +151,14 @@ function serveChild (sockPath, capArg) {
     const left = () => Math.max(1, deadline - Date.now())
     let value = compile(code, filename).runInContext(context, { timeout: timeoutMs, breakOnSigint: true })
     if (util.types.isPromise(value)) value = await settle(value, left())
-    return value === undefined ? null : { 'text/plain': timed(() => util.inspect(value), left()) }
+    if (value === undefined) return null
+    const text = timed(() => util.inspect(value), left())
+    return { 'text/plain': text.length <= cap ? text : text.slice(0, cap) + '...' } // cut as output is
   }
 
   async function execute (raw) {
     const started = Date.now()
-    const out = new Capture(cap)
-    const err = new Capture(cap)
+    const [out, err] = [new Capture(cap), new Capture(cap)]
     const answer = (status, result, error) => ({
       status, stdout: out.text(), stderr: err.text(), stdout_truncated: out.truncated, stderr_truncated: err.truncated,
       result, error, execution_count: count, duration_ms: Date.now() - started
@@ -213,16 +214,7 @@ function serveChild (sockPath, capArg) {
   server.on('error', fail)
   const umask = process.umask(0o177) // the socket is born 0600: no moment in which others could connect
   server.listen(sockPath, () => {
-    try {
-      const inode = fs.statSync(sockPath).ino
-      fs.writeFileSync(`${sockPath}.pid`, `${process.pid}\n`)
-      process.on('SIGTERM', () => {
-        // Remove the files only if still ours: a newer kernel may have taken the path over.
-        attempt(() => fs.statSync(sockPath).ino === inode && fs.unlinkSync(sockPath))
-        attempt(() => fs.readFileSync(`${sockPath}.pid`, 'utf8').trim() === String(process.pid) && fs.unlinkSync(`${sockPath}.pid`))
-        exit(0)
-      })
-    } catch (e) { return fail(e) }
+    try { fs.writeFileSync(`${sockPath}.pid`, `${process.pid}\n`) } catch (e) { return fail(e) }
     process.send({ pid: process.pid }, () => process.disconnect())
   })
   process.umask(umask) // listen() has bound the socket by now
@@ -238,6 +230,7 @@ function serveChild (sockPath, capArg) {
   }
   // While idle SIGINT is ignored; during synchronous code breakOnSigint applies; here, an await is abandoned.
   process.on('SIGINT', () => interrupt && interrupt())
+  process.on('SIGTERM', () => { [sockPath, `${sockPath}.pid`].forEach((file) => attempt(() => fs.unlinkSync(file))); exit(0) })
   // A cell must not end the kernel: process.exit() throws instead, reported as ProcessExit.
   process.exit = function exit (code) {
     const e = Object.assign(new Error(`process.exit(${typeof code === 'number' ? code : ''}) was called`), { name: 'ProcessExit' })

@@ -54,9 +54,10 @@ def run_cell(namespace, code, filename):
     return eval(compile(ast.Expression(last.value), filename, 'eval'), namespace) if last else None
 
 
-def mime_bundle(value):
-    """repr() as text/plain, plus what IPython-style _repr_*_ methods of the value offer."""
-    bundle = {'text/plain': repr(value)}
+def mime_bundle(value, cap):
+    """repr() as text/plain (cut at `cap` characters, as output is), plus what IPython-style _repr_*_ methods offer."""
+    text = repr(value)
+    bundle = {'text/plain': text if len(text) <= cap else text[:cap] + '...'}
     for mime, method in MIME_METHODS:
         with contextlib.suppress(Exception):  # a broken optional representation is left out, as in IPython
             data = getattr(value, method)()
@@ -65,20 +66,9 @@ def mime_bundle(value):
                 data = base64.b64encode(data).decode()
             # JSON must survive the answer's serialisation (no NaN, no cycles); None means "nothing"
             if isinstance(data, str) or mime == 'application/json' and json.dumps(data, allow_nan=False) != 'null':
-                bundle[mime] = data
+                if len(json.dumps(data)) <= cap:  # a representation larger than the output cap is left out
+                    bundle[mime] = data
     return bundle
-
-
-def user_frames(tb):
-    """`tb` without the kernel's frames: exec() machinery at the top, signal handlers at the bottom."""
-    frames = []
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename != KERNEL_FILE:
-            frames.append(tb)
-        tb = tb.tb_next
-    for tb, after in zip(frames, frames[1:] + [None]):
-        tb.tb_next = after
-    return frames[0] if frames else None
 
 
 def describe(e):
@@ -87,8 +77,10 @@ def describe(e):
         evalue = str(e)
     except Exception:
         evalue = f'<unprintable {type(e).__name__} object>'
-    try:
-        text = ''.join(traceback.format_exception(type(e), e, user_frames(e.__traceback__)))
+    try:  # without the kernel's frames: exec() machinery at the top, signal handlers at the bottom
+        shown = traceback.TracebackException(type(e), e, e.__traceback__)
+        shown.stack = traceback.StackSummary.from_list([f for f in shown.stack if f.filename != KERNEL_FILE])
+        text = ''.join(shown.format())
     except Exception:  # a hostile exception (a __cause__ that raises, say) goes without its traceback
         text = f'{type(e).__name__}: {evalue}\n'
     return {'ename': type(e).__name__, 'evalue': evalue, 'traceback': text}
@@ -110,8 +102,8 @@ def parse_request(line):
 
 
 class Kernel:
-    def __init__(self, cap, path, inode):
-        self.cap, self.path, self.inode, self.pid = cap, path, inode, os.getpid()
+    def __init__(self, cap, path):
+        self.cap, self.path, self.pid = cap, path, os.getpid()
         self.count, self.running, self.timed_out, self.timeout_ms = 0, False, False, 0
         self.stdio = sys.stdout, sys.stderr
         main = types.ModuleType('__main__')
@@ -171,7 +163,7 @@ class Kernel:
             value = run_cell(self.namespace, code, filename)
             if value is not None:
                 self.namespace['_'] = value
-                result = mime_bundle(value)  # still timed: repr() runs the cell's code too
+                result = mime_bundle(value, self.cap)  # still timed: repr() runs the cell's code too
         except BaseException as e:
             failure = e
         finally:
@@ -201,13 +193,10 @@ class Kernel:
             raise self.timeout()
 
     def on_sigterm(self, signum, frame):
-        if os.getpid() == self.pid:  # not in a process the cell forked; and the files only if still ours
-            with contextlib.suppress(OSError):
-                if os.stat(self.path).st_ino == self.inode:
-                    os.unlink(self.path)
-            with contextlib.suppress(OSError), open(self.path + '.pid') as f:
-                if f.read().strip() == str(self.pid):
-                    os.unlink(self.path + '.pid')
+        if os.getpid() == self.pid:  # not in a process the cell forked
+            for path in (self.path, self.path + '.pid'):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
 
@@ -231,7 +220,6 @@ def serve(path, max_output_bytes):
         server.bind(path)
         os.umask(umask)
         server.listen(16)
-        inode = os.stat(path).st_ino
     except (OSError, ValueError) as e:
         emit({'error': f'cannot serve on {path}: {e}'}, 1)
     ready_r, ready_w = os.pipe()
@@ -257,7 +245,7 @@ def serve(path, max_output_bytes):
                     os.close(fd)
         with open(path + '.pid', 'w') as f:
             f.write(f'{os.getpid()}\n')
-        kernel = Kernel(cap, path, inode)
+        kernel = Kernel(cap, path)
         os.write(ready_w, json.dumps({'pid': os.getpid()}).encode())
         os.close(ready_w)
     except BaseException as e:

@@ -79,6 +79,13 @@ class ReplApiIT {
         assertThat(run(python, repl, "os.environ['FROM_SANDBOX']").at("/result/text~1plain").asText())
                 .as("the sandbox's environment").isEqualTo("'yes'");
 
+        JsonNode huge = run(python, repl, "'x' * 5_000_000");
+        assertThat(huge.get("status").asText()).isEqualTo("ok");
+        assertThat(huge.at("/result/text~1plain").asText().length()).as("cut at the output cap (1 MiB here)")
+                .isBetween(1 << 20, (1 << 20) + 10);
+        JsonNode spoken = run(python, repl, "print('y' * 3_000_000)");
+        assertThat(spoken.get("stdout_truncated").asBoolean()).isTrue();
+
         JsonNode failed = run(python, repl, "1 / 0");
         assertThat(failed.get("status").asText()).isEqualTo("error");
         assertThat(failed.get("error").asText()).contains("ZeroDivisionError");
