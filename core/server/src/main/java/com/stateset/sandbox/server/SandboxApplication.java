@@ -339,6 +339,14 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                     server.setErrorHandler(new JsonErrorHandler());
                 }
             }
+
+            /** Event streams end as the server begins to stop, so that they do not hold up its graceful stop. */
+            @Override
+            public void lifeCycleStopping(LifeCycle event) {
+                if (event instanceof Server) {
+                    sequencer.endStreams();
+                }
+            }
         });
         environment.lifecycle().addServerLifecycleListener(server -> {
             String url = listeningUrl(server);

@@ -80,12 +80,17 @@ public final class EventSequencer implements Managed {
         thread.start();
     }
 
-    @Override
-    public void stop() throws InterruptedException {
+    /** Tells every stream to end: the server is stopping. */
+    public void endStreams() {
         stopping = true;
         synchronized (numbered) {
             numbered.notifyAll();
         }
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        endStreams();
         Thread running = loop;
         loop = null;
         if (running != null) {
