@@ -88,7 +88,7 @@ class UsageApiIT {
         JsonNode current = session.get("/api/v1/usage/current").body();
         double gb = current.get("network_gb").asDouble();
         assertThat(gb).isGreaterThanOrEqualTo(0.005).isLessThan(0.006);
-        assertThat(current.at("/breakdown/network_cents").asDouble()).isCloseTo(gb * 10, within(1e-3));
+        assertThat(current.at("/breakdown/network_cents").asLong()).isEqualTo(Math.round(gb * 10));
         double hourly = 0;
         for (JsonNode bucket : session.get("/api/v1/usage/history?granularity=hourly").body().get("data")) {
             hourly += bucket.get("network_gb").asDouble();
