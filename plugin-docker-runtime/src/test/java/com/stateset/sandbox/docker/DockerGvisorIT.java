@@ -118,7 +118,7 @@ class DockerGvisorIT {
     void forkBombIsContainedAndTheSandboxRecovers() {
         String id = sandbox(false);
         String other = sandbox(false);
-        Run bomb = run(id, "bomb() { bomb | bomb & }; bomb; sleep 30", Duration.ofSeconds(5));
+        Run bomb = run(id, "bomb() { bomb | bomb & }; bomb; exec sleep 30", Duration.ofSeconds(5));
         assertThat(bomb.result().timedOut()).isTrue();
         assertThat(out(other, "echo unharmed")).isEqualTo("unharmed\n");
         assertThat(runtime.inspect(id).orElseThrow().state()).isEqualTo(RuntimeState.RUNNING);

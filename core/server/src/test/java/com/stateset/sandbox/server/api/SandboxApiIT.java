@@ -337,7 +337,7 @@ class SandboxApiIT {
     void bombsAreContainedAndOtherSandboxesUnharmed() {
         String victim = create(Map.of()).text("/id");
         String neighbour = create(Map.of()).text("/id");
-        Reply fork = exec(victim, "bomb() { bomb | bomb & }; bomb; sleep 20", "timeout", 5000);
+        Reply fork = exec(victim, "bomb() { bomb | bomb & }; bomb; exec sleep 20", "timeout", 5000);
         assertThat(fork.status()).isEqualTo(200);
         assertThat(fork.text("/timed_out")).isEqualTo("true");
         assertThat(exec(neighbour, "echo fine").text("/stdout")).isEqualTo("fine\n");
