@@ -153,8 +153,8 @@ abstract class ProductionScenarios {
         try (ServerProcess server = start("-Ddw.templates[6].image=registry.invalid/stateset/missing:1")) {
             String key = register(server);
             Http.Reply created = Http.post(server.url("/api/v1/sandbox/create"), key, Map.of("template", "claude-agent"));
-            assertThat(created.status()).isEqualTo(502);
-            assertThat(created.body().at("/error/code").asText()).isEqualTo("RUNTIME_ERROR");
+            assertThat(created.status()).as("no retry cures it").isEqualTo(409);
+            assertThat(created.body().at("/error/code").asText()).isEqualTo("RUNTIME_MISCONFIGURED");
             assertThat(created.body().at("/error/message").asText()).contains("ErrImagePull");
             Http.Reply list = Http.get(server.url("/api/v1/sandboxes"), key);
             assertThat(list.body().toString()).contains("\"status\":\"error\"").contains("ErrImagePull");

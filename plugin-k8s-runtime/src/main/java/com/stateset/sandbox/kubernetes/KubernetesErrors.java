@@ -1,5 +1,6 @@
 package com.stateset.sandbox.kubernetes;
 
+import com.stateset.sandbox.spi.runtime.RuntimeMisconfiguredException;
 import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
 import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
@@ -31,8 +32,11 @@ final class KubernetesErrors {
             if (code == 0 || code == 502 || code == 503 || code == 504 || hasCause(e, IOException.class)) {
                 return new RuntimeUnavailableException("Kubernetes API server unreachable: " + firstLine(rootMessage(e)), e);
             }
-            return new SandboxRuntimeException("Kubernetes API server refused the request (HTTP " + code + "): "
-                    + reason(k8s), e);
+            String refusal = "Kubernetes API server refused the request (HTTP " + code + "): " + reason(k8s);
+            // The controller's rights, the namespace's Pod Security, a spec the server refuses: the
+            // same on every retry, until the operator changes the cluster or the configuration.
+            return code == 400 || code == 401 || code == 403 || code == 422
+                    ? new RuntimeMisconfiguredException(refusal, e) : new SandboxRuntimeException(refusal, e);
         }
         if (hasCause(e, IOException.class)) {
             return new RuntimeUnavailableException("Kubernetes API server unreachable: " + firstLine(rootMessage(e)), e);
@@ -44,7 +48,7 @@ final class KubernetesErrors {
      * A pod the API server would not admit: a full ResourceQuota is a lack of room for now
      * (unavailable); a LimitRange refusing its size is about what the sandbox asks for (rejected,
      * naming {@code memory} or {@code cpus}); anything else, such as RBAC or Pod Security refusing
-     * the controller, is the runtime's own error.
+     * the controller, is the runtime's misconfiguration.
      */
     static RuntimeException refused(KubernetesClientException e) {
         String reason = reason(e);

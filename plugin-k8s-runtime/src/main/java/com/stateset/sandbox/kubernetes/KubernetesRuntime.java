@@ -6,8 +6,10 @@ import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.ResourceUsage;
+import com.stateset.sandbox.spi.runtime.RuntimeMisconfiguredException;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
+import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
@@ -123,8 +125,7 @@ final class KubernetesRuntime implements SandboxRuntime {
                 case RUNNING -> {
                     return seen;
                 }
-                case EXITED, OTHER -> throw new SandboxRuntimeException("sandbox " + sandboxId + " could not start: "
-                        + (seen.detail() == null ? "its pod ended" : seen.detail()));
+                case EXITED, OTHER -> throw startFailure(sandboxId, seen.detail() == null ? "its pod ended" : seen.detail());
                 default -> {
                     if (System.nanoTime() > deadline) {
                         throw new SandboxRuntimeException("sandbox " + sandboxId + " did not start within "
@@ -134,6 +135,23 @@ final class KubernetesRuntime implements SandboxRuntime {
             }
             sleep(Math.min(250, 10L * (attempt + 1)));
         }
+    }
+
+    /**
+     * Why a pod did not start, as the SPI tells it: an image that cannot be pulled or a container the
+     * node cannot make, or a pod no node may take, will not start on a retry (the operator must act);
+     * a cluster without room now may have room later; anything else is the runtime's own error.
+     */
+    static SandboxRuntimeException startFailure(String sandboxId, String detail) {
+        String message = "sandbox " + sandboxId + " could not start: " + detail;
+        if (detail.startsWith("unschedulable:")) {
+            return detail.contains("Insufficient") ? new RuntimeUnavailableException(message, null)
+                    : new RuntimeMisconfiguredException(message);
+        }
+        if (START_FAILURES.stream().anyMatch(detail::startsWith)) {
+            return new RuntimeMisconfiguredException(message);
+        }
+        return new SandboxRuntimeException(message);
     }
 
     /** Asks the pod's first process to end (it takes the sandbox's processes with it) and waits until the pod has. */

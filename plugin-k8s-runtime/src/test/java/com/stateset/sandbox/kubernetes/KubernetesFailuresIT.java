@@ -8,6 +8,7 @@ import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
+import com.stateset.sandbox.spi.runtime.RuntimeMisconfiguredException;
 import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
@@ -68,7 +69,7 @@ class KubernetesFailuresIT {
     void anImageThatCannotBePulledFailsTheStartWithTheReasonAndLeavesNoPod() {
         String id = "sbx_" + hex();
         runtime.create(spec(id, "registry.invalid/stateset/missing:1"));
-        assertThatThrownBy(() -> runtime.start(id)).isInstanceOf(SandboxRuntimeException.class)
+        assertThatThrownBy(() -> runtime.start(id)).isInstanceOf(RuntimeMisconfiguredException.class)
                 .hasMessageContaining("ErrImagePull").hasMessageContaining("registry.invalid/stateset/missing:1");
         runtime.remove(id);
         assertThat(node.api().pods().inNamespace(NS).withName(SandboxPods.podName(id)).get()).isNull();
@@ -81,7 +82,7 @@ class KubernetesFailuresIT {
         String id = "sbx_" + hex();
         try {
             picky.create(spec(id, KubernetesRuntimeIT.IMAGE));
-            assertThatThrownBy(() -> picky.start(id)).isInstanceOf(SandboxRuntimeException.class)
+            assertThatThrownBy(() -> picky.start(id)).isInstanceOf(RuntimeMisconfiguredException.class)
                     .hasMessageContaining("unschedulable").hasMessageContaining("node affinity/selector");
         } finally {
             picky.remove(id);
@@ -112,13 +113,12 @@ class KubernetesFailuresIT {
     }
 
     @Test
-    void aControllerWithoutTheRightsIsTheRuntimesErrorNotTheCallers() {
+    void aControllerWithoutTheRightsIsTheRuntimesMisconfigurationNotTheCallers() {
         String id = "sbx_" + hex();
         refuseNextPod(403, "Forbidden", "pods is forbidden: User \\\"system:serviceaccount:stateset-sandbox:stateset-sandbox\\\""
                 + " cannot create resource \\\"pods\\\" in API group \\\"\\\" in the namespace \\\"" + NS + "\\\"");
         assertThatThrownBy(() -> runtime.create(spec(id, KubernetesRuntimeIT.IMAGE)))
-                .isInstanceOf(SandboxRuntimeException.class)
-                .isNotInstanceOf(SandboxRejectedException.class).isNotInstanceOf(RuntimeUnavailableException.class)
+                .isInstanceOf(RuntimeMisconfiguredException.class)
                 .hasMessageContaining("HTTP 403").hasMessageContaining("cannot create resource");
         assertThat(runtime.inspect(id)).isEmpty();
     }

@@ -2,6 +2,7 @@ package com.stateset.sandbox.storage.gcs;
 
 import com.google.cloud.storage.StorageException;
 import com.stateset.sandbox.spi.storage.ObjectStoreException;
+import com.stateset.sandbox.spi.storage.ObjectStoreMisconfiguredException;
 import com.stateset.sandbox.spi.storage.ObjectStoreUnavailableException;
 import java.io.IOException;
 import java.util.Optional;
@@ -34,8 +35,8 @@ final class GcsErrors {
                     + message(failure) + ")", failure);
         }
         if (code == 401 || code == 403) {
-            return new ObjectStoreException(what + ": permission denied (HTTP " + code + ": " + message(failure) + ")",
-                    failure);
+            return new ObjectStoreMisconfiguredException(what + ": permission denied (HTTP " + code + ": " + message(failure)
+                    + ")", failure);
         }
         return new ObjectStoreException(what + ": " + message(failure), failure);
     }

@@ -18,6 +18,7 @@ import com.stateset.sandbox.spi.storage.ObjectKeys;
 import com.stateset.sandbox.spi.storage.ObjectNotFoundException;
 import com.stateset.sandbox.spi.storage.ObjectStore;
 import com.stateset.sandbox.spi.storage.ObjectStoreException;
+import com.stateset.sandbox.spi.storage.ObjectStoreMisconfiguredException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -204,8 +205,8 @@ final class GcsObjectStore implements ObjectStore {
         if (expiry.toSeconds() < 1 || expiry.compareTo(MAX_URL_LIFETIME) > 0) {
             throw new IllegalArgumentException("expiry must be between 1 second and 7 days, not " + expiry);
         }
-        ServiceAccountCredentials signer = signingKey.orElseThrow(() -> new ObjectStoreException(
-                "signed URLs need a service account's JSON key: set credentialsFile"));
+        ServiceAccountCredentials signer = signingKey.orElseThrow(() -> new ObjectStoreMisconfiguredException(
+                "signed URLs need a service account's JSON key: set credentialsFile in storage.config", null));
         List<SignUrlOption> options = new ArrayList<>(urlOptions);
         options.add(SignUrlOption.signWith(signer));
         try {

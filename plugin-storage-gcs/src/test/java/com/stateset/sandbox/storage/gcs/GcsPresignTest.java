@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.stateset.sandbox.spi.storage.ObjectStore;
-import com.stateset.sandbox.spi.storage.ObjectStoreException;
+import com.stateset.sandbox.spi.storage.ObjectStoreMisconfiguredException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +64,7 @@ class GcsPresignTest {
                 .withBucket("acme-objects")
                 .withHost("http://127.0.0.1:9"), new TestContext())) {
             assertThatThrownBy(() -> store.presignGet("a", Duration.ofMinutes(1)))
-                    .isInstanceOf(ObjectStoreException.class)
+                    .isInstanceOf(ObjectStoreMisconfiguredException.class)
                     .hasMessageContaining("set credentialsFile");
         }
     }

@@ -1,6 +1,7 @@
 package com.stateset.sandbox.storage.s3;
 
 import com.stateset.sandbox.spi.storage.ObjectStoreException;
+import com.stateset.sandbox.spi.storage.ObjectStoreMisconfiguredException;
 import com.stateset.sandbox.spi.storage.ObjectStoreUnavailableException;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.ServerException;
@@ -47,15 +48,23 @@ final class S3Errors {
             int status = error.response().code();
             String message = what + ": S3 answered " + status + " " + error.errorResponse().code() + ": "
                     + error.errorResponse().message();
-            // 500 and 503 (SlowDown) are S3's way of asking for a retry later.
-            return status >= 500 ? new ObjectStoreUnavailableException(message, e) : new ObjectStoreException(message, e);
+            // 500 and 503 (SlowDown) are S3's way of asking for a retry later; credentials refused,
+            // a missing bucket or a clock S3 finds skewed stay so until the operator acts.
+            if (status >= 500) {
+                return new ObjectStoreUnavailableException(message, e);
+            }
+            return status == 400 || status == 401 || status == 403 || hasCode(e, "NoSuchBucket")
+                    ? new ObjectStoreMisconfiguredException(message, e) : new ObjectStoreException(message, e);
         }
         if (e instanceof ServerException error && error.statusCode() >= 500) {
             return new ObjectStoreUnavailableException(what + ": S3 answered " + error.statusCode(), e);
         }
         // Failures to connect, resolve, or hear back in time; a TLS failure is a setup problem, not an outage.
         IOException io = cause(e, IOException.class);
-        if (io != null && !(io instanceof SSLException)) {
+        if (io instanceof SSLException) {
+            return new ObjectStoreMisconfiguredException(what + ": TLS with S3 failed: " + io, e);
+        }
+        if (io != null) {
             return new ObjectStoreUnavailableException(what + ": S3 unreachable: " + io, e);
         }
         return new ObjectStoreException(what + ": " + e, e);

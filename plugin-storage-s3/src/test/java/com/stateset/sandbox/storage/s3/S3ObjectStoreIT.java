@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.stateset.sandbox.spi.storage.ObjectInfo;
 import com.stateset.sandbox.spi.storage.ObjectStore;
 import com.stateset.sandbox.spi.storage.ObjectStoreException;
+import com.stateset.sandbox.spi.storage.ObjectStoreMisconfiguredException;
 import com.stateset.sandbox.spi.storage.ObjectStoreUnavailableException;
 import com.stateset.sandbox.testing.ObjectStoreContract;
 import com.stateset.sandbox.testing.TestStreams;
@@ -146,7 +147,8 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         try (ObjectStore store = create(config)) {
             assertThat(store.toString()).doesNotContain(wrongSecret);
             assertThatThrownBy(() -> store.put(prefix + "x", text("x"), 1, "text/plain"))
-                    .isInstanceOf(ObjectStoreException.class)
+                    .as("the operator's to fix: not a failure to retry")
+                    .isInstanceOf(ObjectStoreMisconfiguredException.class)
                     .hasMessageContaining("403 SignatureDoesNotMatch")
                     .satisfies(e -> {
                         for (Throwable t = e; t != null; t = t.getCause()) {

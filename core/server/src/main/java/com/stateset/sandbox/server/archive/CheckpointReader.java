@@ -47,7 +47,91 @@ public final class CheckpointReader {
         copy(stored, out);
     }
 
+    /**
+     * A stored object whose compression or tar framing is broken is damaged (422, as one that was
+     * altered); a failure of the store's stream or of {@code out} is not, and goes on as it is.
+     */
     private void copy(InputStream stored, OutputStream out) throws IOException {
+        Noted<InputStream> source = new Noted<>(stored);
+        Noted<OutputStream> sink = out == null ? null : new Noted<>(out);
+        try {
+            copyChecked(source.input(), sink == null ? null : sink.output());
+        } catch (IOException e) {
+            if (source.failed || sink != null && sink.failed) {
+                throw e;
+            }
+            throw rejected("its stored bytes are damaged (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** A stream that notes whether it failed itself, as opposed to what reads or writes it. */
+    private static final class Noted<S> {
+        private final S stream;
+        boolean failed;
+
+        Noted(S stream) {
+            this.stream = stream;
+        }
+
+        InputStream input() {
+            InputStream in = (InputStream) stream;
+            return new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    return noted(in::read);
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return noted(() -> in.read(b, off, len));
+                }
+            };
+        }
+
+        OutputStream output() {
+            OutputStream out = (OutputStream) stream;
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    noted(() -> {
+                        out.write(b);
+                        return 0;
+                    });
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    noted(() -> {
+                        out.write(b, off, len);
+                        return 0;
+                    });
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    noted(() -> {
+                        out.flush();
+                        return 0;
+                    });
+                }
+            };
+        }
+
+        private interface Call {
+            int run() throws IOException;
+        }
+
+        private int noted(Call call) throws IOException {
+            try {
+                return call.run();
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+    }
+
+    private void copyChecked(InputStream stored, OutputStream out) throws IOException {
         Checksums.HashingInputStream hashed = new Checksums.HashingInputStream(stored);
         TarArchiveInputStream in = new TarArchiveInputStream(new GZIPInputStream(hashed, 64 * 1024));
         TarArchiveOutputStream tar = out == null ? null : new TarArchiveOutputStream(out);

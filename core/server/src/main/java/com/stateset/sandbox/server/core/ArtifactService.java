@@ -169,7 +169,10 @@ public final class ArtifactService {
                         Checksums.HashingInputStream hashed = new Checksums.HashingInputStream(stored);
                         long copied = hashed.transferTo(tar);
                         if (copied != artifact.size() || !hashed.hex().equals(artifact.checksum())) {
-                            throw new IOException("the stored artifact " + artifact.id() + " does not match its checksum");
+                            // Not a failure to retry: the stored copy was altered or damaged.
+                            throw new ApiException(422, "VALIDATION_ERROR", "artifact_id: the stored artifact " + artifact.id()
+                                    + " does not match its checksum; delete it and upload it again",
+                                    Map.of("field", "artifact_id"), Map.of());
                         }
                         tar.closeArchiveEntry();
                         tar.finish();

@@ -321,10 +321,15 @@ public final class CheckpointService {
         }
     }
 
+    /** The checkpoint's manifest; one that is damaged in the store is 422, as a damaged archive is. */
     private Manifest manifest(CheckpointRecord checkpoint) {
         try (InputStream stored = objects.store().get(checkpoint.manifestKey());
                 InputStream in = new GZIPInputStream(stored)) {
             return mapper.readValue(in, Manifest.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | java.util.zip.ZipException | java.io.EOFException e) {
+            throw new ApiException(422, "VALIDATION_ERROR", "checkpoint_id: the manifest of " + checkpoint.id()
+                    + " is damaged in the store; delete the checkpoint and make it again", Map.of("field", "checkpoint_id"),
+                    Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException("reading the manifest of " + checkpoint.id() + " failed", e);
         }

@@ -83,23 +83,12 @@ public final class CommandService {
     }
 
     public ExecuteResponse run(Prepared prepared) {
-        OutputBuffer stdout = new OutputBuffer(limits.maxOutputBytes());
-        OutputBuffer stderr = new OutputBuffer(limits.maxOutputBytes());
+        CapturedOutput output = new CapturedOutput(limits.maxOutputBytes(), limits.maxOutputBytes());
         long started = System.nanoTime();
-        ExecResult result = exec(prepared, new ExecOutput() {
-            @Override
-            public void stdout(byte[] bytes, int offset, int length) {
-                stdout.append(bytes, offset, length);
-            }
-
-            @Override
-            public void stderr(byte[] bytes, int offset, int length) {
-                stderr.append(bytes, offset, length);
-            }
-        });
+        ExecResult result = exec(prepared, output);
         long durationMs = (System.nanoTime() - started) / 1_000_000;
-        return new ExecuteResponse(result.exitCode(), stdout.text(), stderr.text(), durationMs, result.timedOut(),
-                stdout.truncated() || stderr.truncated());
+        return new ExecuteResponse(result.exitCode(), output.stdout.text(), output.stderr.text(), durationMs,
+                result.timedOut(), output.stdout.truncated() || output.stderr.truncated());
     }
 
     /**

@@ -9,7 +9,6 @@ import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.errors.ApiException;
-import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
@@ -302,25 +301,16 @@ public final class ReplService {
     }
 
     private Answer run(SandboxRecord sandbox, List<String> argv, Map<String, String> env, Duration timeout) {
-        OutputBuffer stdout = new OutputBuffer(2 * limits.maxOutputBytes() + (1 << 20));
-        OutputBuffer stderr = new OutputBuffer(4096);
+        // A cell's answer holds its two capped streams and its value (capped too) as JSON strings, in
+        // which a control character takes six bytes: room for all of that, and no more.
+        CapturedOutput output = new CapturedOutput(18 * limits.maxOutputBytes() + (1 << 20), 4096);
         ExecResult result;
         try {
-            result = runtime.exec(sandbox.id(), new ExecSpec(argv, env, "/workspace", timeout), new ExecOutput() {
-                @Override
-                public void stdout(byte[] bytes, int offset, int length) {
-                    stdout.append(bytes, offset, length);
-                }
-
-                @Override
-                public void stderr(byte[] bytes, int offset, int length) {
-                    stderr.append(bytes, offset, length);
-                }
-            });
+            result = runtime.exec(sandbox.id(), new ExecSpec(argv, env, "/workspace", timeout), output);
         } catch (SandboxMissingException e) {
             throw sandboxes.vanished(sandbox, e);
         }
-        return new Answer(result.exitCode(), result.timedOut(), stdout.text(), stderr.text());
+        return new Answer(result.exitCode(), result.timedOut(), output.stdout.text(), output.stderr.text());
     }
 
     /** The last line of a kernel's output as a JSON object, or null. */

@@ -6,7 +6,6 @@ import com.stateset.sandbox.server.api.FileOperations;
 import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.errors.ApiException;
-import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
@@ -203,21 +202,10 @@ public final class SandboxFiles {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", script, "files"));
         argv.addAll(List.of(args));
         Map<String, String> env = Map.of("ROOTS", String.join(":", runtime.writableDirectories()), "LC_ALL", "C");
-        OutputBuffer stdout = new OutputBuffer(MAX_OUTPUT);
-        OutputBuffer stderr = new OutputBuffer(4096);
+        CapturedOutput output = new CapturedOutput(MAX_OUTPUT, 4096);
         ExecResult result;
         try {
-            result = runtime.exec(sandbox.id(), new ExecSpec(argv, env, "/", timeout), new ExecOutput() {
-                @Override
-                public void stdout(byte[] bytes, int offset, int length) {
-                    stdout.append(bytes, offset, length);
-                }
-
-                @Override
-                public void stderr(byte[] bytes, int offset, int length) {
-                    stderr.append(bytes, offset, length);
-                }
-            });
+            result = runtime.exec(sandbox.id(), new ExecSpec(argv, env, "/", timeout), output);
         } catch (SandboxMissingException e) {
             throw sandboxes.vanished(sandbox, e);
         }
@@ -228,7 +216,7 @@ public final class SandboxFiles {
         String path = args[0];
         switch (result.exitCode()) {
             case 0 -> {
-                return new Output(stdout.bytes());
+                return new Output(output.stdout.bytes());
             }
             case MISSING -> throw ApiException.notFound("FILE_NOT_FOUND", path + ": no such file or directory");
             case OUTSIDE -> throw ApiException.validation(field, path + " leads out of the writable areas "
@@ -245,7 +233,7 @@ public final class SandboxFiles {
             case NOT_EMPTY -> throw ApiException.validation("recursive", path
                     + " is a directory that is not empty; pass recursive: true to delete it with what it holds");
             default -> throw ApiException.validation(field, "failed in the sandbox (exit " + result.exitCode() + "): "
-                    + firstLine(stderr.text()));
+                    + firstLine(output.stderr.text()));
         }
     }
 

@@ -18,6 +18,7 @@ import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.storage.ObjectNotFoundException;
 import com.stateset.sandbox.spi.storage.ObjectStoreException;
+import com.stateset.sandbox.spi.storage.ObjectStoreMisconfiguredException;
 import com.stateset.sandbox.spi.storage.ObjectStoreUnavailableException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -142,6 +143,11 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         if (e instanceof ObjectStoreUnavailableException) {
             LOG.warn("object store unavailable: {}", e.getMessage());
             return new ApiException(503, "STORAGE_UNAVAILABLE", "the object store is unavailable; retry later");
+        }
+        if (e instanceof ObjectStoreMisconfiguredException) {
+            LOG.warn("object store misconfigured: {}", e.getMessage());
+            return new ApiException(409, "STORAGE_MISCONFIGURED", "the object store refuses this server as it is configured"
+                    + " (the server's operator must fix this; retrying will not help); quote request id " + RequestIds.current());
         }
         if (e instanceof ObjectNotFoundException) {
             return ApiException.notFound("OBJECT_NOT_FOUND", "the stored object is missing from the object store");

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records events in the outbox: the event, and a pending delivery for each enabled webhook of the
@@ -22,6 +24,8 @@ import org.jdbi.v3.core.Jdbi;
  * event exists exactly when the change it reports was committed. {@link EventDispatcher} delivers.
  */
 public final class Events {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Events.class);
 
     private static final TypeReference<List<String>> NAMES = new TypeReference<>() { };
 
@@ -111,12 +115,14 @@ public final class Events {
         }
     }
 
+    /** An unreadable subscription wants nothing: one bad row must not fail every change of its organization. */
     private boolean wants(Subscription subscription, String type) {
         try {
             List<String> names = mapper.readValue(subscription.events(), NAMES);
             return names.contains("*") || names.contains(type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("webhook " + subscription.webhookId() + " has unreadable stored JSON", e);
+            LOG.error("webhook {} has unreadable stored JSON in its events; it receives none", subscription.webhookId());
+            return false;
         }
     }
 }

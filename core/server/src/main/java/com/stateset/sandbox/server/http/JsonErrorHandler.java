@@ -49,6 +49,8 @@ public final class JsonErrorHandler extends ErrorHandler {
             case 413 -> "PAYLOAD_TOO_LARGE";
             case 414 -> "URI_TOO_LONG";
             case 431 -> "HEADERS_TOO_LARGE";
+            case 503 -> "SERVICE_UNAVAILABLE"; // stopping: another server, or this one restarted, will answer
+            case 505 -> "HTTP_VERSION_NOT_SUPPORTED";
             default -> status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
         };
         String text = message == null || message.isBlank() ? "request refused by the HTTP server" : message;

@@ -7,6 +7,7 @@ import com.stateset.sandbox.spi.storage.ObjectKeys;
 import com.stateset.sandbox.spi.storage.ObjectNotFoundException;
 import com.stateset.sandbox.spi.storage.ObjectStore;
 import com.stateset.sandbox.spi.storage.ObjectStoreException;
+import com.stateset.sandbox.spi.storage.ObjectStoreMisconfiguredException;
 import com.stateset.sandbox.spi.storage.ObjectStoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -252,6 +253,9 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     private static ObjectStoreException failure(String key, IOException e) {
-        return new ObjectStoreException(key + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), e);
+        String message = key + ": " + e.getClass().getSimpleName() + " " + e.getMessage();
+        // The server's own user may not write its store: so it stays until the operator fixes it.
+        return e instanceof java.nio.file.AccessDeniedException ? new ObjectStoreMisconfiguredException(message, e)
+                : new ObjectStoreException(message, e);
     }
 }

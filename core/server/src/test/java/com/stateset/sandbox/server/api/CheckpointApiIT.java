@@ -221,6 +221,22 @@ class CheckpointApiIT {
         assertThat(tampered.status()).as(tampered.raw()).isEqualTo(422);
         assertThat(tampered.raw()).contains("checksum");
         assertThat(sh(sandbox, "ls -A /workspace; echo end")).isEqualTo("end\n");
+
+        // Damaged rather than altered: cut short, its compression broken. No retry cures it: 422, not 500.
+        JsonNode damaged = post("/api/v1/sandbox/" + sandbox + "/checkpoints", Map.of("name", "damaged")).body();
+        Path damagedObject = STORE.resolve("objects").resolve("checkpoints").resolve(damaged.get("org_id").asText())
+                .resolve(damaged.get("id").asText()).resolve("workspace.tar.gz");
+        byte[] whole = gzipTar(tar -> file(tar, "cut.txt"));
+        Files.write(damagedObject, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Reply cut = post("/api/v1/sandbox/" + sandbox + "/checkpoints/restore", Map.of("checkpoint_id", damaged.get("id").asText()));
+        assertField(cut, 422, "checkpoint_id");
+        assertThat(cut.raw()).contains("damaged");
+        Path manifest = damagedObject.resolveSibling("manifest.json.gz");
+        Files.write(manifest, "not gzip at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Reply compared = post("/api/v1/checkpoints/compare", Map.of("checkpoint_id_1", damaged.get("id").asText(),
+                "checkpoint_id_2", checkpoint.get("id").asText()));
+        assertField(compared, 422, "checkpoint_id");
+        assertThat(sh(sandbox, "ls -A /workspace; echo end")).isEqualTo("end\n");
     }
 
     private static String sandbox(Map<String, Object> body) {

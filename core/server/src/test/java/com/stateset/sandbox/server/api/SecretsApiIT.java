@@ -375,6 +375,32 @@ class SecretsApiIT {
         }
     }
 
+    /** After the tests that read the log: starting other servers in this JVM resets the logging. */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void aWebhookSealedUnderAnotherKeyStaysListedAndItsTestSaysWhy() throws Exception {
+        Reply webhook = owner.post("/api/v1/webhooks", Map.of("url", "http://127.0.0.1:9/hook",
+                "headers", Map.of("X-Team", value()), "events", List.of("sandbox.created")));
+        assertThat(webhook.status()).as(webhook.raw()).isEqualTo(200);
+        String id = webhook.text("/id");
+        byte[] otherKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(otherKey);
+        DropwizardAppExtension<SandboxConfiguration> rekeyed = server(DATABASE, Base64.getEncoder().encodeToString(otherKey));
+        rekeyed.before();
+        try {
+            ApiClient api = new ApiClient(rekeyed.getLocalPort());
+            Reply listed = api.get("/api/v1/webhooks", "X-API-Key", owner.key());
+            assertThat(listed.status()).as("one unreadable webhook must not hide the others").isEqualTo(200);
+            assertThat(listed.raw()).contains(id);
+            Reply tested = api.post("/api/v1/webhooks/" + id + "/test", "", "X-API-Key", owner.key());
+            assertThat(tested.status()).as("no retry cures it").isEqualTo(409);
+            assertThat(tested.errorCode()).isEqualTo("WEBHOOK_CREDENTIALS_UNREADABLE");
+        } finally {
+            rekeyed.after();
+            owner.delete("/api/v1/webhooks/" + id);
+        }
+    }
+
     /** Last: starting other servers in this JVM resets the logging this class listens to. */
     @Test
     @Order(Integer.MAX_VALUE)
@@ -411,11 +437,17 @@ class SecretsApiIT {
      * the running server's (the master key among them) are system properties this JVM shares.
      */
     private static DropwizardAppExtension<SandboxConfiguration> keylessServer(String database) {
-        String prefix = "keyless" + Ids.random(6) + ".";
+        return server(database, "");
+    }
+
+    /** A server on {@code database} with another master key (empty: none), its settings under a prefix of its own. */
+    private static DropwizardAppExtension<SandboxConfiguration> server(String database, String masterKey) {
+        String prefix = "other" + Ids.random(6) + ".";
         return new DropwizardAppExtension<>(SandboxApplication.class, ResourceHelpers.resourceFilePath("test-server.yml"), prefix,
                 ConfigOverride.config(prefix, "database.url", database),
                 ConfigOverride.config(prefix, "pluginsDirectory", TestPaths.pluginsDirectory().toString()),
-                ConfigOverride.config(prefix, "dataDirectory", Session.tempDirectory("sandbox-data").toString()));
+                ConfigOverride.config(prefix, "dataDirectory", Session.tempDirectory("sandbox-data").toString()),
+                ConfigOverride.config(prefix, "secrets.masterKey", masterKey));
     }
 
     private static Reply create(Session session, Map<String, Object> body) {
