@@ -34,6 +34,7 @@ import com.stateset.sandbox.spi.runtime.RuntimeMisconfiguredException;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
+import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
@@ -94,7 +95,10 @@ final class DockerRuntime implements SandboxRuntime {
         return List.of(WORKSPACE, "/tmp", config.homeDirectory());
     }
 
-    /** Container, and gVisor where the engine has its runtime; asked of the engine once it answers. */
+    /**
+     * Those the configuration allows that the engine can give (gVisor where it has the runtime),
+     * the default first; asked of the engine once it answers.
+     */
     @Override
     public List<String> isolations() {
         List<String> known = isolations;
@@ -106,14 +110,13 @@ final class DockerRuntime implements SandboxRuntime {
                 throw DockerErrors.translate(e);
             }
             boolean gvisor = runtimes != null && runtimes.containsKey(config.gvisorRuntime());
-            List<String> offered = new ArrayList<>(List.of(Isolations.CONTAINER));
-            if (gvisor) {
-                offered.add(Isolations.GVISOR);
-            }
+            List<String> offered = new ArrayList<>(config.isolations().stream()
+                    .filter(isolation -> gvisor || !isolation.equals(Isolations.GVISOR)).toList());
             String preferred = config.defaultIsolation();
             if (!offered.contains(preferred)) {
-                throw new RuntimeMisconfiguredException("runtime.config.defaultIsolation is " + preferred
-                        + ", but the Docker engine has no OCI runtime named " + config.gvisorRuntime());
+                throw new RuntimeMisconfiguredException("runtime.config.defaultIsolation is " + preferred + ", but it is not"
+                        + " among runtime.config.isolations " + config.isolations() + " that the Docker engine can give"
+                        + (gvisor ? "" : " (it has no OCI runtime named " + config.gvisorRuntime() + ")"));
             }
             offered.remove(preferred);
             offered.add(0, preferred);
@@ -360,6 +363,9 @@ final class DockerRuntime implements SandboxRuntime {
     @Override
     public ResourceUsage usage(String sandboxId) {
         Statistics stats = stats(sandboxId);
+        if (stats == null) {
+            throw new SandboxNotRunningException(sandboxId, "the engine gave no counters", null);
+        }
         boolean gvisor = inspectIsolation(sandboxId).equals(Isolations.GVISOR);
         long cpu = stats.getCpuStats() == null || stats.getCpuStats().getCpuUsage() == null ? 0
                 : orZero(stats.getCpuStats().getCpuUsage().getTotalUsage());

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.List;
 
 /** The {@code runtime.config} section when {@code runtime.type} is {@code docker}. */
 public class DockerRuntimeConfig {
@@ -18,7 +19,8 @@ public class DockerRuntimeConfig {
 
     /**
      * OCI runtime for sandboxes of {@code container} isolation; null means the engine's default.
-     * Set to the gVisor runtime ({@link #gvisorRuntime}), it makes gVisor the default isolation.
+     * Set to the gVisor runtime ({@link #gvisorRuntime}), it puts every sandbox under gVisor, as it
+     * always has: then only {@code gvisor} is offered, unless {@link #isolations} says otherwise.
      */
     @JsonProperty
     @Pattern(regexp = "^[A-Za-z0-9._-]+$")
@@ -29,6 +31,13 @@ public class DockerRuntimeConfig {
     @NotBlank
     @Pattern(regexp = "^[A-Za-z0-9._-]+$")
     private String gvisorRuntime = "runsc";
+
+    /**
+     * The isolations sandboxes may ask for (gvisor only where the engine has {@link #gvisorRuntime});
+     * null means container and gvisor, or gvisor alone when {@link #ociRuntime} is gVisor's.
+     */
+    @JsonProperty
+    private List<@Pattern(regexp = "^(container|gvisor)$", message = "must be container or gvisor") String> isolations;
 
     /** Isolation of sandboxes that ask for none: container or gvisor; null means gvisor if ociRuntime is gVisor's. */
     @JsonProperty
@@ -94,6 +103,14 @@ public class DockerRuntimeConfig {
         return gvisorRuntime;
     }
 
+    /** The isolations this configuration allows, before the engine is asked which it can give. */
+    public List<String> isolations() {
+        if (isolations != null) {
+            return List.copyOf(isolations);
+        }
+        return gvisorRuntime.equals(ociRuntime) ? List.of(Isolations.GVISOR) : List.of(Isolations.CONTAINER, Isolations.GVISOR);
+    }
+
     public String defaultIsolation() {
         if (defaultIsolation != null) {
             return defaultIsolation;
@@ -156,6 +173,11 @@ public class DockerRuntimeConfig {
 
     public DockerRuntimeConfig withOciRuntime(String ociRuntime) {
         this.ociRuntime = ociRuntime;
+        return this;
+    }
+
+    public DockerRuntimeConfig withIsolations(List<String> isolations) {
+        this.isolations = isolations;
         return this;
     }
 

@@ -11,6 +11,7 @@ import com.stateset.sandbox.spi.runtime.ArchiveEntries;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxFileException.Reason;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -249,7 +250,7 @@ final class SandboxArchives {
         List<String> argv = List.of("/bin/sh", "-c", EXTRACT_SCRIPT, "sh", INBOX, batch,
                 overwrite ? "--no-overwrite-dir" : "--skip-old-files");
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        ExecResult result = exec.run(sandboxId, new ExecSpec(argv, Map.of(), "/", MOVE_TIMEOUT), new BoundedStderr(stderr));
+        ExecResult result = exec.run(sandboxId, new ExecSpec(argv, Map.of("PATH", SandboxRuntime.SYSTEM_PATH), "/", MOVE_TIMEOUT), new BoundedStderr(stderr));
         if (result.exitCode() == 0) {
             return;
         }
@@ -263,7 +264,7 @@ final class SandboxArchives {
         }
         List<String> argv = List.of("rm", "-rf", "--", INBOX + "/" + batch, INBOX + "/" + batch + ".list");
         try {
-            exec.run(sandboxId, new ExecSpec(argv, Map.of(), "/", MOVE_TIMEOUT), ExecOutput.DISCARD);
+            exec.run(sandboxId, new ExecSpec(argv, Map.of("PATH", SandboxRuntime.SYSTEM_PATH), "/", MOVE_TIMEOUT), ExecOutput.DISCARD);
         } catch (RuntimeException e) {
             LOG.debug("discarding staged files in {} failed", sandboxId, e);
         }
@@ -290,7 +291,7 @@ final class SandboxArchives {
     private void checkReadableByUser(String sandboxId, String path) {
         List<String> argv = List.of("/bin/sh", "-c",
                 "[ -e \"$1\" ] || [ -L \"$1\" ] || exit 2; [ -r \"$1\" ] || exit 13", "sh", path);
-        int code = exec.run(sandboxId, new ExecSpec(argv, Map.of(), "/", MOVE_TIMEOUT), ExecOutput.DISCARD).exitCode();
+        int code = exec.run(sandboxId, new ExecSpec(argv, Map.of("PATH", SandboxRuntime.SYSTEM_PATH), "/", MOVE_TIMEOUT), ExecOutput.DISCARD).exitCode();
         if (code == 2) {
             throw new SandboxFileException(Reason.NOT_FOUND, path, path + ": no such file or directory");
         }

@@ -49,8 +49,21 @@ class DockerGvisorIT {
     }
 
     @Test
-    void gvisorIsTheDefaultWhenItIsTheOciRuntime() {
-        assertThat(runtime.isolations()).containsExactly(Isolations.GVISOR, Isolations.CONTAINER);
+    void gvisorIsTheOnlyIsolationWhenItIsTheOciRuntime() {
+        assertThat(runtime.isolations()).as("ociRuntime: runsc puts every sandbox under gVisor").containsExactly(Isolations.GVISOR);
+        SandboxRuntime both = new DockerRuntimeFactory().create(new DockerRuntimeConfig().withDefaultIsolation("gvisor"), null);
+        try {
+            assertThat(both.isolations()).containsExactly(Isolations.GVISOR, Isolations.CONTAINER);
+        } finally {
+            both.close();
+        }
+        SandboxRuntime gvisorOnly = new DockerRuntimeFactory().create(new DockerRuntimeConfig().withIsolations(List.of("gvisor"))
+                .withDefaultIsolation("gvisor"), null);
+        try {
+            assertThat(gvisorOnly.isolations()).containsExactly(Isolations.GVISOR);
+        } finally {
+            gvisorOnly.close();
+        }
     }
 
     @AfterAll

@@ -261,7 +261,7 @@ final class KubernetesRuntime implements SandboxRuntime {
             return 0;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = exec.runOwn(pod.getMetadata().getName(), List.of("cat", "/proc/net/dev"), null, out,
+        int code = exec.runOwn(pod.getMetadata().getName(), List.of("/bin/cat", "/proc/net/dev"), null, out,
                 OutputStream.nullOutputStream(), SHORT);
         if (code != 0) {
             throw new SandboxRuntimeException("reading the network counters of sandbox " + sandboxId + " failed");
@@ -291,7 +291,7 @@ final class KubernetesRuntime implements SandboxRuntime {
         return usage(out.toString(StandardCharsets.UTF_8), config.workspaceBytes() + config.tmpBytes() + config.homeBytes());
     }
 
-    private static final String USAGE_SCRIPT = """
+    private static final String USAGE_SCRIPT = "PATH=" + SandboxRuntime.SYSTEM_PATH + "\n" + """
             if [ -r /sys/fs/cgroup/cpu.stat ]; then
               while read -r k v; do [ "$k" = usage_usec ] && echo "cpu_ns $((v * 1000))"; done < /sys/fs/cgroup/cpu.stat
               while read -r k v; do [ "$k" = anon ] && echo "memory $v"; done < /sys/fs/cgroup/memory.stat
@@ -314,7 +314,7 @@ final class KubernetesRuntime implements SandboxRuntime {
         long tx = 0;
         for (String line : output.lines().toList()) {
             String[] words = line.strip().split("\\s+");
-            if (words.length == 2 && words[1].chars().allMatch(Character::isDigit) && !words[1].isEmpty()) {
+            if (words.length == 2 && isCount(words[1])) {
                 long value = Long.parseLong(words[1]);
                 switch (words[0]) {
                     case "cpu_ns" -> cpu = value;
@@ -326,14 +326,18 @@ final class KubernetesRuntime implements SandboxRuntime {
             int colon = line.indexOf(':');
             if (colon > 0 && !line.substring(0, colon).strip().equals("lo")) {
                 String[] counters = line.substring(colon + 1).strip().split("\\s+");
-                if (counters.length >= 9 && counters[0].chars().allMatch(Character::isDigit)
-                        && counters[8].chars().allMatch(Character::isDigit)) {
+                if (counters.length >= 9 && isCount(counters[0]) && isCount(counters[8])) {
                     rx += Long.parseLong(counters[0]);
                     tx += Long.parseLong(counters[8]);
                 }
             }
         }
         return new ResourceUsage(cpu, memory, diskKb * 1024, diskLimitBytes, rx, tx);
+    }
+
+    /** A counter a long holds: digits, at most 18 of them. */
+    private static boolean isCount(String text) {
+        return !text.isEmpty() && text.length() <= 18 && text.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /** Sums the transmitted bytes (the ninth counter) of every interface but loopback. */

@@ -52,6 +52,13 @@ public class KubernetesRuntimeConfig {
     @Pattern(regexp = "^$|" + DNS_LABEL, message = "must be empty or a RuntimeClass name")
     private String gvisorRuntimeClassName;
 
+    /**
+     * The isolations sandboxes may ask for; null means container, and gvisor too when
+     * gvisorRuntimeClassName is set. {@code [gvisor]} puts every sandbox under gVisor.
+     */
+    @JsonProperty
+    private List<@Pattern(regexp = "^(container|gvisor)$", message = "must be container or gvisor") String> isolations;
+
     /** Isolation of sandboxes that ask for none: container, or gvisor (which needs gvisorRuntimeClassName). */
     @JsonProperty
     @NotNull
@@ -173,16 +180,20 @@ public class KubernetesRuntimeConfig {
         return gvisorRuntimeClassName == null || gvisorRuntimeClassName.isBlank() ? null : gvisorRuntimeClassName;
     }
 
-    /** The isolations this configuration offers, the default first. */
+    /** The isolations this configuration offers (gvisor only with its RuntimeClass), the default first. */
     public List<String> isolations() {
-        if (gvisorRuntimeClassName() == null) {
-            return List.of(Isolations.CONTAINER);
+        List<String> allowed = isolations != null ? isolations : List.of(Isolations.CONTAINER, Isolations.GVISOR);
+        List<String> offered = new ArrayList<>(allowed.stream()
+                .filter(isolation -> isolation.equals(Isolations.CONTAINER)
+                        || isolation.equals(Isolations.GVISOR) && gvisorRuntimeClassName() != null)
+                .distinct().toList());
+        if (offered.remove(defaultIsolation)) {
+            offered.add(0, defaultIsolation);
         }
-        return defaultIsolation.equals(Isolations.GVISOR) ? List.of(Isolations.GVISOR, Isolations.CONTAINER)
-                : List.of(Isolations.CONTAINER, Isolations.GVISOR);
+        return List.copyOf(offered);
     }
 
-    @AssertTrue(message = "defaultIsolation: gvisor needs gvisorRuntimeClassName")
+    @AssertTrue(message = "defaultIsolation must be among isolations, and gvisor needs gvisorRuntimeClassName")
     @JsonIgnore
     public boolean isDefaultIsolationOffered() {
         return isolations().contains(defaultIsolation);

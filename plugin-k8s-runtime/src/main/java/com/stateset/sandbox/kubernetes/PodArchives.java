@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.stateset.sandbox.spi.runtime.ArchiveEntries;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxFileException.Reason;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.ByteArrayOutputStream;
@@ -48,10 +49,11 @@ final class PodArchives {
 
     // Arguments: how many bytes the archive has, and how to treat what exists (--skip-old-files
     // keeps it; --no-overwrite-dir replaces files but keeps existing directories' mode).
-    private static final String EXTRACT_SCRIPT = "head -c \"$1\" | tar -C / -xpf - --no-same-owner \"$2\"";
+    private static final String EXTRACT_SCRIPT = "PATH=" + SandboxRuntime.SYSTEM_PATH
+            + "; head -c \"$1\" | tar -C / -xpf - --no-same-owner \"$2\"";
     // Arguments: the path. Answers 44 when it does not exist and 45 when the user cannot read it,
     // before any output; then the tar of it, named from its parent directory.
-    private static final String READ_SCRIPT = """
+    private static final String READ_SCRIPT = "PATH=" + SandboxRuntime.SYSTEM_PATH + "\n" + """
             [ -e "$1" ] || [ -L "$1" ] || exit 44
             [ -r "$1" ] || [ -L "$1" ] || exit 45
             [ -d "$1" ] && { [ -x "$1" ] || exit 45; }

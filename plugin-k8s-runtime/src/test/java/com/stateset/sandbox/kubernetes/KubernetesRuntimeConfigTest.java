@@ -46,6 +46,20 @@ class KubernetesRuntimeConfigTest {
                 """))).isEmpty();
     }
 
+    @Test
+    void isolationsAreThoseAllowedThatTheClusterCanGiveTheDefaultFirst() throws Exception {
+        assertThat(bind("{}").isolations()).as("no gVisor RuntimeClass").containsExactly("container");
+        assertThat(bind("gvisorRuntimeClassName: gvisor").isolations()).containsExactly("container", "gvisor");
+        assertThat(bind("{gvisorRuntimeClassName: gvisor, defaultIsolation: gvisor}").isolations())
+                .containsExactly("gvisor", "container");
+        assertThat(bind("{gvisorRuntimeClassName: gvisor, defaultIsolation: gvisor, isolations: [gvisor]}").isolations())
+                .as("every sandbox under gVisor").containsExactly("gvisor");
+        assertThat(invalidSettings(bind("defaultIsolation: gvisor"))).containsExactly("defaultIsolationOffered");
+        assertThat(invalidSettings(bind("{gvisorRuntimeClassName: gvisor, isolations: [gvisor]}")))
+                .as("the default, container, is not allowed").containsExactly("defaultIsolationOffered");
+        assertThat(invalidSettings(bind("isolations: [container, microvm]"))).singleElement().asString().startsWith("isolations");
+    }
+
     private static KubernetesRuntimeConfig bind(String yaml) throws Exception {
         return ConfigSections.bind(yaml, KubernetesRuntimeConfig.class);
     }

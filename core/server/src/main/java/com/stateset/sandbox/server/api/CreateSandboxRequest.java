@@ -29,16 +29,4 @@ public record CreateSandboxRequest(
 
     public static final CreateSandboxRequest EMPTY = new CreateSandboxRequest(null, null, null, null, null, null, null, null,
             null, null, null, null, null);
-
-    /** The same request for a sandbox that starts from a checkpoint. */
-    public CreateSandboxRequest withCheckpoint(String id) {
-        return new CreateSandboxRequest(template, cpus, memory, timeoutSeconds, env, metadata, id, orgId, sessionId, network,
-                isolation, image, desktopOs);
-    }
-
-    /** The same request with another isolation. */
-    public CreateSandboxRequest withIsolation(String level) {
-        return new CreateSandboxRequest(template, cpus, memory, timeoutSeconds, env, metadata, checkpointId, orgId, sessionId,
-                network, level, image, desktopOs);
-    }
 }

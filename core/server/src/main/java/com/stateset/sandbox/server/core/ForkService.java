@@ -63,9 +63,11 @@ public final class ForkService {
         SandboxRecord source = sandboxes.requireRunning(caller, id);
         CheckpointView checkpoint = checkpoints.create(caller, id, new CheckpointRequests.Create(checkpointName,
                 checkpointDescription, null, null, !Boolean.FALSE.equals(includeEnv), null, null));
+        // The source's isolation where it is still offered, else the runtime's default.
+        String inherited = sandboxes.offers(source.isolation()) ? source.isolation() : null;
         CreateSandboxRequest create = new CreateSandboxRequest(source.template(), cpus == null ? source.cpus() : cpus,
                 memory == null ? source.memory() : memory, timeoutSeconds, null, null, checkpoint.id(), null, null,
-                source.network(), isolation == null ? source.isolation() : isolation, source.image(), null);
+                source.network(), isolation == null ? inherited : isolation, source.image(), null);
         try {
             return new Copy(checkpoint.id(), checkpoints.fork(caller, create));
         } catch (RuntimeException e) {

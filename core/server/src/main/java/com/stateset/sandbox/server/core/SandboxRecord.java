@@ -3,7 +3,7 @@ package com.stateset.sandbox.server.core;
 /**
  * A sandbox row: desired and last known state. {@code env} and {@code metadata} are JSON objects;
  * {@code egressBytes} is what its runtime last counted as sent to the network; {@code isolation} is
- * one of the runtime's isolations.
+ * one of the runtime's isolations (null for a sandbox made before isolation was recorded).
  */
 public record SandboxRecord(
         String id,

@@ -25,6 +25,12 @@ public interface SandboxRuntime extends AutoCloseable {
     String WORKSPACE = "/workspace";
 
     /**
+     * The PATH a runtime's (and the server's) own commands in a sandbox run with: the system's
+     * directories only. A sandbox's own PATH may lead first to tools the sandbox wrote.
+     */
+    String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
      * The directories a sandbox can write: {@value #WORKSPACE}, {@code /tmp} and the sandbox user's
      * home. The server accepts file paths under these only.
      */
