@@ -21,9 +21,13 @@ import java.util.Map;
 /**
  * Listing, finding, making, moving, copying and deleting files in a running sandbox. Paths are
  * checked as the file API checks them ({@link FilePaths}); the work is then done inside the
- * sandbox, as its user, by the image's own tools (GNU find, coreutils), which first resolve the
- * directories involved and refuse any that a link leads out of the writable areas. Moves and
- * copies take links as links, never what they point to.
+ * sandbox, as its user, by the image's own tools (GNU find, coreutils, from the system's
+ * directories: never ones the sandbox could have put on its PATH), which first resolve the
+ * directories involved and refuse any that a link leads out of the writable areas, so that a
+ * caller is not surprised by where a path leads. That refusal is not the security boundary (the
+ * sandbox user could do as much with a command; the container is the boundary). Moves and copies
+ * take links as links, never what they point to. Whatever the tools print is read as untrusted,
+ * within fixed bounds.
  */
 public final class SandboxFiles {
 
@@ -31,7 +35,9 @@ public final class SandboxFiles {
     static final int MAX_ENTRIES = 10_000;
     /** Entries a glob looks at before giving up on finding more matches. */
     private static final int MAX_SCANNED = 100_000;
-    private static final long MAX_OUTPUT = 32L << 20;
+    /** Matching steps a glob may take over what it scans (see {@link Glob#cost}): about a second. */
+    private static final long MAX_GLOB_STEPS = 200_000_000;
+    private static final long MAX_OUTPUT = 16L << 20;
     private static final Duration QUICK = Duration.ofSeconds(30);
     private static final Duration COPY = Duration.ofMinutes(2);
     private static final int FIELDS = 6;
@@ -111,9 +117,10 @@ public final class SandboxFiles {
                 runtime.writableDirectories());
         Output out = run(sandboxes.requireRunning(caller, id), LIST, QUICK, "path", path, recursive ? "" : "1",
                 Integer.toString(MAX_ENTRIES + 1));
-        List<FileOperations.Entry> entries = entries(path, out.stdout());
-        boolean truncated = entries.size() > MAX_ENTRIES;
-        return new FileOperations.Listing(path, truncated ? entries.subList(0, MAX_ENTRIES) : entries, truncated);
+        List<FileOperations.Entry> entries = entries(path, out.stdout(), MAX_ENTRIES + 1);
+        boolean truncated = entries.size() > MAX_ENTRIES || out.cut();
+        return new FileOperations.Listing(path, entries.size() > MAX_ENTRIES ? entries.subList(0, MAX_ENTRIES) : entries,
+                truncated);
     }
 
     public FileOperations.Matches glob(Caller caller, String id, FileOperations.Glob request) {
@@ -136,14 +143,25 @@ public final class SandboxFiles {
         String depth = rest.stream().anyMatch(s -> s.contains("**")) ? "" : Integer.toString(rest.size());
         Output out = run(sandboxes.requireRunning(caller, id), LIST, QUICK, "pattern", base, depth,
                 Integer.toString(MAX_SCANNED));
-        List<FileOperations.Entry> scanned = entries(base, out.stdout());
+        List<FileOperations.Entry> scanned = entries(base, out.stdout(), MAX_SCANNED);
         List<FileOperations.Entry> matches = new ArrayList<>();
+        long steps = 0;
+        boolean spent = false;
         for (FileOperations.Entry entry : scanned) {
-            if (glob.matches(entry.path().substring(base.length() + 1))) {
+            String relative = entry.path().substring(base.length() + 1);
+            steps += glob.cost(relative.length());
+            if (steps > MAX_GLOB_STEPS) {
+                spent = true;
+                break;
+            }
+            if (glob.matches(relative)) {
                 matches.add(entry);
+                if (matches.size() > MAX_ENTRIES) {
+                    break;
+                }
             }
         }
-        boolean truncated = matches.size() > MAX_ENTRIES || scanned.size() >= MAX_SCANNED;
+        boolean truncated = matches.size() > MAX_ENTRIES || scanned.size() >= MAX_SCANNED || spent || out.cut();
         return new FileOperations.Matches(request.pattern(), matches.size() > MAX_ENTRIES ? matches.subList(0, MAX_ENTRIES)
                 : matches, truncated);
     }
@@ -194,14 +212,16 @@ public final class SandboxFiles {
         return new FileOperations.Done(true, path);
     }
 
-    private record Output(byte[] stdout) {
+    /** What a script printed, and whether it printed more than is read ({@code cut}). */
+    private record Output(byte[] stdout, boolean cut) {
     }
 
     /** Runs {@code script} with {@code args} as $1, $2...; a failure becomes the caller's error, naming {@code field}. */
     private Output run(SandboxRecord sandbox, String script, Duration timeout, String field, String... args) {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", script, "files"));
         argv.addAll(List.of(args));
-        Map<String, String> env = Map.of("ROOTS", String.join(":", runtime.writableDirectories()), "LC_ALL", "C");
+        Map<String, String> env = Map.of("ROOTS", String.join(":", runtime.writableDirectories()), "LC_ALL", "C",
+                "PATH", SandboxRuntime.SYSTEM_PATH);
         CapturedOutput output = new CapturedOutput(MAX_OUTPUT, 4096);
         ExecResult result;
         try {
@@ -216,7 +236,7 @@ public final class SandboxFiles {
         String path = args[0];
         switch (result.exitCode()) {
             case 0 -> {
-                return new Output(output.stdout.bytes());
+                return new Output(output.stdout.bytes(), output.stdout.truncated());
             }
             case MISSING -> throw ApiException.notFound("FILE_NOT_FOUND", path + ": no such file or directory");
             case OUTSIDE -> throw ApiException.validation(field, path + " leads out of the writable areas "
@@ -237,28 +257,35 @@ public final class SandboxFiles {
         }
     }
 
-    /** Entries from LIST's output; complete ones only, since output past the cap is cut. */
-    private static List<FileOperations.Entry> entries(String directory, byte[] out) {
-        List<String> fields = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] == 0) {
-                fields.add(new String(out, start, i - start, StandardCharsets.UTF_8));
-                start = i + 1;
-            }
-        }
+    /**
+     * At most {@code limit} entries from LIST's output (six NUL-ended fields each); complete ones
+     * only, since output past the cap is cut. Reads as it goes, so no more than the entries it
+     * keeps is ever held, whatever the sandbox printed.
+     */
+    private static List<FileOperations.Entry> entries(String directory, byte[] out, int limit) {
         List<FileOperations.Entry> entries = new ArrayList<>();
-        for (int i = 0; i + FIELDS <= fields.size(); i += FIELDS) {
-            String relative = fields.get(i + 5);
-            String name = relative.substring(relative.lastIndexOf('/') + 1);
-            String type = switch (fields.get(i)) {
-                case "f" -> "file";
-                case "d" -> "directory";
-                case "l" -> "symlink";
-                default -> "other";
-            };
-            entries.add(new FileOperations.Entry(name, directory + "/" + relative, type, number(fields.get(i + 1)),
-                    modified(fields.get(i + 2)), fields.get(i + 3), type.equals("symlink") ? fields.get(i + 4) : null));
+        String[] fields = new String[FIELDS];
+        int field = 0;
+        int start = 0;
+        for (int i = 0; i < out.length && entries.size() < limit; i++) {
+            if (out[i] != 0) {
+                continue;
+            }
+            fields[field++] = new String(out, start, i - start, StandardCharsets.UTF_8);
+            start = i + 1;
+            if (field == FIELDS) {
+                field = 0;
+                String relative = fields[5];
+                String type = switch (fields[0]) {
+                    case "f" -> "file";
+                    case "d" -> "directory";
+                    case "l" -> "symlink";
+                    default -> "other";
+                };
+                entries.add(new FileOperations.Entry(relative.substring(relative.lastIndexOf('/') + 1),
+                        directory + "/" + relative, type, number(fields[1]), modified(fields[2]), fields[3],
+                        type.equals("symlink") ? fields[4] : null));
+            }
         }
         return entries;
     }
@@ -271,13 +298,11 @@ public final class SandboxFiles {
         }
     }
 
-    /** {@code find}'s seconds since the epoch with a fraction, as an ISO time. */
+    private static final java.util.regex.Pattern SECONDS = java.util.regex.Pattern.compile("^[0-9]{1,12}(\\.[0-9]{0,10})?$");
+
+    /** {@code find}'s seconds since the epoch with a fraction, as an ISO time; null for anything else. */
     private static String modified(String seconds) {
-        try {
-            return Times.iso(new BigDecimal(seconds).movePointRight(3).longValue());
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return SECONDS.matcher(seconds).matches() ? Times.iso(new BigDecimal(seconds).movePointRight(3).longValue()) : null;
     }
 
     private static String firstLine(String text) {
