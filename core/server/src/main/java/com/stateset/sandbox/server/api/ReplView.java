@@ -36,14 +36,15 @@ public final class ReplView {
     /**
      * A cell's outcome. {@code status} is {@code ok}, {@code error} or {@code timeout};
      * {@code output} is its standard output, {@code error} its standard error and traceback as
-     * text; {@code outputs} the same as Jupyter-style items (streams, the value of a trailing
-     * expression as a MIME bundle in {@code execute_result}, the exception); {@code result} that
-     * MIME bundle alone.
+     * text (each at most 1 MiB, with {@code *_truncated}); {@code result} the value of a trailing
+     * expression as a MIME bundle; {@code outputs} that value and the exception as Jupyter-style
+     * items ({@code execute_result}, {@code error}), where clients look when there is no output.
+     * The duration comes under both names clients read.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Result(String sessionId, String status, String output, String error, String stdout, String stderr,
-            boolean stdoutTruncated, boolean stderrTruncated, Map<String, Object> result, JsonNode exception,
-            List<Map<String, Object>> outputs, int executionCount, long durationMs, long executionTimeMs) {
+    public record Result(String sessionId, String status, String output, String error, boolean stdoutTruncated,
+            boolean stderrTruncated, Map<String, Object> result, JsonNode exception, List<Map<String, Object>> outputs,
+            int executionCount, long durationMs, long executionTimeMs) {
     }
 }

@@ -13,11 +13,14 @@ import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +54,8 @@ public final class ReplService {
     /** Exit code of the kernel's sender when the kernel is not there (or died mid-cell). */
     private static final int DEAD = 3;
     private static final int NOT_FOUND = 127;
+    /** A cell's output per stream: for people and agents to read, so far less than a command's. */
+    private static final long MAX_CELL_OUTPUT = 1 << 20;
 
     /** A language: its interpreter and the kernel program it runs. */
     private enum Language {
@@ -133,7 +138,7 @@ public final class ReplService {
         Map<String, String> env = sandboxes.envOf(sandbox);
         env.putAll(secrets.environment(sandbox));
         Answer started = run(sandbox, List.of(language.interpreter, language.kernelPath(), "serve", socket,
-                Long.toString(limits.maxOutputBytes())), env, START_TIMEOUT);
+                Long.toString(cellOutput())), env, START_TIMEOUT);
         if (started.exitCode() == NOT_FOUND) {
             throw new ApiException(409, "REPL_UNAVAILABLE", "this sandbox's image has no " + language.interpreter
                     + "; create the sandbox from a template that has it", Map.of("field", "language"), Map.of());
@@ -146,11 +151,17 @@ public final class ReplService {
         }
         Session session = new Session(id, caller.orgId(), sandboxId, language, answer.get("pid").asInt(), "idle", 0,
                 clock.millis(), null);
-        jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO repl_sessions (id, org_id, sandbox_id, language, pid, status,"
-                        + " execution_count, created_at) VALUES (:id, :orgId, :sandboxId, :language, :pid, 'idle', 0, :createdAt)")
-                .bind("id", id).bind("orgId", session.orgId()).bind("sandboxId", sandboxId).bind("language", language.name)
-                .bind("pid", session.pid()).bind("createdAt", session.createdAt())
-                .execute());
+        try {
+            jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO repl_sessions (id, org_id, sandbox_id, language, pid,"
+                            + " status, execution_count, created_at) VALUES (:id, :orgId, :sandboxId, :language, :pid, 'idle', 0,"
+                            + " :createdAt)")
+                    .bind("id", id).bind("orgId", session.orgId()).bind("sandboxId", sandboxId).bind("language", language.name)
+                    .bind("pid", session.pid()).bind("createdAt", session.createdAt())
+                    .execute());
+        } catch (RuntimeException e) {
+            signal(sandbox, session, "TERM"); // no session row: no kernel left behind either
+            throw e;
+        }
         return view(session, true);
     }
 
@@ -291,7 +302,7 @@ public final class ReplService {
             throw new UncheckedIOException(e);
         }
         try {
-            runtime.writeArchive(sandbox.id(), new java.io.ByteArrayInputStream(tar.toByteArray()));
+            runtime.writeArchive(sandbox.id(), new ByteArrayInputStream(tar.toByteArray()));
         } catch (SandboxMissingException e) {
             throw sandboxes.vanished(sandbox, e);
         }
@@ -303,7 +314,7 @@ public final class ReplService {
     private Answer run(SandboxRecord sandbox, List<String> argv, Map<String, String> env, Duration timeout) {
         // A cell's answer holds its two capped streams and its value (capped too) as JSON strings, in
         // which a control character takes six bytes: room for all of that, and no more.
-        CapturedOutput output = new CapturedOutput(18 * limits.maxOutputBytes() + (1 << 20), 4096);
+        CapturedOutput output = new CapturedOutput(18 * cellOutput() + (1 << 20), 4096);
         ExecResult result;
         try {
             result = runtime.exec(sandbox.id(), new ExecSpec(argv, env, "/workspace", timeout), output);
@@ -346,12 +357,6 @@ public final class ReplService {
         }
         String traceback = exception == null ? "" : exception.path("traceback").asText("");
         List<Map<String, Object>> outputs = new ArrayList<>();
-        if (!stdout.isEmpty()) {
-            outputs.add(Map.of("type", "stream", "name", "stdout", "text", stdout));
-        }
-        if (!stderr.isEmpty()) {
-            outputs.add(Map.of("type", "stream", "name", "stderr", "text", stderr));
-        }
         if (bundle != null) {
             outputs.add(Map.of("type", "execute_result", "execution_count", count, "data", bundle));
         }
@@ -360,9 +365,13 @@ public final class ReplService {
                     "evalue", exception.path("evalue").asText(""), "traceback", traceback));
         }
         long duration = answer.path("duration_ms").asLong(0);
-        return new ReplView.Result(session.id(), answer.get("status").asText(), stdout, stderr + traceback, stdout, stderr,
+        return new ReplView.Result(session.id(), answer.get("status").asText(), stdout, stderr + traceback,
                 answer.path("stdout_truncated").asBoolean(false), answer.path("stderr_truncated").asBoolean(false), bundle,
                 exception, outputs, count, duration, duration);
+    }
+
+    private long cellOutput() {
+        return Math.min(limits.maxOutputBytes(), MAX_CELL_OUTPUT);
     }
 
     private static String text(JsonNode answer, String field) {
@@ -374,11 +383,12 @@ public final class ReplService {
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 
-    private Session session(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private Session session(ResultSet rs) throws SQLException {
         long lastUsed = rs.getLong("last_used_at");
+        Long lastUsedAt = rs.wasNull() ? null : lastUsed;
         return new Session(rs.getString("id"), rs.getString("org_id"), rs.getString("sandbox_id"),
                 Language.of(rs.getString("language")), rs.getInt("pid"), rs.getString("status"), rs.getInt("execution_count"),
-                rs.getLong("created_at"), rs.wasNull() ? null : lastUsed);
+                rs.getLong("created_at"), lastUsedAt);
     }
 
     /** A session of a sandbox that no longer runs has ended with it. */

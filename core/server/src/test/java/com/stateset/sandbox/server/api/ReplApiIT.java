@@ -85,6 +85,8 @@ class ReplApiIT {
                 .isBetween(1 << 20, (1 << 20) + 10);
         JsonNode spoken = run(python, repl, "print('y' * 3_000_000)");
         assertThat(spoken.get("stdout_truncated").asBoolean()).isTrue();
+        assertThat(spoken.get("output").asText()).as("cut at the cap").hasSize(1 << 20);
+        assertThat(spoken.get("outputs")).as("streams are in output and error alone").isEmpty();
 
         JsonNode failed = run(python, repl, "1 / 0");
         assertThat(failed.get("status").asText()).isEqualTo("error");
