@@ -255,9 +255,10 @@ public final class SandboxService {
                     Map.of("field", "additional_seconds", "remaining_extend_seconds", remaining,
                             "max_expires_at", Times.iso(maxExpiresAt)), Map.of());
         }
-        // Conditional on the expiry read above: a concurrent extension or the expiry reaper wins cleanly.
-        if (dao().extend(id, row.expiresAt(), extended) == 0) {
-            throw ApiException.conflict("sandbox " + id + " changed while it was being extended; try again");
+        // Conditional on the expiry read above, and on its not having passed: a concurrent extension
+        // or the expiry reaper wins cleanly.
+        if (dao().extend(id, row.expiresAt(), extended, clock.millis()) == 0) {
+            throw ApiException.conflict("sandbox " + id + " expired, or changed while it was being extended");
         }
         return view(find(caller, id));
     }
@@ -267,6 +268,11 @@ public final class SandboxService {
         Integer planLimit = jdbi.withHandle(handle -> handle.createQuery(OrganizationDao.PLAN).bind("id", orgId)
                 .mapTo(String.class).findOne()).map(plan -> plans.of(plan).maxDurationSeconds()).orElse(null);
         return planLimit == null ? limits.maxTimeoutSeconds() : Math.min(planLimit, limits.maxTimeoutSeconds());
+    }
+
+    /** Whether the runtime offers {@code isolation} now. */
+    public boolean offers(String isolation) {
+        return isolation != null && runtime.isolations().contains(isolation);
     }
 
     /** The requested isolation, or the runtime's default; 400 naming those offered otherwise. */
@@ -340,8 +346,11 @@ public final class SandboxService {
             }
             case RUNNING -> {
                 boolean moved = jdbi.inTransaction(handle -> {
-                    if (handle.attach(SandboxDao.class).transition(row.id(), SandboxStatus.RUNNING.value(),
-                            SandboxStatus.TERMINATING.value(), reason) == 0) {
+                    SandboxDao dao = handle.attach(SandboxDao.class);
+                    // An expiry holds only while the sandbox is still expired: an extension may have come first.
+                    int changed = EventTypes.SANDBOX_TIMEOUT.equals(event) ? dao.expire(row.id(), reason, clock.millis())
+                            : dao.transition(row.id(), SandboxStatus.RUNNING.value(), SandboxStatus.TERMINATING.value(), reason);
+                    if (changed == 0) {
                         return false;
                     }
                     if (event != null) {

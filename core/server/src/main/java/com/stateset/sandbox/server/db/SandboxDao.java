@@ -108,8 +108,15 @@ public interface SandboxDao {
     @SqlUpdate("UPDATE sandboxes SET egress_bytes = :bytes WHERE id = :id AND egress_bytes < :bytes")
     int recordEgress(@Bind("id") String id, @Bind("bytes") long bytes);
 
-    @SqlUpdate("UPDATE sandboxes SET expires_at = :to WHERE id = :id AND status = 'running' AND expires_at = :from")
-    int extend(@Bind("id") String id, @Bind("from") long from, @Bind("to") long to);
+    /** Only a running sandbox whose expiry is still {@code from}, and has not passed: the expiry reaper may not have it. */
+    @SqlUpdate("UPDATE sandboxes SET expires_at = :to WHERE id = :id AND status = 'running' AND expires_at = :from"
+            + " AND expires_at > :now")
+    int extend(@Bind("id") String id, @Bind("from") long from, @Bind("to") long to, @Bind("now") long now);
+
+    /** The move to terminating of an expired sandbox, only if it is still expired (not extended meanwhile). */
+    @SqlUpdate("UPDATE sandboxes SET status = 'terminating', status_reason = :reason"
+            + " WHERE id = :id AND status = 'running' AND expires_at <= :now")
+    int expire(@Bind("id") String id, @Bind("reason") String reason, @Bind("now") long now);
 
     @SqlUpdate("UPDATE sandboxes SET env = :env WHERE id = :id")
     void updateEnv(@Bind("id") String id, @Bind("env") String env);

@@ -104,6 +104,12 @@ class PersistenceIT {
         assertThat(dao.count("org_1", "creating")).isEqualTo(1);
 
         assertThat(dao.expired(15_000L)).extracting(SandboxRecord::id).containsExactly("sbx_a");
+        // The expiry reaper and extend race on one row: whichever changes it first wins.
+        assertThat(dao.extend("sbx_a", 10_000L, 12_000L, 10_000L)).as("past its expiry: the reaper's").isZero();
+        assertThat(dao.extend("sbx_a", 9_000L, 12_000L, 5_000L)).as("the expiry moved meanwhile").isZero();
+        assertThat(dao.extend("sbx_a", 10_000L, 12_000L, 5_000L)).isEqualTo(1);
+        assertThat(dao.expire("sbx_a", "timed out", 11_000L)).as("extended before the reaper got to it").isZero();
+        assertThat(dao.extend("sbx_a", 12_000L, 10_000L, 5_000L)).isEqualTo(1);
         assertThat(dao.transition("sbx_a", "creating", "terminating", "x")).as("from a status it is not in").isZero();
         assertThat(dao.transition("sbx_a", "running", "terminating", "stopped by request")).isEqualTo(1);
         assertThat(dao.end("sbx_a", "terminating", "terminated", null, 16_000L)).isEqualTo(1);
@@ -111,6 +117,10 @@ class PersistenceIT {
         assertThat(ended.status()).isEqualTo("terminated");
         assertThat(ended.statusReason()).as("kept from the transition").isEqualTo("stopped by request");
         assertThat(ended.endedAt()).isEqualTo(16_000L);
+        assertThat(dao.expire("sbx_a", "timed out", 20_000L)).as("only a running sandbox").isZero();
+        assertThat(dao.markRunning("sbx_c", "10.0.0.3", 310L, 10L)).isEqualTo(1);
+        assertThat(dao.expire("sbx_c", "timed out", 30_000L)).isEqualTo(1);
+        assertThat(dao.findAny("sbx_c").orElseThrow().status()).isEqualTo("terminating");
 
         assertThat(dao.withStatus(List.of("creating", "running", "terminating"))).extracting(SandboxRecord::id)
                 .containsExactlyInAnyOrder("sbx_b", "sbx_c");
