@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.core.Ids;
+import com.stateset.sandbox.server.core.SecretCipher;
 import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.errors.ErrorResponse;
 import jakarta.annotation.Priority;
@@ -43,9 +44,11 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After}. Keys belong to the caller's organization; a POST without a credential
  * (registration) is not kept.
  *
- * <p>Not kept, so that a retry runs again: answers a retry may do better than (5xx, 429, 401), and
- * requests whose server died under them (the key's owner is another process). A streamed answer
- * is kept by its stream when it ends (see {@link #pending}).
+ * <p>Not kept, so that a retry runs again: answers a retry may do better than (5xx, 429, 409,
+ * 408, 401), and requests whose server died under them (the key's owner is another process). A
+ * streamed answer is kept by its stream when it ends (see {@link #pending}). Kept answers may hold
+ * a new API key, a webhook's secret or a command's output: with a secrets master key they are
+ * sealed under it, as secrets are.
  */
 @Priority(Priorities.USER)
 public final class IdempotencyFilter implements ContainerRequestFilter, ContainerResponseFilter {
@@ -56,18 +59,25 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
     private static final Duration KEEP = Duration.ofHours(24);
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
     private static final int MAX_KEY_CHARS = 255;
+    /** What SecretCipher's sealed values start with; a plain JSON or SSE answer never does. */
+    private static final String SEALED = "v1:";
+    private static final String NAME = "idempotency:";
 
     private final Jdbi jdbi;
     private final ObjectMapper mapper;
     private final Clock clock;
+    /** Seals kept answers; null without a master key. */
+    private final SecretCipher cipher;
     /** This process: a key whose owner is another process was left by one that died. */
     private final String owner = Ids.newId("proc");
     private final AtomicLong lastPrune = new AtomicLong();
 
-    public IdempotencyFilter(Jdbi jdbi, ObjectMapper mapper, Clock clock) {
+    /** @param cipher the secrets master key's cipher, or null */
+    public IdempotencyFilter(Jdbi jdbi, ObjectMapper mapper, Clock clock, SecretCipher cipher) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.cipher = cipher;
     }
 
     /** The call a resource answering with a stream must complete itself, or null. */
@@ -94,7 +104,12 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
             return;
         }
         String scope = caller.orgId();
-        byte[] body = request.getEntityStream().readAllBytes();
+        byte[] body;
+        try {
+            body = request.getEntityStream().readAllBytes();
+        } catch (IOException cutShort) {
+            throw new ApiException(400, "VALIDATION_ERROR", "request body: it ended before its declared length");
+        }
         request.setEntityStream(new ByteArrayInputStream(body));
         String hash = hash(request, body);
         prune();
@@ -118,7 +133,7 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
                     + " retry once it has been answered", Map.of("Retry-After", "1")));
         } else {
             request.abortWith(Response.status(stored.status())
-                    .entity(stored.body() == null ? new byte[0] : stored.body().getBytes(StandardCharsets.UTF_8))
+                    .entity(stored.body() == null ? new byte[0] : open(scope, key, stored.body()).getBytes(StandardCharsets.UTF_8))
                     .type(stored.contentType())
                     .header("Idempotent-Replayed", "true")
                     .build());
@@ -156,7 +171,7 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
             return;
         }
         int status = response.getStatus();
-        if (status >= 500 || status == 429 || status == 401) {
+        if (status >= 500 || status == 429 || status == 409 || status == 408 || status == 401) {
             call.release();
             return;
         }
@@ -186,7 +201,8 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
             try {
                 jdbi.useHandle(handle -> handle.createUpdate("UPDATE idempotency_keys SET state = 'done', status = :status,"
                                 + " content_type = :type, body = :body WHERE scope = :scope AND idem_key = :key AND owner = :owner")
-                        .bind("status", status).bind("type", contentType).bind("body", new String(body, StandardCharsets.UTF_8))
+                        .bind("status", status).bind("type", contentType)
+                        .bind("body", seal(scope, key, new String(body, StandardCharsets.UTF_8)))
                         .bind("scope", scope).bind("key", key).bind("owner", owner)
                         .execute());
             } catch (RuntimeException e) {
@@ -204,6 +220,23 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
             } catch (RuntimeException e) {
                 LOG.warn("releasing Idempotency-Key {} failed; it is free again after a restart: {}", key, e.getMessage());
             }
+        }
+    }
+
+    private String seal(String scope, String key, String body) {
+        return cipher == null ? body : cipher.encrypt(scope, NAME + key, body);
+    }
+
+    /** A kept answer as sent; one sealed under another master key cannot be replayed: 409. */
+    private String open(String scope, String key, String stored) {
+        if (cipher == null || !stored.startsWith(SEALED)) {
+            return stored;
+        }
+        try {
+            return cipher.decrypt(scope, NAME + key, stored);
+        } catch (SecretCipher.UnreadableSecretException e) {
+            throw new ApiException(409, "IDEMPOTENCY_KEY_UNREADABLE", "the answer kept for this Idempotency-Key was sealed"
+                    + " under another master key; use a new key", Map.of("field", HEADER), Map.of());
         }
     }
 

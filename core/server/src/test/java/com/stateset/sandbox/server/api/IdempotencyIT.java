@@ -4,15 +4,25 @@ import static com.stateset.sandbox.server.api.AuthApiIT.assertField;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.stateset.sandbox.server.SandboxConfiguration;
+import com.stateset.sandbox.server.config.DatabaseConfig;
 import com.stateset.sandbox.server.testing.ApiClient;
 import com.stateset.sandbox.server.testing.ApiClient.Reply;
 import com.stateset.sandbox.server.testing.RequireDocker;
 import com.stateset.sandbox.server.testing.Session;
 import com.stateset.sandbox.server.testing.TestServer;
+import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +40,10 @@ class IdempotencyIT {
     @Test
     void aRetriedPostGetsTheFirstAnswerAndDoesItsWorkOnceEvenAcrossARestart() throws Exception {
         String database = TestServer.memoryDatabase();
-        DropwizardAppExtension<SandboxConfiguration> app = TestServer.create(database);
+        byte[] masterKey = new byte[32];
+        new SecureRandom().nextBytes(masterKey);
+        ConfigOverride sealing = ConfigOverride.config("secrets.masterKey", Base64.getEncoder().encodeToString(masterKey));
+        DropwizardAppExtension<SandboxConfiguration> app = TestServer.create(database, sealing);
         app.before();
         String key = UUID.randomUUID().toString();
         String apiKey;
@@ -46,6 +59,8 @@ class IdempotencyIT {
             assertThat(again.raw()).isEqualTo(first.raw());
             assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
             assertThat(session.get("/api/v1/sandboxes").body().get("total").asInt()).as("one sandbox").isEqualTo(1);
+            assertThat(keptBody(database, key)).as("kept sealed: answers may hold command output")
+                    .startsWith("v1:").doesNotContain(first.text("/id"));
 
             Reply otherBody = post(session, "/api/v1/sandbox/create", Map.of("env", Map.of("RUN", "twice")), key);
             assertThat(otherBody.status()).isEqualTo(422);
@@ -61,7 +76,7 @@ class IdempotencyIT {
         } finally {
             app.after();
         }
-        DropwizardAppExtension<SandboxConfiguration> restarted = TestServer.create(database);
+        DropwizardAppExtension<SandboxConfiguration> restarted = TestServer.create(database, sealing);
         restarted.before();
         try {
             ApiClient api = new ApiClient(restarted.getLocalPort());
@@ -111,9 +126,33 @@ class IdempotencyIT {
             assertField(post(session, execute, slow, "x".repeat(256)), 400, "Idempotency-Key");
             Reply refused = post(session, execute, Map.of("command", 42), "bad-input-" + UUID.randomUUID());
             assertField(refused, 400, "command");
+
+            // A conflict is the caller's to resolve, and the retry with the same key then runs.
+            session.sh(sandbox, "touch /workspace/a /workspace/b");
+            String moveKey = UUID.randomUUID().toString();
+            Map<String, Object> move = Map.of("source", "/workspace/a", "destination", "/workspace/b");
+            Reply conflict = post(session, "/api/v1/sandbox/" + sandbox + "/files/move", move, moveKey);
+            assertThat(conflict.status()).as(conflict.raw()).isEqualTo(409);
+            session.sh(sandbox, "rm /workspace/b");
+            Reply moved = post(session, "/api/v1/sandbox/" + sandbox + "/files/move", move, moveKey);
+            assertThat(moved.status()).as(moved.raw()).isEqualTo(200);
+            assertThat(moved.headers().firstValue("Idempotent-Replayed")).isEmpty();
             session.stopAll();
         } finally {
             app.after();
+        }
+    }
+
+    /** The body kept for {@code key}, as stored. */
+    private static String keptBody(String database, String key) throws SQLException {
+        String url = new DatabaseConfig(database, "sa", "").dataSourceFactory(Path.of("target")).getUrl();
+        try (Connection db = DriverManager.getConnection(url, "sa", "");
+                PreparedStatement query = db.prepareStatement("SELECT body FROM idempotency_keys WHERE idem_key = ?")) {
+            query.setString(1, key);
+            try (ResultSet rows = query.executeQuery()) {
+                assertThat(rows.next()).as("a kept answer").isTrue();
+                return rows.getString(1);
+            }
         }
     }
 
