@@ -213,7 +213,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         });
 
         // The secrets master key, if configured, seals secrets and webhook credentials alike.
-        SecretCipher cipher = secretsKey(config, dataDirectory).map(SecretCipher::new).orElse(null);
+        SecretCipher cipher = secretsKey(config, dataDirectory, jdbi).map(SecretCipher::new).orElse(null);
         WebhookCredentials webhookCredentials = new WebhookCredentials(cipher);
 
         // Events: the outbox, the worker that delivers it to webhooks and to configured sinks.
@@ -277,7 +277,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                 Duration.ofSeconds(config.reconciler().intervalSeconds()),
                 Duration.ofSeconds(config.reconciler().expiryCheckSeconds()),
                 Duration.ofSeconds(config.storage().sweepIntervalSeconds()),
-                new UsageSampler(jdbi, metricsService, egress), Duration.ofSeconds(config.reconciler().egressSampleSeconds())));
+                new UsageSampler(jdbi, metricsService, egress), Duration.ofSeconds(config.reconciler().usageSampleSeconds())));
         // After Maintenance, whose first reconciliation removes pooled sandboxes an earlier process left.
         environment.lifecycle().manage(pool);
 
@@ -328,7 +328,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         AuditLog audit = new AuditLog(jdbi, environment.getObjectMapper());
         environment.jersey().register(new AuditFilter(audit, clock, environment.getObjectMapper()));
         environment.jersey().register(new AuditResource(audit));
-        environment.jersey().register(new IdempotencyFilter(jdbi, environment.getObjectMapper(), clock));
+        environment.jersey().register(new IdempotencyFilter(jdbi, environment.getObjectMapper(), clock, cipher));
 
         // Errors Jetty answers before the API sees a request get the API's error shape too.
         environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
@@ -397,12 +397,18 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
     }
 
     /** The configured master key, else (where allowed) the one generated on first start into the data directory. */
-    private static Optional<byte[]> secretsKey(SandboxConfiguration config, Path dataDirectory) {
+    private static Optional<byte[]> secretsKey(SandboxConfiguration config, Path dataDirectory, Jdbi jdbi) {
         Optional<byte[]> configured = config.secrets().masterKey();
         if (configured.isPresent() || !config.secrets().generateKey()) {
             return configured;
         }
         Path file = dataDirectory.resolve(SECRETS_KEY_FILE);
+        if (!Files.exists(file) && jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM secrets")
+                .mapTo(Integer.class).one()) > 0) {
+            // Secrets stored under a key that is gone: a new one would read none of them. The start
+            // stops (SecretService says why) rather than carry on without them.
+            return Optional.empty();
+        }
         try {
             KeyFile.Key key = KeyFile.readOrCreate(file, 32, Base64.getEncoder()::encodeToString, Base64.getDecoder()::decode);
             if (key.created()) {

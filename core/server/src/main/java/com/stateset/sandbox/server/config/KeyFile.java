@@ -3,7 +3,7 @@ package com.stateset.sandbox.server.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.function.Function;
@@ -32,9 +32,16 @@ public final class KeyFile {
             RANDOM.nextBytes(key);
             Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(temp, encode.apply(key));
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            created = true;
+            try {
+                Files.writeString(temp, encode.apply(key));
+                // A link, unlike a rename, never replaces: of two processes starting at once, one key wins.
+                Files.createLink(file, temp);
+                created = true;
+            } catch (FileAlreadyExistsException anotherWon) {
+                // the other process's key is the one
+            } finally {
+                Files.deleteIfExists(temp);
+            }
         }
         return new Key(decode.apply(Files.readString(file).trim()), created);
     }

@@ -1,5 +1,6 @@
 package com.stateset.sandbox.server.config;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -20,11 +21,16 @@ public class ReconcilerConfig {
     @Max(300)
     private int expiryCheckSeconds = 5;
 
-    /** Egress sent after a sandbox's last reading is lost only if it ends without the server stopping it. */
+    /**
+     * How often running sandboxes' counters are read: their metrics and their egress (egress sent
+     * after a sandbox's last reading is lost only if it ends without the server stopping it). Also
+     * read under its earlier name, egressSampleSeconds.
+     */
     @JsonProperty
+    @JsonAlias("egressSampleSeconds")
     @Min(1)
     @Max(3600)
-    private int egressSampleSeconds = 30;
+    private int usageSampleSeconds = 30;
 
     /** How long the readings behind a sandbox's metrics history are kept. */
     @JsonProperty
@@ -45,8 +51,8 @@ public class ReconcilerConfig {
         return expiryCheckSeconds;
     }
 
-    public int egressSampleSeconds() {
-        return egressSampleSeconds;
+    public int usageSampleSeconds() {
+        return usageSampleSeconds;
     }
 
     public int metricsRetentionHours() {

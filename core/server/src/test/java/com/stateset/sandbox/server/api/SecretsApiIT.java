@@ -419,7 +419,15 @@ class SecretsApiIT {
         }
 
         assertThat(create(owner, Map.of("name", "KEEPS_THE_KEY_NEEDED", "value", value())).status()).isEqualTo(200);
-        DropwizardAppExtension<SandboxConfiguration> refusing = keylessServer(DATABASE);
+        assertStartStops(keylessServer(DATABASE));
+
+        // Where keys are generated, a database that holds secrets gets no new key either: it would read none of them.
+        Path data = Session.tempDirectory("sandbox-data");
+        assertStartStops(server(DATABASE, "", data, true));
+        assertThat(data.resolve("secrets-master.key")).doesNotExist();
+    }
+
+    private static void assertStartStops(DropwizardAppExtension<SandboxConfiguration> refusing) {
         try {
             Throwable failure = catchThrowable(refusing::before);
             while (failure != null && !(failure instanceof StartupException)) {
@@ -442,12 +450,18 @@ class SecretsApiIT {
 
     /** A server on {@code database} with another master key (empty: none), its settings under a prefix of its own. */
     private static DropwizardAppExtension<SandboxConfiguration> server(String database, String masterKey) {
+        return server(database, masterKey, Session.tempDirectory("sandbox-data"), false);
+    }
+
+    private static DropwizardAppExtension<SandboxConfiguration> server(String database, String masterKey, Path data,
+            boolean generateKey) {
         String prefix = "other" + Ids.random(6) + ".";
         return new DropwizardAppExtension<>(SandboxApplication.class, ResourceHelpers.resourceFilePath("test-server.yml"), prefix,
                 ConfigOverride.config(prefix, "database.url", database),
                 ConfigOverride.config(prefix, "pluginsDirectory", TestPaths.pluginsDirectory().toString()),
-                ConfigOverride.config(prefix, "dataDirectory", Session.tempDirectory("sandbox-data").toString()),
-                ConfigOverride.config(prefix, "secrets.masterKey", masterKey));
+                ConfigOverride.config(prefix, "dataDirectory", data.toString()),
+                ConfigOverride.config(prefix, "secrets.masterKey", masterKey),
+                ConfigOverride.config(prefix, "secrets.generateKey", Boolean.toString(generateKey)));
     }
 
     private static Reply create(Session session, Map<String, Object> body) {
