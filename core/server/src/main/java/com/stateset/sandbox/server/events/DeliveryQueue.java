@@ -6,6 +6,7 @@ import com.stateset.sandbox.server.api.OperationsView;
 import com.stateset.sandbox.server.auth.Caller;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
@@ -30,7 +31,7 @@ public final class DeliveryQueue {
             Map<String, Long> waiting = handle.createQuery("SELECT status, COUNT(*) AS n FROM deliveries"
                             + " WHERE org_id = :org AND status IN ('pending', 'delivering') GROUP BY status")
                     .bind("org", caller.orgId())
-                    .reduceRows(new java.util.HashMap<>(), (counts, row) -> {
+                    .reduceRows(new HashMap<>(), (counts, row) -> {
                         counts.put(row.getColumn("status", String.class), row.getColumn("n", Long.class));
                         return counts;
                     });
@@ -38,7 +39,7 @@ public final class DeliveryQueue {
                             + " WHERE org_id = :org AND status IN ('delivered', 'failed') AND created_at >= :since GROUP BY status")
                     .bind("org", caller.orgId())
                     .bind("since", now - Duration.ofDays(1).toMillis())
-                    .reduceRows(new java.util.HashMap<>(), (counts, row) -> {
+                    .reduceRows(new HashMap<>(), (counts, row) -> {
                         counts.put(row.getColumn("status", String.class), row.getColumn("n", Long.class));
                         return counts;
                     });

@@ -4,7 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * transaction committed, in a transaction that holds the installation row's lock (so two servers
  * never number at once), and numbers only grow. Readers of {@code seq > n} therefore never miss an
  * event that a later number was given before it. Woken after each commit that records events, and
- * every second besides (events another server recorded); streams wait on {@link #awaitNumbered}.
+ * every second besides (events another server recorded); streams wait on {@link #awaitNumbered}
+ * for their own organization's events, so one busy organization does not wake everyone's streams.
  */
 public final class EventSequencer implements Managed {
 
@@ -28,8 +33,8 @@ public final class EventSequencer implements Managed {
     private volatile boolean woken;
     private volatile Thread loop;
     private volatile boolean stopping;
-    /** Grows with every pass that numbered events: a reader that saw it unchanged has missed nothing. */
-    private long generation;
+    /** Per organization, grows with every pass that numbered its events: unchanged, nothing was missed. */
+    private final Map<String, Long> generations = new HashMap<>();
 
     public EventSequencer(Jdbi jdbi) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
@@ -43,21 +48,21 @@ public final class EventSequencer implements Managed {
         }
     }
 
-    /** The current generation; read it before querying events, then {@link #awaitNumbered} with it. */
-    public long generation() {
+    /** The organization's generation; read it before querying events, then {@link #awaitNumbered} with it. */
+    public long generation(String orgId) {
         synchronized (numbered) {
-            return generation;
+            return generations.getOrDefault(orgId, 0L);
         }
     }
 
     /**
-     * Waits until events were numbered after {@code seen} was the generation, the server stops, or
-     * {@code timeout} passes; answers whether it is stopping.
+     * Waits until events of the organization were numbered after {@code seen} was its generation,
+     * the server stops, or {@code timeout} passes; answers whether it is stopping.
      */
-    public boolean awaitNumbered(long seen, Duration timeout) throws InterruptedException {
+    public boolean awaitNumbered(String orgId, long seen, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (numbered) {
-            while (!stopping && generation == seen) {
+            while (!stopping && generations.getOrDefault(orgId, 0L) == seen) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -68,13 +73,9 @@ public final class EventSequencer implements Managed {
         return stopping;
     }
 
-    public boolean stopping() {
-        return stopping;
-    }
-
     @Override
     public void start() {
-        number(); // events of an earlier process, before any stream reads
+        // Events of an earlier process are numbered by the loop, first thing, in batches.
         Thread thread = Thread.ofPlatform().name("event-sequencer").daemon().unstarted(this::run);
         loop = thread;
         thread.start();
@@ -119,28 +120,31 @@ public final class EventSequencer implements Managed {
 
     /** Numbers every event still without a number, in batches; tells the streams. */
     void number() {
+        Set<String> organizations = new HashSet<>();
         int done;
-        int total = 0;
         do {
             done = jdbi.inTransaction(handle -> {
                 handle.createQuery("SELECT id FROM installation FOR UPDATE").mapTo(String.class).list();
                 long next = handle.createQuery("SELECT COALESCE(MAX(seq), 0) FROM events").mapTo(Long.class).one();
-                List<String> ids = handle.createQuery("SELECT id FROM events WHERE seq IS NULL ORDER BY created_at, id LIMIT :n")
-                        .bind("n", BATCH).mapTo(String.class).list();
+                List<Map.Entry<String, String>> rows = handle.createQuery(
+                                "SELECT id, org_id FROM events WHERE seq IS NULL ORDER BY created_at, id LIMIT :n")
+                        .bind("n", BATCH)
+                        .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getString("org_id")))
+                        .list();
                 var update = handle.prepareBatch("UPDATE events SET seq = :seq WHERE id = :id AND seq IS NULL");
-                for (String id : ids) {
-                    update.bind("seq", ++next).bind("id", id).add();
+                for (Map.Entry<String, String> row : rows) {
+                    update.bind("seq", ++next).bind("id", row.getKey()).add();
+                    organizations.add(row.getValue());
                 }
-                if (!ids.isEmpty()) {
+                if (!rows.isEmpty()) {
                     update.execute();
                 }
-                return ids.size();
+                return rows.size();
             });
-            total += done;
         } while (done == BATCH);
-        if (total > 0) {
+        if (!organizations.isEmpty()) {
             synchronized (numbered) {
-                generation++;
+                organizations.forEach(org -> generations.merge(org, 1L, Long::sum));
                 numbered.notifyAll();
             }
         }

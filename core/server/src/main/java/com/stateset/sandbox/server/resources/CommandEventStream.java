@@ -60,7 +60,9 @@ final class CommandEventStream {
             try {
                 run(emitter);
             } finally {
-                if (recording != null) {
+                if (recording != null && emitter.retryable) {
+                    recording.release(); // a retry may do better than an error of the runtime's
+                } else if (recording != null) {
                     recording.complete(200, MediaType.SERVER_SENT_EVENTS, emitter.recorded());
                 }
                 try {
@@ -108,6 +110,7 @@ final class CommandEventStream {
             return;
         } catch (RuntimeException e) {
             ApiException error = ErrorMapper.translate(e);
+            emitter.retryable = error.status() >= 500;
             if (error.status() >= 500 && !(e instanceof ApiException)) {
                 LOG.warn("streamed command in {} failed", prepared.sandbox().id(), e);
             }
@@ -129,6 +132,8 @@ final class CommandEventStream {
     private final class Emitter {
         private final ChunkedOutput<String> out;
         private final StringBuilder recorded = new StringBuilder();
+        /** Whether the stream ended with an error a retry may cure. */
+        volatile boolean retryable;
 
         Emitter(ChunkedOutput<String> out) {
             this.out = out;

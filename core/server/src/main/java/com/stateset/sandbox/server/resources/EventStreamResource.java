@@ -98,7 +98,7 @@ public final class EventStreamResource {
         try {
             output.write("retry: 3000\n: connected\n\n");
             while (true) {
-                long generation = sequencer.generation();
+                long generation = sequencer.generation(orgId);
                 long from = cursor;
                 List<Row> rows = jdbi.withHandle(handle -> handle.createQuery("SELECT seq, type, sandbox_id, body FROM events"
                                 + " WHERE org_id = :org AND seq > :after ORDER BY seq LIMIT :n")
@@ -115,10 +115,10 @@ public final class EventStreamResource {
                 if (rows.size() == BATCH) {
                     continue; // more are waiting
                 }
-                if (sequencer.awaitNumbered(generation, KEEPALIVE)) {
+                if (sequencer.awaitNumbered(orgId, generation, KEEPALIVE)) {
                     return; // the server is stopping
                 }
-                if (sequencer.generation() == generation) {
+                if (sequencer.generation(orgId) == generation) {
                     output.write(": keepalive\n\n"); // also finds out whether the client is still there
                 }
             }
