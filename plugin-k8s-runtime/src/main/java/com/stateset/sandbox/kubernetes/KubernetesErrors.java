@@ -35,7 +35,8 @@ final class KubernetesErrors {
             String refusal = "Kubernetes API server refused the request (HTTP " + code + "): " + reason(k8s);
             // The controller's rights, the namespace's Pod Security, a spec the server refuses: the
             // same on every retry, until the operator changes the cluster or the configuration.
-            return code == 400 || code == 401 || code == 403 || code == 422
+            // (401 is left out: a credential that expired is renewed by the client, so a retry may pass.)
+            return code == 400 || code == 403 || code == 422
                     ? new RuntimeMisconfiguredException(refusal, e) : new SandboxRuntimeException(refusal, e);
         }
         if (hasCause(e, IOException.class)) {

@@ -53,7 +53,8 @@ final class S3Errors {
             if (status >= 500) {
                 return new ObjectStoreUnavailableException(message, e);
             }
-            return status == 400 || status == 401 || status == 403 || hasCode(e, "NoSuchBucket")
+            // (S3 answers 400 RequestTimeout to an upload that stalled: that one a retry may cure.)
+            return (status == 400 && !hasCode(e, "RequestTimeout")) || status == 401 || status == 403 || hasCode(e, "NoSuchBucket")
                     ? new ObjectStoreMisconfiguredException(message, e) : new ObjectStoreException(message, e);
         }
         if (e instanceof ServerException error && error.statusCode() >= 500) {

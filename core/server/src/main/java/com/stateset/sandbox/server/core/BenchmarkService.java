@@ -16,6 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,7 @@ public final class BenchmarkService {
     private final Templates templates;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     public BenchmarkService(Jdbi jdbi, SandboxService sandboxes, CommandService commands, Templates templates,
             ObjectMapper mapper, Clock clock) {
@@ -57,9 +60,17 @@ public final class BenchmarkService {
             throw ApiException.validation("runs", "must be between 1 and " + MAX_RUNS);
         }
         TemplateConfig template = templates.resolve(templateName);
+        // One at a time per organization: a client that retries a slow GET must not start another.
+        if (!running.add(caller.orgId())) {
+            throw new ApiException(409, "BENCHMARK_RUNNING", "a benchmark of this organization is running; wait for its answer");
+        }
         List<BenchmarkView.Sample> samples = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            samples.add(once(caller, template));
+        try {
+            for (int i = 0; i < count; i++) {
+                samples.add(once(caller, template));
+            }
+        } finally {
+            running.remove(caller.orgId());
         }
         String id = Ids.newId("bench");
         long now = clock.millis();

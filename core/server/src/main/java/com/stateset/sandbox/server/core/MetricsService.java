@@ -13,6 +13,7 @@ import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class MetricsService {
         }
         SandboxRecord row = sandboxes.find(caller, id);
         List<MetricsSample> samples = new ArrayList<>(dao().newest(id, count));
-        java.util.Collections.reverse(samples);
+        Collections.reverse(samples);
         return new MetricsView.History(id, samples.stream().map(s -> reading(row, s)).toList());
     }
 

@@ -122,6 +122,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             return ApiException.conflict(e.getMessage());
         }
         if (e instanceof RuntimeMisconfiguredException) {
+            LOG.warn("the sandbox runtime is misconfigured: {}", e.getMessage());
             return new ApiException(409, "RUNTIME_MISCONFIGURED", e.getMessage()
                     + " (the server's operator must fix this; retrying will not help)");
         }

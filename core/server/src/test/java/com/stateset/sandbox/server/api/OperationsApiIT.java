@@ -14,7 +14,11 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -148,5 +152,20 @@ class OperationsApiIT {
         assertField(bench.get("/api/v1/benchmark?runs=50"), 400, "runs");
         assertField(bench.get("/api/v1/benchmark?template=cobol"), 400, "template");
         assertField(bench.get("/api/v1/benchmark/history?days=0"), 400, "days");
+    }
+
+    @Test
+    void anOrganizationRunsOneBenchmarkAtATime() {
+        Session bench = Session.register(APP.getLocalPort(), "Operations Bench Twice");
+        List<Future<Reply>> sent;
+        try (ExecutorService both = Executors.newFixedThreadPool(2)) {
+            sent = List.of(both.submit(() -> bench.get("/api/v1/benchmark?runs=3")),
+                    both.submit(() -> bench.get("/api/v1/benchmark?runs=3")));
+        } // waits for both
+        List<Reply> replies = sent.stream().map(Future::resultNow).toList();
+        assertThat(replies).extracting(Reply::status).as("two at once, each runs ~3 sandboxes").containsExactlyInAnyOrder(200, 409);
+        assertThat(replies).filteredOn(r -> r.status() == 409).extracting(Reply::errorCode).containsExactly("BENCHMARK_RUNNING");
+        assertThat(bench.get("/api/v1/benchmark/history").body().get("total").asInt()).isEqualTo(1);
+        assertThat(bench.get("/api/v1/benchmark?runs=1").status()).as("free again once it ended").isEqualTo(200);
     }
 }
