@@ -174,27 +174,12 @@ final class DockerExec {
      * engine cannot start it (the exec ends at once, without running); after {@link #KILL_PATIENCE},
      * or if the sandbox still cannot run a command, the sandbox's {@link Supervisor} is signalled
      * and kills every process of the sandbox: the only way left to give the sandbox back to its owner.
-     * It is signalled again while the sandbox still cannot run a command.
+     * It is signalled again until the killer runs clean: a process that escaped the reap half-forked
+     * would regrow the bomb.
      */
     void kill(String sandboxId, String marker) {
         Set<String> groups = new LinkedHashSet<>();
-        long deadline = System.nanoTime() + KILL_PATIENCE.toNanos();
-        boolean clean = false;
-        for (int attempt = 1; !clean && System.nanoTime() < deadline; attempt++) {
-            List<String> killer = new ArrayList<>(List.of("/bin/sh", "-c", KILL_SCRIPT, "sh", marker));
-            killer.addAll(groups);
-            String out = runOnce(sandboxId, killer);
-            if (out != null) {
-                out.lines().filter(l -> l.startsWith("groups")).findFirst()
-                        .ifPresent(l -> groups.addAll(List.of(l.substring("groups".length()).trim().split("\\s+"))));
-                groups.remove("");
-                clean = out.lines().anyMatch("clean"::equals);
-            }
-            if (!clean) {
-                sleepQuietly(Math.min(200, 10L * attempt));
-            }
-        }
-        if (clean && ready(sandboxId)) {
+        if (killUntilClean(sandboxId, marker, groups, KILL_PATIENCE) && ready(sandboxId)) {
             return;
         }
         LOG.warn("sandbox {}: a command's processes hold every pid; killing all its processes", sandboxId);
@@ -205,11 +190,31 @@ final class DockerExec {
                 LOG.warn("signalling the supervisor of sandbox {} failed: {}", sandboxId, e.getMessage());
                 return;
             }
-            if (ready(sandboxId)) {
+            if (killUntilClean(sandboxId, marker, groups, SETTLE) && ready(sandboxId)) {
                 return;
             }
         }
         LOG.warn("sandbox {} still cannot run commands after its processes were killed", sandboxId);
+    }
+
+    /** Runs the killer until a run finds nothing to kill, for at most {@code patience}; whether one did. */
+    private boolean killUntilClean(String sandboxId, String marker, Set<String> groups, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
+            List<String> killer = new ArrayList<>(List.of("/bin/sh", "-c", KILL_SCRIPT, "sh", marker));
+            killer.addAll(groups);
+            String out = runOnce(sandboxId, killer);
+            if (out != null) {
+                out.lines().filter(l -> l.startsWith("groups")).findFirst()
+                        .ifPresent(l -> groups.addAll(List.of(l.substring("groups".length()).trim().split("\\s+"))));
+                groups.remove("");
+                if (out.lines().anyMatch("clean"::equals)) {
+                    return true;
+                }
+            }
+            sleepQuietly(Math.min(200, 10L * attempt));
+        }
+        return false;
     }
 
     /** Whether the sandbox runs a command again within {@link #SETTLE} (killed processes free their slots). */
