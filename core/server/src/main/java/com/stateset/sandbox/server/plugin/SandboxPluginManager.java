@@ -1,5 +1,6 @@
 package com.stateset.sandbox.server.plugin;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.pf4j.BasePluginLoader;
@@ -27,6 +28,13 @@ final class SandboxPluginManager extends DefaultPluginManager {
     protected PluginLoader createPluginLoader() {
         return new CompoundPluginLoader()
                 .add(new BasePluginLoader(this, new DefaultPluginClasspath()) {
+                    // Directories only: PF4J's base loader takes any existing path, and would give a
+                    // single-jar plugin an empty class loader (its classes never seen).
+                    @Override
+                    public boolean isApplicable(Path pluginPath) {
+                        return Files.isDirectory(pluginPath);
+                    }
+
                     @Override
                     protected PluginClassLoader createPluginClassLoader(Path pluginPath, PluginDescriptor descriptor) {
                         return new SharedApiClassLoader(pluginManager, descriptor, getClass().getClassLoader());
