@@ -9,10 +9,11 @@ import com.stateset.sandbox.server.auth.RateLimiter;
 import com.stateset.sandbox.server.config.ExtensionConfig;
 import com.stateset.sandbox.server.config.KeyFile;
 import com.stateset.sandbox.server.config.LocalStoreConfig;
+import com.stateset.sandbox.server.config.StartupException;
 import com.stateset.sandbox.server.core.ApiKeyService;
 import com.stateset.sandbox.server.core.ArtifactService;
-import com.stateset.sandbox.server.core.BenchmarkService;
 import com.stateset.sandbox.server.core.AuditLog;
+import com.stateset.sandbox.server.core.BenchmarkService;
 import com.stateset.sandbox.server.core.BillingService;
 import com.stateset.sandbox.server.core.CheckpointService;
 import com.stateset.sandbox.server.core.CommandService;
@@ -176,10 +177,12 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         ExtensionConfigBinder binder = new ExtensionConfigBinder(environment.getObjectMapper(), environment.getValidator());
         PluginHost plugins = PluginHost.start(Path.of(config.pluginsDirectory()), binder);
         ScheduledExecutorService pluginScheduler = environment.lifecycle().scheduledExecutorService("plugins").threads(2).build();
+        // What each extension is lent: its own data directory, named for its section and type.
+        Function<String, PluginContext> pluginContext =
+                name -> new ServerPluginContext(installId, PluginHost.dataDirectory(dataDirectory, name), clock, pluginScheduler);
         @SuppressWarnings("unchecked")
         Class<SandboxRuntimeFactory<?>> runtimeFactory = (Class<SandboxRuntimeFactory<?>>) (Class<?>) SandboxRuntimeFactory.class;
-        SandboxRuntime runtime = plugins.create("runtime", config.runtime(), runtimeFactory, SandboxRuntime.class,
-                name -> new ServerPluginContext(installId, PluginHost.dataDirectory(dataDirectory, name), clock, pluginScheduler));
+        SandboxRuntime runtime = plugins.create("runtime", config.runtime(), runtimeFactory, SandboxRuntime.class, pluginContext);
         environment.lifecycle().manage(new Managed() {
             @Override
             public void stop() {
@@ -202,8 +205,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
                     dataDirectory, publicUrl, clock);
             store = localStore;
         } else {
-            store = ObjectStores.plugin(config.storage(), plugins,
-                    name -> new ServerPluginContext(installId, PluginHost.dataDirectory(dataDirectory, name), clock, pluginScheduler));
+            store = ObjectStores.plugin(config.storage(), plugins, pluginContext);
         }
         environment.lifecycle().manage(new Managed() {
             @Override
@@ -219,8 +221,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         // Events: the outbox, the worker that delivers it to webhooks and to configured sinks.
         WebhookTargets targets = new WebhookTargets(config.webhooks().allowPrivateTargets(), config.webhooks().requireHttps());
         WebhookSender sender = new WebhookSender(targets, config.webhooks().maxConcurrentDeliveries(), clock);
-        Map<String, EventSink> sinks = eventSinks(config, plugins,
-                name -> new ServerPluginContext(installId, PluginHost.dataDirectory(dataDirectory, name), clock, pluginScheduler));
+        Map<String, EventSink> sinks = eventSinks(config, plugins, pluginContext);
         EventDispatcher dispatcher = new EventDispatcher(jdbi, sender, sinks, environment.getObjectMapper(), clock,
                 Duration.ofMillis(config.webhooks().pollMillis()), config.webhooks().maxConcurrentDeliveries(),
                 webhookCredentials);

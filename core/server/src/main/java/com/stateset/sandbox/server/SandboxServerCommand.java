@@ -1,5 +1,6 @@
 package com.stateset.sandbox.server;
 
+import com.stateset.sandbox.server.config.StartupException;
 import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ServerCommand;

@@ -1,10 +1,11 @@
 package com.stateset.sandbox.server;
 
 import com.codahale.metrics.MetricRegistry;
+import com.stateset.sandbox.server.config.StartupException;
 import com.stateset.sandbox.server.db.Database;
 import com.stateset.sandbox.server.db.OrganizationDao;
-import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package com.stateset.sandbox.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.stateset.sandbox.server.StartupException;
+import com.stateset.sandbox.server.config.StartupException;
 import java.util.Base64;
 import java.util.Optional;
 

@@ -2,8 +2,8 @@ package com.stateset.sandbox.server.plugin;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.StartupException;
 import com.stateset.sandbox.server.config.ExtensionConfig;
+import com.stateset.sandbox.server.config.StartupException;
 import com.stateset.sandbox.spi.ExtensionFactory;
 import com.stateset.sandbox.spi.PluginContext;
 import java.io.IOException;

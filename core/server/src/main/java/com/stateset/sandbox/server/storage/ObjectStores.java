@@ -1,8 +1,8 @@
 package com.stateset.sandbox.server.storage;
 
-import com.stateset.sandbox.server.StartupException;
 import com.stateset.sandbox.server.config.KeyFile;
 import com.stateset.sandbox.server.config.LocalStoreConfig;
+import com.stateset.sandbox.server.config.StartupException;
 import com.stateset.sandbox.server.config.StorageConfig;
 import com.stateset.sandbox.server.plugin.ExtensionConfigBinder;
 import com.stateset.sandbox.server.plugin.PluginHost;

@@ -3,7 +3,7 @@ package com.stateset.sandbox.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.stateset.sandbox.server.StartupException;
+import com.stateset.sandbox.server.config.StartupException;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.StartupException;
 import com.stateset.sandbox.server.config.ExtensionConfig;
+import com.stateset.sandbox.server.config.StartupException;
 import com.stateset.sandbox.server.testing.TestPaths;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeFactory;
