@@ -6,6 +6,7 @@ import com.stateset.sandbox.server.config.ExtensionConfig;
 import com.stateset.sandbox.server.config.StartupException;
 import com.stateset.sandbox.spi.ExtensionFactory;
 import com.stateset.sandbox.spi.PluginContext;
+import com.stateset.sandbox.spi.SpiVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,11 +14,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.zip.ZipFile;
+import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
+import org.pf4j.VersionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +52,9 @@ public final class PluginHost implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         for (Path path : manager.pluginPaths()) {
             try {
-                manager.loadPlugin(path);
+                String id = manager.loadPlugin(path);
+                unmetRequirement(manager.getVersionManager(), manager.getPlugin(id).getDescriptor())
+                        .ifPresent(problem -> problems.add(path.getFileName() + ": " + problem));
             } catch (RuntimeException e) {
                 problems.add(path.getFileName() + ": " + problem(path, e));
             }
@@ -69,7 +75,9 @@ public final class PluginHost implements AutoCloseable {
                     + String.join("\n  ", problems));
         }
         for (PluginWrapper plugin : manager.getPlugins()) {
-            LOG.info("loaded plugin {} {} from {}", plugin.getPluginId(), plugin.getDescriptor().getVersion(), plugin.getPluginPath());
+            LOG.info("loaded plugin {} {} from {} (requires SPI {}; this server's is {})", plugin.getPluginId(),
+                    plugin.getDescriptor().getVersion(), plugin.getPluginPath(), plugin.getDescriptor().getRequires(),
+                    SpiVersion.current());
         }
         return new PluginHost(manager, binder);
     }
@@ -141,6 +149,27 @@ public final class PluginHost implements AutoCloseable {
             return call.get();
         } finally {
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * Why this server's SPI does not meet a plugin's {@code plugin.requires}, if it does not: a
+     * plugin built against another major version would fail at its first call, not at load. A
+     * plugin that requires nothing loads, with a warning.
+     */
+    private static Optional<String> unmetRequirement(VersionManager versions, PluginDescriptor descriptor) {
+        String requires = descriptor.getRequires() == null ? "" : descriptor.getRequires().strip();
+        if (requires.isEmpty() || "*".equals(requires)) {
+            LOG.warn("plugin {} declares no plugin.requires: it may have been built against another SPI than this server's {}",
+                    descriptor.getPluginId(), SpiVersion.current());
+            return Optional.empty();
+        }
+        try {
+            return versions.checkVersionConstraint(SpiVersion.current(), requires) ? Optional.empty()
+                    : Optional.of("requires SPI " + requires + "; this server's SPI is " + SpiVersion.current());
+        } catch (RuntimeException e) {
+            return Optional.of("plugin.requires: '" + requires + "' is not a version range such as ^" + SpiVersion.current()
+                    + " (" + rootMessage(e) + ")");
         }
     }
 

@@ -7,15 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stateset.sandbox.server.config.ExtensionConfig;
 import com.stateset.sandbox.server.config.StartupException;
 import com.stateset.sandbox.server.testing.TestPaths;
+import com.stateset.sandbox.spi.SpiVersion;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,5 +103,36 @@ class PluginHostTest {
         assertThatThrownBy(() -> PluginHost.start(parent.resolve("nope"), binder))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("pluginsDirectory: ");
+    }
+
+    @Test
+    void aPluginBuiltForAnotherSpiStopsTheStartSayingWhich(@TempDir Path plugins) throws Exception {
+        descriptorOnlyPlugin(plugins.resolve("from-the-future.jar"), "future", "^99.0.0");
+        descriptorOnlyPlugin(plugins.resolve("vague.jar"), "vague", "soon");
+        assertThatThrownBy(() -> PluginHost.start(plugins, binder))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("from-the-future.jar: requires SPI ^99.0.0; this server's SPI is " + SpiVersion.current())
+                .hasMessageContaining("vague.jar: plugin.requires: 'soon' is not a version range such as ^" + SpiVersion.current());
+    }
+
+    @Test
+    void pluginsThatThisSpiSatisfiesLoad(@TempDir Path plugins) throws Exception {
+        String major = SpiVersion.current().substring(0, SpiVersion.current().indexOf('.'));
+        descriptorOnlyPlugin(plugins.resolve("caret.jar"), "caret", "^" + SpiVersion.current());
+        descriptorOnlyPlugin(plugins.resolve("range.jar"), "range", ">=" + major + ".0.0 & <" + (Integer.parseInt(major) + 1) + ".0.0");
+        descriptorOnlyPlugin(plugins.resolve("unversioned.jar"), "unversioned", null);
+        try (PluginHost host = PluginHost.start(plugins, binder)) {
+            assertThat(host.types(factoryType())).isEmpty();
+        }
+    }
+
+    /** A jar plugin with a descriptor and no extensions. */
+    private static void descriptorOnlyPlugin(Path jar, String id, String requires) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("plugin.properties"));
+            String descriptor = "plugin.id=" + id + "\nplugin.version=1.0.0\n" + (requires == null ? "" : "plugin.requires=" + requires + "\n");
+            out.write(descriptor.getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
     }
 }

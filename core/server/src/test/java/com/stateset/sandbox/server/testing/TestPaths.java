@@ -28,6 +28,26 @@ public final class TestPaths {
         }
     }
 
+    /**
+     * A plugins directory holding the Docker runtime and the example third-party plugin
+     * (examples/event-sink-plugin), as the SPI module's build made it outside the reactor.
+     */
+    public static Path pluginsDirectoryWithExample() {
+        Path jar = Path.of("..", "spi", "target", "examples", "event-sink-plugin", "target", "jsonl-event-sink-1.0.0.jar")
+                .toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing; core/spi's verify builds it: ./mvnw verify -pl core/server -am");
+        }
+        try {
+            Path dir = Files.createTempDirectory("plugins");
+            Files.createSymbolicLink(dir.resolve("docker-runtime"), pluginDirectory("plugin-docker-runtime", "docker-runtime"));
+            Files.copy(jar, dir.resolve(jar.getFileName()));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Path pluginDirectory(String module, String pluginId) {
         Path dir = Path.of("..", "..", module, "target", "plugin", pluginId).toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {

@@ -1,5 +1,7 @@
 package com.stateset.sandbox.spi.runtime;
 
+import com.stateset.sandbox.spi.Experimental;
+
 /**
  * For runtimes that kill a command's processes from inside the sandbox: a shell function,
  * {@code reap}, that stops and then kills every process for which the caller's function {@code
@@ -11,6 +13,7 @@ package com.stateset.sandbox.spi.runtime;
  * file it guards: the shell reports a file that vanished while opening it before it applies a later
  * redirection.)
  */
+@Experimental
 public final class ProcessReaper {
 
     public static final String FUNCTION = """

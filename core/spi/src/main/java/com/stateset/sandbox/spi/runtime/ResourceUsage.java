@@ -1,5 +1,7 @@
 package com.stateset.sandbox.spi.runtime;
 
+import com.stateset.sandbox.spi.Experimental;
+
 /**
  * One reading of what a sandbox uses, as its engine counts it. Counters ({@code cpuNanos},
  * {@code network*}) grow from the sandbox's start; the others are levels at the time of reading.
@@ -12,6 +14,7 @@ package com.stateset.sandbox.spi.runtime;
  * @param networkRxBytes bytes received from the network
  * @param networkTxBytes bytes sent to the network
  */
+@Experimental
 public record ResourceUsage(
         long cpuNanos,
         long memoryBytes,

@@ -1,5 +1,6 @@
 package com.stateset.sandbox.spi.runtime;
 
+import com.stateset.sandbox.spi.Experimental;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +122,7 @@ public interface SandboxRuntime extends AutoCloseable {
      * {@link SandboxMissingException} if it does not exist, and {@link UnsupportedOperationException}
      * from a runtime that cannot tell.
      */
+    @Experimental
     default ResourceUsage usage(String sandboxId) {
         throw new UnsupportedOperationException("this runtime does not report resource usage");
     }
