@@ -82,35 +82,25 @@ class ArchitectureTest {
 
     /**
      * The dependencies between the server's packages that close a cycle today, each to be removed
-     * (services that return views, errors that know HTTP, ...). A new one fails; so does one listed
-     * here that is gone, so that the list only shrinks.
+     * (services that return views, records shared by services and DAOs, ...). A new one fails; so
+     * does one listed here that is gone, so that the list only shrinks.
      */
     private static final Set<String> RECORDED_CYCLE_EDGES = Set.of(
             "api -> core",
-            "archive -> errors",
             "auth -> core",
             "auth -> db",
-            "auth -> errors",
             "core -> api",
-            "core -> archive",
             "core -> auth",
             "core -> db",
-            "core -> errors",
             "core -> events",
             "core -> metrics",
             "core -> pool",
             "db -> core",
             "db -> events",
-            "errors -> http",
             "events -> api",
             "events -> auth",
             "events -> core",
             "events -> db",
-            "events -> errors",
-            "http -> api",
-            "http -> auth",
-            "http -> core",
-            "http -> errors",
             "metrics -> api",
             "metrics -> core",
             "pool -> core",

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stateset.sandbox.server.core.CommandService;
 import com.stateset.sandbox.server.errors.ApiException;
-import com.stateset.sandbox.server.errors.ErrorMapper;
+import com.stateset.sandbox.server.http.ErrorMapper;
 import com.stateset.sandbox.server.http.IdempotentCall;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;

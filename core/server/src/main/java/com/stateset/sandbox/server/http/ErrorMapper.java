@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.errors;
+package com.stateset.sandbox.server.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.stateset.sandbox.server.http.RequestIds;
+import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.ErrorResponse;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter.PayloadTooLargeException;
 import com.stateset.sandbox.spi.runtime.RuntimeMisconfiguredException;
 import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
