@@ -2,7 +2,7 @@ package com.stateset.sandbox.server.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import com.stateset.sandbox.server.core.ApiKeyRecord;
+import com.stateset.sandbox.server.model.ApiKeyRecord;
 import java.util.Arrays;
 import java.util.List;
 

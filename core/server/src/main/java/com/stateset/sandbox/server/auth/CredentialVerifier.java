@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.stateset.sandbox.server.core.ApiKeyRecord;
 import com.stateset.sandbox.server.db.ApiKeyDao;
 import com.stateset.sandbox.server.db.OrganizationDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.ApiKeyRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;

@@ -10,6 +10,8 @@ import com.stateset.sandbox.server.auth.CredentialVerifier;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.db.ApiKeyDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.ApiKeyRecord;
+import com.stateset.sandbox.server.model.Ids;
 import java.time.Clock;
 import java.util.List;
 import java.util.TreeSet;
@@ -38,7 +40,7 @@ public final class ApiKeyService {
         if (request == null || request.name() == null || request.name().isBlank()) {
             throw ApiException.validation("name", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         String name = request.name().strip();
         if (name.length() > 100 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw ApiException.validation("name", "at most 100 characters, no control characters");

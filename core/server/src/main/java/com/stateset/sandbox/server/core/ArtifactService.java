@@ -15,11 +15,13 @@ import com.stateset.sandbox.server.db.ArtifactDao;
 import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
+import com.stateset.sandbox.server.model.ArtifactRecord;
+import com.stateset.sandbox.server.model.Ids;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.storage.ObjectKeys;
+import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
-import jakarta.ws.rs.core.MediaType;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -79,7 +81,7 @@ public final class ArtifactService {
         if (request == null) {
             throw ApiException.validation("path", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         String path = workspacePath("path", request.path());
         String remotePath = remotePath(caller, request.remotePath() == null
                 ? path.substring(SandboxRuntime.WORKSPACE.length() + 1) : request.remotePath());
@@ -145,7 +147,7 @@ public final class ArtifactService {
         if (request == null || request.artifactId() == null || request.artifactId().isBlank()) {
             throw ApiException.validation("artifact_id", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         if (request.path() != null && request.targetPath() != null && !request.path().equals(request.targetPath())) {
             throw ApiException.validation("target_path", "differs from path; send one of them");
         }

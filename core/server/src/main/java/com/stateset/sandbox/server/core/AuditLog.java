@@ -11,6 +11,8 @@ import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.db.AuditDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.AuditRecord;
+import com.stateset.sandbox.server.model.AuditTotals;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 

@@ -1,6 +1,7 @@
 package com.stateset.sandbox.server.core;
 
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.AuditRecord;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;

@@ -12,6 +12,8 @@ import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.TemplateConfig;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.Ids;
+import com.stateset.sandbox.server.templates.Templates;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

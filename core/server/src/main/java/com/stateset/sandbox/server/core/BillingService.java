@@ -9,6 +9,7 @@ import com.stateset.sandbox.server.config.PlanConfig;
 import com.stateset.sandbox.server.db.OrganizationDao;
 import com.stateset.sandbox.server.db.SandboxDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.Organization;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
 

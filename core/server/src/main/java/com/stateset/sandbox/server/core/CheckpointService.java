@@ -20,6 +20,9 @@ import com.stateset.sandbox.server.db.CheckpointDao;
 import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
+import com.stateset.sandbox.server.model.CheckpointRecord;
+import com.stateset.sandbox.server.model.Ids;
+import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.storage.ObjectInfo;
 import java.io.ByteArrayInputStream;
@@ -79,7 +82,7 @@ public final class CheckpointService {
         if (request == null) {
             throw ApiException.validation("name", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         String name = text("name", request.name(), MAX_NAME_CHARS, true);
         String description = text("description", request.description(), MAX_DESCRIPTION_CHARS, false);
         PathSelection selection = PathSelection.of(request.includePaths(), request.excludePaths());
@@ -132,7 +135,7 @@ public final class CheckpointService {
         if (request == null || request.checkpointId() == null) {
             throw ApiException.validation("checkpoint_id", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         boolean restoreFiles = !Boolean.FALSE.equals(request.restoreFiles());
         boolean restoreEnv = Boolean.TRUE.equals(request.restoreEnv());
         boolean overwrite = !Boolean.FALSE.equals(request.overwrite());
@@ -158,7 +161,7 @@ public final class CheckpointService {
 
     /** {@code POST /sandbox/create} with {@code checkpoint_id}: a new sandbox holding the checkpoint. */
     public SandboxView fork(Caller caller, CreateSandboxRequest request) {
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         CheckpointRecord checkpoint = requireReady(caller, request.checkpointId(), "checkpoint_id");
         Map<String, String> env = checkpoint.includeEnv() ? manifest(checkpoint).env() : null;
         return sandboxes.create(caller, request, new SandboxService.Seed(env == null ? Map.of() : env,
@@ -169,7 +172,7 @@ public final class CheckpointService {
         if (request == null) {
             throw ApiException.validation("name", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         String name = text("name", request.name(), MAX_NAME_CHARS, true);
         CheckpointRecord source = requireReady(caller, id, "id");
         String description = request.description() == null ? source.description()
@@ -198,7 +201,7 @@ public final class CheckpointService {
         if (request.checkpointId2() == null) {
             throw ApiException.validation("checkpoint_id_2", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         Manifest first = manifest(requireReady(caller, request.checkpointId1(), "checkpoint_id_1"));
         Manifest second = manifest(requireReady(caller, request.checkpointId2(), "checkpoint_id_2"));
         Map<String, Manifest.Entry> before = byPath(first.files());

@@ -11,6 +11,8 @@ import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.metrics.CommandMetrics;
+import com.stateset.sandbox.server.model.Ids;
+import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
@@ -59,7 +61,7 @@ public final class CommandService {
         if (request == null) {
             throw ApiException.validation("command", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         List<String> argv = argv(request.command());
         long timeoutMs = request.timeout() == null ? limits.defaultExecTimeoutMs() : request.timeout();
         if (timeoutMs < 1 || timeoutMs > limits.maxExecTimeoutMs()) {

@@ -3,6 +3,7 @@ package com.stateset.sandbox.server.core;
 import static java.util.Objects.requireNonNull;
 
 import com.stateset.sandbox.server.db.SandboxDao;
+import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;

@@ -9,6 +9,7 @@ import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
+import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
@@ -51,7 +52,7 @@ public final class FileService {
         if (request == null || request.files() == null || request.files().isEmpty()) {
             throw ApiException.validation("files", "required: a list of {path, content, encoding?}");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         if (request.files().size() > limits.maxFilesPerRequest()) {
             throw ApiException.tooLarge("files", "at most " + limits.maxFilesPerRequest() + " files per request");
         }

@@ -9,6 +9,7 @@ import com.stateset.sandbox.server.api.ForkRequests;
 import com.stateset.sandbox.server.api.SandboxView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.SandboxRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ public final class ForkService {
 
     public ForkRequests.Forked fork(Caller caller, String id, ForkRequests.Fork request) {
         ForkRequests.Fork fork = request == null ? new ForkRequests.Fork(null, null, null, null, null, null, null, null) : request;
-        SandboxService.requireOwnOrg(caller, fork.orgId());
+        caller.requireOwnOrg(fork.orgId());
         String isolation = fork.isolation() == null ? null : sandboxes.isolation("isolation", fork.isolation());
         Copy copy = copy(caller, id, fork.cpus(), fork.memory(), fork.timeoutSeconds(), isolation, fork.includeEnv(),
                 fork.checkpointName() == null ? "fork of " + id : fork.checkpointName(), fork.checkpointDescription());
@@ -43,7 +44,7 @@ public final class ForkService {
         if (request == null || request.targetIsolation() == null) {
             throw ApiException.validation("target_isolation", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         String isolation = sandboxes.isolation("target_isolation", request.targetIsolation());
         Copy copy = copy(caller, id, request.cpus(), request.memory(), request.timeoutSeconds(), isolation,
                 request.includeEnv(), request.checkpointName() == null ? "promotion of " + id + " to " + isolation

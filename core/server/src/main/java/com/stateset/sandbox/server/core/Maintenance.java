@@ -3,6 +3,7 @@ package com.stateset.sandbox.server.core;
 import static java.util.Objects.requireNonNull;
 
 import com.stateset.sandbox.server.db.SandboxDao;
+import com.stateset.sandbox.server.model.SandboxRecord;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Duration;

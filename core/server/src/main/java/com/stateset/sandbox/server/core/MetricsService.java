@@ -7,6 +7,8 @@ import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.db.MetricsDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.MetricsSample;
+import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.spi.runtime.ResourceUsage;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;

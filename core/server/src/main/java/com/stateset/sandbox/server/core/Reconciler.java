@@ -3,6 +3,8 @@ package com.stateset.sandbox.server.core;
 import static java.util.Objects.requireNonNull;
 
 import com.stateset.sandbox.server.db.SandboxDao;
+import com.stateset.sandbox.server.model.SandboxRecord;
+import com.stateset.sandbox.server.model.SandboxStatus;
 import com.stateset.sandbox.server.pool.WarmPool;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.RuntimeState;

@@ -9,6 +9,9 @@ import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.Ids;
+import com.stateset.sandbox.server.model.SandboxRecord;
+import com.stateset.sandbox.server.model.SandboxStatus;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
@@ -122,7 +125,7 @@ public final class ReplService {
     }
 
     public ReplView.Session create(Caller caller, String sandboxId, ReplView.Create request) {
-        SandboxService.requireOwnOrg(caller, request == null ? null : request.orgId());
+        caller.requireOwnOrg(request == null ? null : request.orgId());
         Language language = Language.of(request == null ? null : request.language());
         SandboxRecord sandbox = sandboxes.requireRunning(caller, sandboxId);
         int active = jdbi.withHandle(handle -> handle.createQuery(
@@ -183,7 +186,7 @@ public final class ReplService {
         if (request == null || request.code() == null) {
             throw ApiException.validation("code", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         if (request.code().getBytes(StandardCharsets.UTF_8).length > MAX_CODE_BYTES) {
             throw ApiException.tooLarge("code", "at most " + MAX_CODE_BYTES + " bytes in one cell; write larger programs to"
                     + " a file and run that");

@@ -6,6 +6,7 @@ import com.stateset.sandbox.server.api.FileOperations;
 import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
@@ -127,7 +128,7 @@ public final class SandboxFiles {
         if (request == null || request.pattern() == null || request.pattern().isBlank()) {
             throw ApiException.validation("pattern", "required, for example **/*.py");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         List<String> roots = runtime.writableDirectories();
         String absolute = request.pattern().startsWith("/") ? request.pattern()
                 : SandboxRuntime.WORKSPACE + "/" + request.pattern();
@@ -170,7 +171,7 @@ public final class SandboxFiles {
         if (request == null) {
             throw ApiException.validation("path", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         String path = FilePaths.resolve("path", request.path(), runtime.writableDirectories());
         boolean recursive = !Boolean.FALSE.equals(request.recursive());
         run(sandboxes.requireRunning(caller, id), MKDIR, QUICK, "path", path, recursive ? "1" : "0");
@@ -189,7 +190,7 @@ public final class SandboxFiles {
         if (request == null) {
             throw ApiException.validation("source", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         List<String> roots = runtime.writableDirectories();
         String source = FilePaths.resolve("source", request.source(), roots);
         String destination = FilePaths.resolve("destination", request.destination(), roots);
@@ -205,7 +206,7 @@ public final class SandboxFiles {
         if (request == null) {
             throw ApiException.validation("path", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         String path = FilePaths.resolve("path", request.path(), runtime.writableDirectories());
         run(sandboxes.requireRunning(caller, id), DELETE, COPY, "path", path,
                 Boolean.TRUE.equals(request.recursive()) ? "1" : "0");

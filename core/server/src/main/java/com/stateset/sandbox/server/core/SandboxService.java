@@ -18,7 +18,11 @@ import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.metrics.CreateMetrics;
+import com.stateset.sandbox.server.model.Ids;
+import com.stateset.sandbox.server.model.SandboxRecord;
+import com.stateset.sandbox.server.model.SandboxStatus;
 import com.stateset.sandbox.server.pool.WarmPool;
+import com.stateset.sandbox.server.templates.Templates;
 import com.stateset.sandbox.spi.Quantities;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
@@ -102,7 +106,7 @@ public final class SandboxService {
 
     public SandboxView create(Caller caller, CreateSandboxRequest request, Seed seed) {
         long receivedAt = System.nanoTime();
-        requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         TemplateConfig template = templates.resolve(request.template());
         if (request.desktopOs() != null) {
             throw ApiException.validation("desktop_os", "desktop sandboxes are not available on this installation");
@@ -386,12 +390,6 @@ public final class SandboxService {
     public SandboxRecord find(Caller caller, String id) {
         return SandboxDao.find(jdbi, caller.orgId(), id)
                 .orElseThrow(() -> ApiException.notFound("SANDBOX_NOT_FOUND", "sandbox " + id + " not found"));
-    }
-
-    public static void requireOwnOrg(Caller caller, String orgId) {
-        if (orgId != null && !orgId.equals(caller.orgId())) {
-            throw ApiException.forbidden("org_id does not match the credential's organization");
-        }
     }
 
     Map<String, String> env(String field, Map<String, String> env) {

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.stateset.sandbox.server.db.SandboxDao;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
+import com.stateset.sandbox.server.model.SandboxRecord;
+import com.stateset.sandbox.server.model.SandboxStatus;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -11,8 +11,12 @@ import com.stateset.sandbox.server.api.SecretView;
 import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.StartupException;
+import com.stateset.sandbox.server.crypto.SecretCipher;
 import com.stateset.sandbox.server.db.SecretDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.Ids;
+import com.stateset.sandbox.server.model.SandboxRecord;
+import com.stateset.sandbox.server.model.SecretRecord;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -102,7 +106,7 @@ public final class SecretService {
         if (request == null) {
             throw ApiException.validation("name", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         String name = name(request.name());
         String value = value(request.value());
         String scope = scope(request.scope(), "sandbox");
@@ -130,7 +134,7 @@ public final class SecretService {
         if (request == null) {
             throw ApiException.validation("value", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         String value = value(request.value());
         SecretRecord old = require(caller, name);
         String scope = scope(request.scope(), old.scope());
@@ -168,7 +172,7 @@ public final class SecretService {
      */
     public SecretView.Injected inject(Caller caller, String sandboxId, SecretRequests.Inject given) {
         SecretRequests.Inject request = given == null ? new SecretRequests.Inject(null, null, null) : given;
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         // As API.md has it, all defaults to true: without names, every usable secret is injected.
         List<String> names = request.secrets() == null ? List.of() : request.secrets();
         if (Boolean.TRUE.equals(request.all()) && !names.isEmpty()) {

@@ -6,6 +6,7 @@ import com.stateset.sandbox.server.db.ArtifactDao;
 import com.stateset.sandbox.server.db.CheckpointDao;
 import com.stateset.sandbox.server.db.OrganizationDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.Organization;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.stateset.sandbox.server.db.ArtifactDao;
 import com.stateset.sandbox.server.db.CheckpointDao;
+import com.stateset.sandbox.server.model.ArtifactRecord;
+import com.stateset.sandbox.server.model.CheckpointRecord;
 import java.time.Clock;
 import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;

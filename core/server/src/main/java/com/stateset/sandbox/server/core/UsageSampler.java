@@ -3,6 +3,8 @@ package com.stateset.sandbox.server.core;
 import static java.util.Objects.requireNonNull;
 
 import com.stateset.sandbox.server.db.SandboxDao;
+import com.stateset.sandbox.server.model.SandboxRecord;
+import com.stateset.sandbox.server.model.SandboxStatus;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -8,6 +8,7 @@ import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.RatesConfig;
 import com.stateset.sandbox.server.db.SandboxDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.SandboxRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

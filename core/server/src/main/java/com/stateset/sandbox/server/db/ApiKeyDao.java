@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.db;
 
-import com.stateset.sandbox.server.core.ApiKeyRecord;
+import com.stateset.sandbox.server.model.ApiKeyRecord;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;

@@ -1,7 +1,7 @@
 package com.stateset.sandbox.server.db;
 
-import com.stateset.sandbox.server.core.AuditRecord;
-import com.stateset.sandbox.server.core.AuditTotals;
+import com.stateset.sandbox.server.model.AuditRecord;
+import com.stateset.sandbox.server.model.AuditTotals;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;

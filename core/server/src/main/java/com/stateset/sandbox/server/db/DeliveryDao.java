@@ -1,7 +1,7 @@
 package com.stateset.sandbox.server.db;
 
-import com.stateset.sandbox.server.events.AttemptRecord;
-import com.stateset.sandbox.server.events.DeliveryRecord;
+import com.stateset.sandbox.server.model.AttemptRecord;
+import com.stateset.sandbox.server.model.DeliveryRecord;
 import java.util.Collection;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;

@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.db;
 
-import com.stateset.sandbox.server.core.MetricsSample;
+import com.stateset.sandbox.server.model.MetricsSample;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;

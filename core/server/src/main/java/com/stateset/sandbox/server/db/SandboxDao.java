@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.db;
 
-import com.stateset.sandbox.server.core.SandboxRecord;
+import com.stateset.sandbox.server.model.SandboxRecord;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

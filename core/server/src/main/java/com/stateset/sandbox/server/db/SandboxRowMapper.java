@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.db;
 
-import com.stateset.sandbox.server.core.SandboxRecord;
+import com.stateset.sandbox.server.model.SandboxRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.jdbi.v3.core.mapper.RowMapper;

@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.db;
 
-import com.stateset.sandbox.server.core.SecretRecord;
+import com.stateset.sandbox.server.model.SecretRecord;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.db;
 
-import com.stateset.sandbox.server.core.User;
+import com.stateset.sandbox.server.model.User;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;

@@ -1,6 +1,7 @@
 package com.stateset.sandbox.server.events;
 
-import com.stateset.sandbox.server.core.SecretCipher;
+import com.stateset.sandbox.server.crypto.SecretCipher;
+import com.stateset.sandbox.server.model.WebhookRecord;
 
 /**
  * Webhook signing secrets and custom header values at rest. With the secrets master key configured

@@ -2,6 +2,7 @@ package com.stateset.sandbox.server.events;
 
 import static java.util.Objects.requireNonNull;
 
+import com.stateset.sandbox.server.model.WebhookRecord;
 import com.stateset.sandbox.spi.events.DeliveryResult;
 import com.stateset.sandbox.spi.events.Event;
 import java.io.IOException;

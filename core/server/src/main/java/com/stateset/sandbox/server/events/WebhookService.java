@@ -10,13 +10,16 @@ import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.api.WebhookRequests;
 import com.stateset.sandbox.server.api.WebhookView;
 import com.stateset.sandbox.server.auth.Caller;
-import com.stateset.sandbox.server.core.Ids;
-import com.stateset.sandbox.server.core.SandboxService;
-import com.stateset.sandbox.server.core.SecretCipher;
+import com.stateset.sandbox.server.crypto.SecretCipher;
 import com.stateset.sandbox.server.db.DeliveryDao;
 import com.stateset.sandbox.server.db.EventDao;
 import com.stateset.sandbox.server.db.WebhookDao;
 import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.model.AttemptRecord;
+import com.stateset.sandbox.server.model.DeliveryRecord;
+import com.stateset.sandbox.server.model.EventRecord;
+import com.stateset.sandbox.server.model.Ids;
+import com.stateset.sandbox.server.model.WebhookRecord;
 import com.stateset.sandbox.spi.events.DeliveryResult;
 import com.stateset.sandbox.spi.events.Event;
 import java.time.Clock;
@@ -71,7 +74,7 @@ public final class WebhookService {
         if (request == null || request.url() == null || request.url().isBlank()) {
             throw ApiException.validation("url", "required");
         }
-        SandboxService.requireOwnOrg(caller, request.orgId());
+        caller.requireOwnOrg(request.orgId());
         if (request.url().length() > MAX_URL_CHARS) {
             throw ApiException.validation("url", "longer than " + MAX_URL_CHARS + " characters");
         }

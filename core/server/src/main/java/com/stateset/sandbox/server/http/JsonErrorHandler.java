@@ -2,8 +2,8 @@ package com.stateset.sandbox.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.core.Ids;
 import com.stateset.sandbox.server.errors.ErrorResponse;
+import com.stateset.sandbox.server.model.Ids;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;

@@ -23,6 +23,6 @@ public final class RequestIds {
         if (offered != null && ACCEPTABLE.matcher(offered).matches()) {
             return offered;
         }
-        return com.stateset.sandbox.server.core.Ids.newId("req");
+        return com.stateset.sandbox.server.model.Ids.newId("req");
     }
 }

@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.metrics;
 
-import com.stateset.sandbox.server.core.SandboxStatus;
+import com.stateset.sandbox.server.model.SandboxStatus;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;

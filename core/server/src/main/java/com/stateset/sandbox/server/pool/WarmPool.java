@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.stateset.sandbox.server.config.TemplateConfig;
 import com.stateset.sandbox.server.config.WarmPoolConfig;
-import com.stateset.sandbox.server.core.Ids;
-import com.stateset.sandbox.server.core.Templates;
 import com.stateset.sandbox.server.metrics.PoolMetrics;
+import com.stateset.sandbox.server.model.Ids;
+import com.stateset.sandbox.server.templates.Templates;
 import com.stateset.sandbox.spi.Quantities;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.RuntimeState;

@@ -9,8 +9,8 @@ import com.stateset.sandbox.server.api.ExecuteRequest;
 import com.stateset.sandbox.server.api.ExtendRequest;
 import com.stateset.sandbox.server.api.FileOperations;
 import com.stateset.sandbox.server.api.FilesRequest;
-import com.stateset.sandbox.server.api.ForkRequests;
 import com.stateset.sandbox.server.api.FilesResponse;
+import com.stateset.sandbox.server.api.ForkRequests;
 import com.stateset.sandbox.server.api.SandboxView;
 import com.stateset.sandbox.server.api.Success;
 import com.stateset.sandbox.server.auth.Caller;
@@ -21,11 +21,11 @@ import com.stateset.sandbox.server.core.FileService;
 import com.stateset.sandbox.server.core.ForkService;
 import com.stateset.sandbox.server.core.SandboxFiles;
 import com.stateset.sandbox.server.core.SandboxService;
-import com.stateset.sandbox.server.core.Templates;
 import com.stateset.sandbox.server.errors.ApiException;
 import com.stateset.sandbox.server.http.Audited;
 import com.stateset.sandbox.server.http.IdempotencyFilter;
 import com.stateset.sandbox.server.http.IdempotentCall;
+import com.stateset.sandbox.server.templates.Templates;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -154,7 +154,7 @@ public final class SandboxResource {
     @RolesAllowed(Scopes.SANDBOX_WRITE)
     @Audited("sandbox.extend")
     public SandboxView extend(@Auth Caller caller, @PathParam("id") String id, ExtendRequest request) {
-        SandboxService.requireOwnOrg(caller, request == null ? null : request.orgId());
+        caller.requireOwnOrg(request == null ? null : request.orgId());
         return sandboxes.extend(caller, id, request == null ? null : request.additionalSeconds());
     }
 

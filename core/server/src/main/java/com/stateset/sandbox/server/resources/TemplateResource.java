@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.stateset.sandbox.server.api.TemplateView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
-import com.stateset.sandbox.server.core.Templates;
+import com.stateset.sandbox.server.templates.Templates;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.stateset.sandbox.server.config.DatabaseConfig;
-import com.stateset.sandbox.server.core.ApiKeyRecord;
-import com.stateset.sandbox.server.core.Organization;
-import com.stateset.sandbox.server.core.SandboxRecord;
-import com.stateset.sandbox.server.core.SandboxStatus;
-import com.stateset.sandbox.server.core.User;
+import com.stateset.sandbox.server.model.ApiKeyRecord;
+import com.stateset.sandbox.server.model.Organization;
+import com.stateset.sandbox.server.model.SandboxRecord;
+import com.stateset.sandbox.server.model.SandboxStatus;
+import com.stateset.sandbox.server.model.User;
 import com.stateset.sandbox.server.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.List;

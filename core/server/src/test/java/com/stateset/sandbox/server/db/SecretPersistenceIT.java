@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.stateset.sandbox.server.config.DatabaseConfig;
-import com.stateset.sandbox.server.core.Organization;
-import com.stateset.sandbox.server.core.SecretRecord;
+import com.stateset.sandbox.server.model.Organization;
+import com.stateset.sandbox.server.model.SecretRecord;
 import com.stateset.sandbox.server.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.List;

@@ -2,7 +2,7 @@ package com.stateset.sandbox.server.testing;
 
 import com.codahale.metrics.MetricRegistry;
 import com.stateset.sandbox.server.config.DatabaseConfig;
-import com.stateset.sandbox.server.core.Ids;
+import com.stateset.sandbox.server.model.Ids;
 import com.stateset.sandbox.testing.Infrastructure;
 import io.dropwizard.db.ManagedDataSource;
 import java.nio.file.Path;

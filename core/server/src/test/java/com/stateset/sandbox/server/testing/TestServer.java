@@ -2,7 +2,7 @@ package com.stateset.sandbox.server.testing;
 
 import com.stateset.sandbox.server.SandboxApplication;
 import com.stateset.sandbox.server.SandboxConfiguration;
-import com.stateset.sandbox.server.core.Ids;
+import com.stateset.sandbox.server.model.Ids;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;

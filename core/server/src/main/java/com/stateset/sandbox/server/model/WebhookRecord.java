@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.events;
+package com.stateset.sandbox.server.model;
 
 /**
  * A registered webhook. {@code events} is a JSON array of event names, or {@code ["*"]};

@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.model;
 
 /** A stored API key: its SHA-256 hash only, never the key. */
 public record ApiKeyRecord(String id, String orgId, String userId, String name, String keyPrefix, String keyHash,

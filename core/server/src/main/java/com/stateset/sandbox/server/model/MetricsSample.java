@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.model;
 
 /**
  * One stored reading of a sandbox's counters; {@code cpuCores} is the CPU it used since the

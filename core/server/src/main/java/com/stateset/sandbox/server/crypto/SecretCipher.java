@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.crypto;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 

@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.templates;
 
 import com.stateset.sandbox.server.config.TemplateConfig;
 import com.stateset.sandbox.server.errors.ApiException;

@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.model;
 
 /**
  * What one sandbox's audit events add up to. The per-kind counts are successful calls (a write of

@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.events;
+package com.stateset.sandbox.server.model;
 
 /** One event on its way to one destination: a webhook, or an operator's sink. */
 public record DeliveryRecord(String id, String eventId, String orgId, String webhookId, String sink, String status,

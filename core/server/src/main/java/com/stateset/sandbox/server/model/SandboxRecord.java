@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.model;
 
 /**
  * A sandbox row: desired and last known state. {@code env} and {@code metadata} are JSON objects;

@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.model;
 
 /** A stored artifact: one object under {@code artifacts/<org-id>/<remote_path>}. */
 public record ArtifactRecord(String id, String orgId, String sandboxId, String path, String remotePath, String objectKey,

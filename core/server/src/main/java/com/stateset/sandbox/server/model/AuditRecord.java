@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.model;
 
 /**
  * One audit event as stored. {@code sandboxId} and {@code sessionId} are empty, never null, when

@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.model;
 
 import java.util.Arrays;
 import java.util.List;

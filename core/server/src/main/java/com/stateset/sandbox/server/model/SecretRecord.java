@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.model;
 
 /**
  * A stored secret. {@code ciphertext} is {@link SecretCipher}'s stored form, never the value;
@@ -7,7 +7,7 @@ package com.stateset.sandbox.server.core;
 public record SecretRecord(String id, String orgId, String name, String scope, String ciphertext,
         String allowedSandboxPatterns, Long expiresAt, long createdAt, long updatedAt) {
 
-    boolean expired(long now) {
+    public boolean expired(long now) {
         return expiresAt != null && expiresAt <= now;
     }
 }

@@ -1,4 +1,4 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.model;
 
 /** A stored checkpoint: {@code size} is the bytes its objects take in the store. */
 public record CheckpointRecord(String id, String orgId, String sandboxId, String name, String description, String state,
