@@ -40,8 +40,15 @@ final class DockerExec {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(5);
     private static final Duration KILL_PATIENCE = Duration.ofSeconds(5);
+    /** How long a supervisor's reap, and the killed processes' going, may take before it is asked again. */
+    private static final Duration AFTER_REAP_PATIENCE = Duration.ofSeconds(15);
     /** How long killed processes may take to be gone (reaped) before the sandbox runs commands again. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
+    /**
+     * Tries each step makes whatever the time: on a loaded host one exec can take longer than a
+     * step's patience, and a reap still running kills the server's own probes too.
+     */
+    private static final int MIN_ATTEMPTS = 3;
     /** Times the supervisor is asked to reap before the sandbox is left as it is (each reap repeats its own sweeps). */
     private static final int SUPERVISOR_SIGNALS = 3;
     private static final List<String> READY = List.of("echo", "ready");
@@ -175,7 +182,8 @@ final class DockerExec {
      * or if the sandbox still cannot run a command, the sandbox's {@link Supervisor} is signalled
      * and kills every process of the sandbox: the only way left to give the sandbox back to its owner.
      * It is signalled again until the killer runs clean: a process that escaped the reap half-forked
-     * would regrow the bomb.
+     * would regrow the bomb. Each step insists for a while and a few tries: under load one exec can
+     * take seconds, and slow recovery beats a sandbox left unusable.
      */
     void kill(String sandboxId, String marker) {
         Set<String> groups = new LinkedHashSet<>();
@@ -190,17 +198,20 @@ final class DockerExec {
                 LOG.warn("signalling the supervisor of sandbox {} failed: {}", sandboxId, e.getMessage());
                 return;
             }
-            if (killUntilClean(sandboxId, marker, groups, SETTLE) && ready(sandboxId)) {
+            if (killUntilClean(sandboxId, marker, groups, AFTER_REAP_PATIENCE) && ready(sandboxId)) {
                 return;
             }
         }
         LOG.warn("sandbox {} still cannot run commands after its processes were killed", sandboxId);
     }
 
-    /** Runs the killer until a run finds nothing to kill, for at most {@code patience}; whether one did. */
+    /**
+     * Runs the killer until a run finds nothing to kill, for {@code patience} (and at least
+     * {@link #MIN_ATTEMPTS} times); whether one did.
+     */
     private boolean killUntilClean(String sandboxId, String marker, Set<String> groups, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
-        for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
+        for (int attempt = 1; attempt <= MIN_ATTEMPTS || System.nanoTime() < deadline; attempt++) {
             List<String> killer = new ArrayList<>(List.of("/bin/sh", "-c", KILL_SCRIPT, "sh", marker));
             killer.addAll(groups);
             String out = runOnce(sandboxId, killer);
@@ -217,10 +228,13 @@ final class DockerExec {
         return false;
     }
 
-    /** Whether the sandbox runs a command again within {@link #SETTLE} (killed processes free their slots). */
+    /**
+     * Whether the sandbox runs a command again within {@link #SETTLE} (and {@link #MIN_ATTEMPTS}
+     * tries): killed processes free their slots.
+     */
     private boolean ready(String sandboxId) {
         long deadline = System.nanoTime() + SETTLE.toNanos();
-        for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
+        for (int attempt = 1; attempt <= MIN_ATTEMPTS || System.nanoTime() < deadline; attempt++) {
             String out = runOnce(sandboxId, READY);
             if (out != null && out.contains("ready")) {
                 return true;
