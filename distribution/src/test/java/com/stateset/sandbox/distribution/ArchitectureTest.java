@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering of the whole tree, read from the modules' compiled classes: the SPI depends on
- * nothing of ours, a plugin only on the SPI, the server on no plugin, its model on nothing else of
- * it, its resources on no DAO; and no two of the server's packages (its root included) depend on
- * each other, directly or around a cycle.
+ * nothing of ours, a plugin only on the SPI, the server on no plugin; in the server the model and
+ * the errors depend on nothing else of it, the services on nothing of the HTTP layer, the resources
+ * on no DAO; and no two of the server's packages (its root included) depend on each other, directly
+ * or around a cycle.
  */
 class ArchitectureTest {
 
@@ -75,10 +76,23 @@ class ArchitectureTest {
     }
 
     @Test
-    void theModelDependsOnNothingElseOfTheServer() {
-        classes().that().resideInAPackage("com.stateset.sandbox.server.model..")
-                .should().onlyDependOnClassesThat(resideInAPackage("com.stateset.sandbox.server.model..")
-                        .or(not(resideInAPackage("com.stateset.sandbox.."))))
+    void theModelAndTheErrorsDependOnNothingElseOfTheServer() {
+        for (String base : List.of("com.stateset.sandbox.server.model..", "com.stateset.sandbox.server.errors..")) {
+            classes().that().resideInAPackage(base)
+                    .should().onlyDependOnClassesThat(resideInAPackage(base).or(not(resideInAPackage("com.stateset.sandbox.."))))
+                    .check(classes);
+        }
+    }
+
+    @Test
+    void onlyTheHttpLayerKnowsHttp() {
+        // Services throw errors of a kind; http.ErrorMapper alone turns kinds into statuses.
+        noClasses().that().resideInAnyPackage("com.stateset.sandbox.server.core..", "com.stateset.sandbox.server.events..",
+                        "com.stateset.sandbox.server.db..", "com.stateset.sandbox.server.model..", "com.stateset.sandbox.server.errors..",
+                        "com.stateset.sandbox.server.pool..", "com.stateset.sandbox.server.templates..",
+                        "com.stateset.sandbox.server.archive..", "com.stateset.sandbox.server.crypto..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.stateset.sandbox.server.http..",
+                        "com.stateset.sandbox.server.resources..", "jakarta.servlet..")
                 .check(classes);
     }
 

@@ -1,6 +1,7 @@
 package com.stateset.sandbox.server.archive;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import java.io.IOException;
 import java.io.InputStream;
@@ -167,7 +168,7 @@ public final class CheckpointReader {
             } else if (CheckpointWriter.isRegularFile(entry)) {
                 contentBytes += entry.getSize();
                 if (contentBytes > maxContentBytes) {
-                    throw ApiException.tooLarge("checkpoint_id", "the checkpoint holds more than " + maxContentBytes + " bytes");
+                    throw DomainException.tooLarge("checkpoint_id", "the checkpoint holds more than " + maxContentBytes + " bytes");
                 }
                 files.add(path);
                 renamed = new TarArchiveEntry(workspace(path), TarArchiveEntry.LF_NORMAL);
@@ -224,8 +225,8 @@ public final class CheckpointReader {
         return name.replaceAll("\\p{Cntrl}", "?");
     }
 
-    private static ApiException rejected(String why) {
-        return new ApiException(422, "VALIDATION_ERROR", "checkpoint_id: the checkpoint cannot be restored: " + why,
-                Map.of("field", "checkpoint_id"), Map.of());
+    private static DomainException rejected(String why) {
+        return new DomainException(ErrorKind.UNPROCESSABLE, "VALIDATION_ERROR", "checkpoint_id: the checkpoint cannot be restored: " + why,
+                Map.of("field", "checkpoint_id"));
     }
 }

@@ -2,7 +2,7 @@ package com.stateset.sandbox.server.archive;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,7 +67,7 @@ public final class CheckpointWriter {
             }
             pathChars += path.length();
             if (entries.size() >= MAX_ENTRIES || pathChars > MAX_PATH_CHARS) {
-                throw ApiException.tooLarge("include_paths", "the workspace holds more than " + MAX_ENTRIES
+                throw DomainException.tooLarge("include_paths", "the workspace holds more than " + MAX_ENTRIES
                         + " entries or " + MAX_PATH_CHARS + " characters of names; narrow the checkpoint with include_paths or exclude_paths");
             }
             int mode = entry.getMode() & 07777;
@@ -95,7 +95,7 @@ public final class CheckpointWriter {
             } else if (isRegularFile(entry)) {
                 contentBytes += entry.getSize();
                 if (contentBytes > maxContentBytes) {
-                    throw ApiException.tooLarge("include_paths", "the workspace holds more than " + maxContentBytes
+                    throw DomainException.tooLarge("include_paths", "the workspace holds more than " + maxContentBytes
                             + " bytes, the checkpoint size limit; narrow it with include_paths or exclude_paths");
                 }
                 TarArchiveEntry file = copy(entry, path, TarConstants.LF_NORMAL);

@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.archive;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ public final class PathSelection {
             return List.of();
         }
         if (patterns.size() > MAX_PATTERNS) {
-            throw ApiException.validation(field, "at most " + MAX_PATTERNS + " paths");
+            throw DomainException.validation(field, "at most " + MAX_PATTERNS + " paths");
         }
         List<Matcher> matchers = new ArrayList<>();
         for (int i = 0; i < patterns.size(); i++) {
@@ -69,7 +69,7 @@ public final class PathSelection {
             String pattern = patterns.get(i);
             if (pattern == null || pattern.isBlank() || pattern.length() > MAX_PATTERN_CHARS
                     || pattern.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw ApiException.validation(name, "must be a path or glob of 1 to " + MAX_PATTERN_CHARS
+                throw DomainException.validation(name, "must be a path or glob of 1 to " + MAX_PATTERN_CHARS
                         + " characters without control characters");
             }
             String relative = relative(name, pattern);
@@ -77,7 +77,7 @@ public final class PathSelection {
                 boolean anyDepth = namesAtAnyDepth && !pattern.contains("/");
                 matchers.add(new Matcher(FileSystems.getDefault().getPathMatcher("glob:" + relative), anyDepth));
             } catch (PatternSyntaxException e) {
-                throw ApiException.validation(name, "not a valid glob: " + e.getDescription());
+                throw DomainException.validation(name, "not a valid glob: " + e.getDescription());
             }
         }
         return List.copyOf(matchers);
@@ -87,14 +87,14 @@ public final class PathSelection {
         String path = pattern;
         if (path.startsWith("/")) {
             if (!path.equals(SandboxRuntime.WORKSPACE) && !path.startsWith(SandboxRuntime.WORKSPACE + "/")) {
-                throw ApiException.validation(field, "must lie inside " + SandboxRuntime.WORKSPACE);
+                throw DomainException.validation(field, "must lie inside " + SandboxRuntime.WORKSPACE);
             }
             path = path.substring(SandboxRuntime.WORKSPACE.length());
         }
         List<String> segments = new ArrayList<>();
         for (String segment : path.split("/")) {
             if (segment.equals("..")) {
-                throw ApiException.validation(field, "must not contain '..'");
+                throw DomainException.validation(field, "must not contain '..'");
             }
             if (!segment.isEmpty() && !segment.equals(".")) {
                 segments.add(segment);

@@ -2,7 +2,7 @@ package com.stateset.sandbox.server.auth;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import java.security.Principal;
 import java.util.Set;
 
@@ -32,7 +32,7 @@ public record Caller(String orgId, String userId, String keyId, String subject, 
     /** Refuses a request whose {@code org_id} names another organization than the credential's (403). */
     public void requireOwnOrg(String requestedOrgId) {
         if (requestedOrgId != null && !requestedOrgId.equals(orgId)) {
-            throw ApiException.forbidden("org_id does not match the credential's organization");
+            throw DomainException.forbidden("org_id does not match the credential's organization");
         }
     }
 

@@ -2,7 +2,7 @@ package com.stateset.sandbox.server.auth;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -36,15 +36,15 @@ public final class CredentialFilter implements ContainerRequestFilter {
         request.setSecurityContext(new CallerContext(caller, request.getSecurityContext().isSecure()));
         String claimedOrg = request.getHeaderString(ORG_HEADER);
         if (claimedOrg != null && !claimedOrg.equals(caller.orgId())) {
-            throw ApiException.forbidden(ORG_HEADER + " does not match the credential's organization");
+            throw DomainException.forbidden(ORG_HEADER + " does not match the credential's organization");
         }
         String queryOrg = request.getUriInfo().getQueryParameters().getFirst("org_id");
         if (queryOrg != null && !queryOrg.equals(caller.orgId())) {
-            throw ApiException.forbidden("org_id does not match the credential's organization");
+            throw DomainException.forbidden("org_id does not match the credential's organization");
         }
         long retryAfter = rateLimiter.acquire(caller.subject());
         if (retryAfter > 0) {
-            throw ApiException.rateLimited(retryAfter);
+            throw DomainException.rateLimited(retryAfter);
         }
     }
 
@@ -61,13 +61,13 @@ public final class CredentialFilter implements ContainerRequestFilter {
                 // Some clients send API keys as bearer tokens.
                 return credential.startsWith(ApiKeys.PREFIX) ? verifier.apiKey(credential) : verifier.bearer(credential);
             }
-            throw ApiException.unauthorized("unsupported Authorization scheme; use ApiKey or Bearer");
+            throw DomainException.unauthorized("unsupported Authorization scheme; use ApiKey or Bearer");
         }
         String key = request.getHeaderString("X-API-Key");
         if (key != null) {
             return verifier.apiKey(key.trim());
         }
-        throw ApiException.unauthorized("missing credential: send Authorization: ApiKey <key>, X-API-Key or a Bearer token");
+        throw DomainException.unauthorized("missing credential: send Authorization: ApiKey <key>, X-API-Key or a Bearer token");
     }
 
     private record CallerContext(Caller caller, boolean secure) implements SecurityContext {

@@ -6,7 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.stateset.sandbox.server.db.ApiKeyDao;
 import com.stateset.sandbox.server.db.OrganizationDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.ApiKeyRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,18 +49,18 @@ public final class CredentialVerifier {
 
     public Caller apiKey(String key) {
         if (!ApiKeys.wellFormed(key)) {
-            throw ApiException.unauthorized("invalid API key");
+            throw DomainException.unauthorized("invalid API key");
         }
         String hash = ApiKeys.hash(key);
         ApiKeyRecord record = keys.get(hash, h -> jdbi.onDemand(ApiKeyDao.class).findByHash(h))
                 .filter(r -> ApiKeys.sameHash(r.keyHash(), hash))
-                .orElseThrow(() -> ApiException.unauthorized("invalid API key"));
+                .orElseThrow(() -> DomainException.unauthorized("invalid API key"));
         long now = clock.millis();
         if (record.revokedAt() != null) {
-            throw ApiException.unauthorized("API key has been revoked");
+            throw DomainException.unauthorized("API key has been revoked");
         }
         if (record.expiresAt() != null && record.expiresAt() <= now) {
-            throw ApiException.unauthorized("API key has expired");
+            throw DomainException.unauthorized("API key has expired");
         }
         touch(record.id(), now);
         return new Caller(record.orgId(), record.userId(), record.id(), record.id(), scopes(record.scopes()));
@@ -68,12 +68,12 @@ public final class CredentialVerifier {
 
     public Caller bearer(String token) {
         if (jwt == null) {
-            throw ApiException.unauthorized("bearer tokens are not enabled on this server");
+            throw DomainException.unauthorized("bearer tokens are not enabled on this server");
         }
         Caller caller = jwt.verify(token);
         boolean exists = organizations.get(caller.orgId(), id -> jdbi.onDemand(OrganizationDao.class).find(id).isPresent());
         if (!exists) {
-            throw ApiException.unauthorized("bearer token names an unknown organization");
+            throw DomainException.unauthorized("bearer token names an unknown organization");
         }
         return caller;
     }

@@ -6,7 +6,7 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -38,14 +38,14 @@ public final class JwtVerifier {
         try {
             jwt = verifier.verify(token);
         } catch (JWTVerificationException e) {
-            throw ApiException.unauthorized("invalid bearer token");
+            throw DomainException.unauthorized("invalid bearer token");
         }
         if (jwt.getExpiresAt() == null) {
-            throw ApiException.unauthorized("bearer token has no expiry (exp)");
+            throw DomainException.unauthorized("bearer token has no expiry (exp)");
         }
         String orgId = jwt.getClaim("org_id").asString();
         if (orgId == null || orgId.isBlank()) {
-            throw ApiException.unauthorized("bearer token has no org_id claim");
+            throw DomainException.unauthorized("bearer token has no org_id claim");
         }
         String subject = jwt.getSubject() == null ? "jwt:" + orgId : jwt.getSubject();
         return new Caller(orgId, jwt.getSubject(), null, "jwt:" + subject, scopes(jwt));

@@ -9,7 +9,7 @@ import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.CredentialVerifier;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.db.ApiKeyDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.ApiKeyRecord;
 import com.stateset.sandbox.server.model.Ids;
 import java.time.Clock;
@@ -38,21 +38,21 @@ public final class ApiKeyService {
 
     public ApiKeyView.Created create(Caller caller, CreateApiKeyRequest request) {
         if (request == null || request.name() == null || request.name().isBlank()) {
-            throw ApiException.validation("name", "required");
+            throw DomainException.validation("name", "required");
         }
         caller.requireOwnOrg(request.orgId());
         String name = request.name().strip();
         if (name.length() > 100 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw ApiException.validation("name", "at most 100 characters, no control characters");
+            throw DomainException.validation("name", "at most 100 characters, no control characters");
         }
         Integer days = request.expiresInDays();
         if (days != null && (days < 1 || days > MAX_DAYS)) {
-            throw ApiException.validation("expires_in_days", "must be between 1 and " + MAX_DAYS);
+            throw DomainException.validation("expires_in_days", "must be between 1 and " + MAX_DAYS);
         }
         List<String> requested = request.scopes() == null ? List.of() : request.scopes();
         for (int i = 0; i < requested.size(); i++) {
             if (!Scopes.ALL.contains(requested.get(i))) {
-                throw ApiException.validation("scopes[" + i + "]", "unknown scope '" + requested.get(i) + "'",
+                throw DomainException.validation("scopes[" + i + "]", "unknown scope '" + requested.get(i) + "'",
                         new TreeSet<>(Scopes.ALL));
             }
         }
@@ -67,7 +67,7 @@ public final class ApiKeyService {
 
     public void revoke(Caller caller, String id) {
         if (dao().revoke(caller.orgId(), id, clock.millis()) == 0) {
-            throw ApiException.notFound("API_KEY_NOT_FOUND", "API key " + id + " not found");
+            throw DomainException.notFound("API_KEY_NOT_FOUND", "API key " + id + " not found");
         }
         verifier.invalidateKeys();
     }

@@ -12,7 +12,8 @@ import com.stateset.sandbox.server.archive.ProducerPipe;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.db.ArtifactDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.model.ArtifactRecord;
@@ -79,7 +80,7 @@ public final class ArtifactService {
 
     public ArtifactView upload(Caller caller, String sandboxId, ArtifactRequests.Upload request) {
         if (request == null) {
-            throw ApiException.validation("path", "required");
+            throw DomainException.validation("path", "required");
         }
         caller.requireOwnOrg(request.orgId());
         String path = workspacePath("path", request.path());
@@ -89,7 +90,7 @@ public final class ArtifactService {
         Long expiresAt = null;
         if (request.expiresIn() != null) {
             if (request.expiresIn() < 1 || request.expiresIn() > MAX_EXPIRES_IN_SECONDS) {
-                throw ApiException.validation("expires_in", "must be between 1 and " + MAX_EXPIRES_IN_SECONDS + " seconds");
+                throw DomainException.validation("expires_in", "must be between 1 and " + MAX_EXPIRES_IN_SECONDS + " seconds");
             }
             expiresAt = clock.millis() + request.expiresIn() * 1000;
         }
@@ -99,17 +100,17 @@ public final class ArtifactService {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(runtime.readArchive(sandboxId, path))) {
             TarArchiveEntry entry = tar.getNextEntry();
             if (entry == null) {
-                throw ApiException.notFound("FILE_NOT_FOUND", path + ": no such file");
+                throw DomainException.notFound("FILE_NOT_FOUND", path + ": no such file");
             }
             if (entry.isSymbolicLink() || entry.isLink()) {
-                throw ApiException.validation("path", path + " is a link; artifacts are uploaded from regular files only");
+                throw DomainException.validation("path", path + " is a link; artifacts are uploaded from regular files only");
             }
             if (entry.isDirectory() || entry.getLinkFlag() != TarConstants.LF_NORMAL && entry.getLinkFlag() != TarConstants.LF_OLDNORM) {
-                throw ApiException.validation("path", path + " is not a regular file");
+                throw DomainException.validation("path", path + " is not a regular file");
             }
             long size = entry.getSize();
             if (size > limits.maxArtifactBytes()) {
-                throw ApiException.tooLarge("path", path + " is " + size + " bytes; the artifact limit is " + limits.maxArtifactBytes());
+                throw DomainException.tooLarge("path", path + " is " + size + " bytes; the artifact limit is " + limits.maxArtifactBytes());
             }
             ArtifactRecord row = new ArtifactRecord(Ids.newId("art"), caller.orgId(), sandboxId, path, remotePath,
                     objectKey(caller.orgId(), remotePath), StoredState.UPLOADING.value(), size, null, contentType,
@@ -129,7 +130,7 @@ public final class ArtifactService {
                     return true;
                 });
                 if (!ready) {
-                    throw ApiException.conflict("artifact " + row.id() + " was removed while it was being stored");
+                    throw DomainException.conflict("artifact " + row.id() + " was removed while it was being stored");
                 }
                 return view(new ArtifactRecord(row.id(), row.orgId(), row.sandboxId(), row.path(), row.remotePath(),
                         row.objectKey(), StoredState.READY.value(), size, stored.checksum(), contentType, metadata,
@@ -145,17 +146,17 @@ public final class ArtifactService {
 
     public ArtifactView.Downloaded download(Caller caller, String sandboxId, ArtifactRequests.Download request) {
         if (request == null || request.artifactId() == null || request.artifactId().isBlank()) {
-            throw ApiException.validation("artifact_id", "required");
+            throw DomainException.validation("artifact_id", "required");
         }
         caller.requireOwnOrg(request.orgId());
         if (request.path() != null && request.targetPath() != null && !request.path().equals(request.targetPath())) {
-            throw ApiException.validation("target_path", "differs from path; send one of them");
+            throw DomainException.validation("target_path", "differs from path; send one of them");
         }
         String path = request.path() != null ? workspacePath("path", request.path())
                 : workspacePath("target_path", request.targetPath());
         ArtifactRecord artifact = requireReady(caller, request.artifactId());
         if (artifact.size() > limits.maxArtifactBytes()) {
-            throw ApiException.tooLarge("artifact_id", "the artifact is larger than the limit of " + limits.maxArtifactBytes());
+            throw DomainException.tooLarge("artifact_id", "the artifact is larger than the limit of " + limits.maxArtifactBytes());
         }
         sandboxes.requireRunning(caller, sandboxId);
         ProducerPipe.run("download-" + artifact.id(),
@@ -172,9 +173,9 @@ public final class ArtifactService {
                         long copied = hashed.transferTo(tar);
                         if (copied != artifact.size() || !hashed.hex().equals(artifact.checksum())) {
                             // Not a failure to retry: the stored copy was altered or damaged.
-                            throw new ApiException(422, "VALIDATION_ERROR", "artifact_id: the stored artifact " + artifact.id()
+                            throw new DomainException(ErrorKind.UNPROCESSABLE, "VALIDATION_ERROR", "artifact_id: the stored artifact " + artifact.id()
                                     + " does not match its checksum; delete it and upload it again",
-                                    Map.of("field", "artifact_id"), Map.of());
+                                    Map.of("field", "artifact_id"));
                         }
                         tar.closeArchiveEntry();
                         tar.finish();
@@ -199,7 +200,7 @@ public final class ArtifactService {
     public ArtifactView.Url url(Caller caller, String id, Long expiresIn) {
         long seconds = expiresIn == null ? DEFAULT_URL_SECONDS : expiresIn;
         if (seconds < 1 || seconds > MAX_URL_SECONDS) {
-            throw ApiException.validation("expires_in", "must be between 1 and " + MAX_URL_SECONDS + " seconds");
+            throw DomainException.validation("expires_in", "must be between 1 and " + MAX_URL_SECONDS + " seconds");
         }
         ArtifactRecord artifact = requireReady(caller, id);
         long now = clock.millis();
@@ -224,7 +225,7 @@ public final class ArtifactService {
             return true;
         });
         if (!marked) {
-            throw ApiException.notFound("ARTIFACT_NOT_FOUND", "artifact " + id + " not found");
+            throw DomainException.notFound("ARTIFACT_NOT_FOUND", "artifact " + id + " not found");
         }
         sweep(row);
     }
@@ -255,8 +256,8 @@ public final class ArtifactService {
         }
         String inside = row.remotePath().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "/%";
         dao().overlapping(row.orgId(), parents, inside).ifPresent(other -> {
-            throw new ApiException(409, "CONFLICT", "remote_path: " + row.remotePath() + " overlaps the artifact at " + other
-                    + " (one would be a folder of the other)", java.util.Map.of("field", "remote_path"), java.util.Map.of());
+            throw new DomainException(ErrorKind.CONFLICT, "CONFLICT", "remote_path: " + row.remotePath() + " overlaps the artifact at " + other
+                    + " (one would be a folder of the other)", java.util.Map.of("field", "remote_path"));
         });
         try {
             jdbi.useTransaction(handle -> {
@@ -268,9 +269,9 @@ public final class ArtifactService {
             });
         } catch (UnableToExecuteStatementException e) {
             if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-                throw new ApiException(409, "CONFLICT", "remote_path: an artifact already exists at " + row.remotePath()
+                throw new DomainException(ErrorKind.CONFLICT, "CONFLICT", "remote_path: an artifact already exists at " + row.remotePath()
                         + "; delete it first or choose another remote_path",
-                        java.util.Map.of("field", "remote_path"), java.util.Map.of());
+                        java.util.Map.of("field", "remote_path"));
             }
             throw e;
         }
@@ -285,7 +286,7 @@ public final class ArtifactService {
 
     private ArtifactRecord requireReady(Caller caller, String id) {
         return dao().findReady(caller.orgId(), id, clock.millis())
-                .orElseThrow(() -> ApiException.notFound("ARTIFACT_NOT_FOUND", "artifact " + id + " not found"));
+                .orElseThrow(() -> DomainException.notFound("ARTIFACT_NOT_FOUND", "artifact " + id + " not found"));
     }
 
     /** A path inside the workspace: artifacts never come from or go to anywhere else. */
@@ -296,7 +297,7 @@ public final class ArtifactService {
     /** The remote path, if the object key it makes ({@code artifacts/<org>/<remote_path>}) is one every store can hold. */
     private static String remotePath(Caller caller, String remotePath) {
         if (remotePath.startsWith("/")) {
-            throw ApiException.validation("remote_path", "must be relative (no leading '/')");
+            throw DomainException.validation("remote_path", "must be relative (no leading '/')");
         }
         String problem = ObjectKeys.problem(remotePath);
         if (problem == null) {
@@ -307,7 +308,7 @@ public final class ArtifactService {
             problem = "has a name longer than " + MAX_SEGMENT_BYTES + " bytes";
         }
         if (problem != null) {
-            throw ApiException.validation("remote_path", problem.equals("has a '..' segment") ? "must not contain '..'" : problem);
+            throw DomainException.validation("remote_path", problem.equals("has a '..' segment") ? "must not contain '..'" : problem);
         }
         return remotePath;
     }
@@ -319,12 +320,12 @@ public final class ArtifactService {
     private static String contentType(String given, String path) {
         if (given != null) {
             if (given.length() > 255 || !CONTENT_TYPE.matcher(given).matches()) {
-                throw ApiException.validation("content_type", "not a media type such as application/pdf");
+                throw DomainException.validation("content_type", "not a media type such as application/pdf");
             }
             try {
                 return MediaType.valueOf(given).toString();
             } catch (IllegalArgumentException e) {
-                throw ApiException.validation("content_type", "not a media type such as application/pdf");
+                throw DomainException.validation("content_type", "not a media type such as application/pdf");
             }
         }
         String guessed = URLConnection.getFileNameMap().getContentTypeFor(path.substring(path.lastIndexOf('/') + 1));

@@ -10,7 +10,7 @@ import com.stateset.sandbox.server.api.AuditSummaryView;
 import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.db.AuditDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.AuditRecord;
 import com.stateset.sandbox.server.model.AuditTotals;
 import java.util.List;
@@ -57,7 +57,7 @@ public final class AuditLog {
     public AuditSummaryView summary(Caller caller, String sandboxId) {
         AuditDao dao = jdbi.onDemand(AuditDao.class);
         if (dao.sessionOf(caller.orgId(), sandboxId).isEmpty()) {
-            throw ApiException.notFound("SANDBOX_NOT_FOUND", "sandbox " + sandboxId + " not found");
+            throw DomainException.notFound("SANDBOX_NOT_FOUND", "sandbox " + sandboxId + " not found");
         }
         AuditTotals totals = dao.totals(caller.orgId(), sandboxId);
         return new AuditSummaryView(sandboxId, totals.totalEvents(), totals.commandsExecuted(), totals.filesWritten(),

@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.core;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.AuditRecord;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,29 +25,29 @@ public record AuditQuery(String sandboxId, String action, String outcome, Long s
             String limit, String offset) {
         String sandbox = blankToNull(sandboxId);
         if (sandbox != null && sandbox.length() > MAX_ID_LENGTH) {
-            throw ApiException.validation("sandbox_id", "longer than " + MAX_ID_LENGTH + " characters");
+            throw DomainException.validation("sandbox_id", "longer than " + MAX_ID_LENGTH + " characters");
         }
         String name = blankToNull(action);
         if (name != null && (name.length() > MAX_ID_LENGTH || !ACTION.matcher(name).matches())) {
-            throw ApiException.validation("action", "expected an action name such as sandbox.create");
+            throw DomainException.validation("action", "expected an action name such as sandbox.create");
         }
         String result = blankToNull(outcome);
         if (result != null && !result.equals(AuditRecord.SUCCESS) && !result.equals(AuditRecord.FAILURE)) {
-            throw ApiException.validation("outcome", "unknown outcome '" + result + "'",
+            throw DomainException.validation("outcome", "unknown outcome '" + result + "'",
                     List.of(AuditRecord.SUCCESS, AuditRecord.FAILURE));
         }
         Long start = time("start_time", startTime);
         Long end = time("end_time", endTime);
         if (start != null && end != null && end < start) {
-            throw ApiException.validation("end_time", "is before start_time");
+            throw DomainException.validation("end_time", "is before start_time");
         }
         int pageSize = integer("limit", limit, DEFAULT_LIMIT);
         if (pageSize < 1 || pageSize > MAX_LIMIT) {
-            throw ApiException.validation("limit", "must be between 1 and " + MAX_LIMIT);
+            throw DomainException.validation("limit", "must be between 1 and " + MAX_LIMIT);
         }
         int skip = integer("offset", offset, 0);
         if (skip < 0) {
-            throw ApiException.validation("offset", "must not be negative");
+            throw DomainException.validation("offset", "must not be negative");
         }
         return new AuditQuery(sandbox, name, result, start, end, pageSize, skip);
     }
@@ -60,7 +60,7 @@ public record AuditQuery(String sandboxId, String action, String outcome, Long s
         try {
             return Instant.parse(text).toEpochMilli();
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw ApiException.validation(field, "expected an ISO-8601 time such as 2026-01-15T12:00:00Z");
+            throw DomainException.validation(field, "expected an ISO-8601 time such as 2026-01-15T12:00:00Z");
         }
     }
 
@@ -72,7 +72,7 @@ public record AuditQuery(String sandboxId, String action, String outcome, Long s
         try {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw ApiException.validation(field, "must be an integer");
+            throw DomainException.validation(field, "must be an integer");
         }
     }
 

@@ -11,7 +11,8 @@ import com.stateset.sandbox.server.api.ExecuteRequest;
 import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.TemplateConfig;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.model.Ids;
 import com.stateset.sandbox.server.templates.Templates;
 import java.time.Clock;
@@ -59,12 +60,12 @@ public final class BenchmarkService {
     public BenchmarkView.Run run(Caller caller, Integer runs, String templateName) {
         int count = runs == null ? 5 : runs;
         if (count < 1 || count > MAX_RUNS) {
-            throw ApiException.validation("runs", "must be between 1 and " + MAX_RUNS);
+            throw DomainException.validation("runs", "must be between 1 and " + MAX_RUNS);
         }
         TemplateConfig template = templates.resolve(templateName);
         // One at a time per organization: a client that retries a slow GET must not start another.
         if (!running.add(caller.orgId())) {
-            throw new ApiException(409, "BENCHMARK_RUNNING", "a benchmark of this organization is running; wait for its answer");
+            throw new DomainException(ErrorKind.CONFLICT, "BENCHMARK_RUNNING", "a benchmark of this organization is running; wait for its answer");
         }
         List<BenchmarkView.Sample> samples = new ArrayList<>();
         try {
@@ -96,7 +97,7 @@ public final class BenchmarkService {
                     false, null, null, null, null, null)));
             long answered = System.nanoTime();
             if (result.exitCode() != 0) {
-                throw new ApiException(409, "BENCHMARK_FAILED", "the benchmark's first command exited with " + result.exitCode());
+                throw new DomainException(ErrorKind.CONFLICT, "BENCHMARK_FAILED", "the benchmark's first command exited with " + result.exitCode());
             }
             long createMs = millis(created - started);
             long firstCommandMs = millis(answered - created);
@@ -113,11 +114,11 @@ public final class BenchmarkService {
     public BenchmarkView.History history(Caller caller, Integer limit, Integer offset, Integer days, String region) {
         int pageSize = limit == null ? 20 : limit;
         if (pageSize < 1 || pageSize > 100) {
-            throw ApiException.validation("limit", "must be between 1 and 100");
+            throw DomainException.validation("limit", "must be between 1 and 100");
         }
         int skip = offset == null ? 0 : offset;
         if (skip < 0) {
-            throw ApiException.validation("offset", "must not be negative");
+            throw DomainException.validation("offset", "must not be negative");
         }
         long since = since(days);
         if (region != null && !region.isEmpty() && !region.equals(REGION)) {
@@ -159,7 +160,7 @@ public final class BenchmarkService {
             return 0;
         }
         if (days < 1 || days > MAX_DAYS) {
-            throw ApiException.validation("days", "must be between 1 and " + MAX_DAYS);
+            throw DomainException.validation("days", "must be between 1 and " + MAX_DAYS);
         }
         return clock.millis() - Duration.ofDays(days).toMillis();
     }

@@ -8,7 +8,7 @@ import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.PlanConfig;
 import com.stateset.sandbox.server.db.OrganizationDao;
 import com.stateset.sandbox.server.db.SandboxDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.Organization;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
@@ -31,7 +31,7 @@ public final class BillingService {
     public SubscriptionView subscription(Caller caller) {
         return jdbi.withHandle(handle -> {
             Organization org = handle.attach(OrganizationDao.class).find(caller.orgId())
-                    .orElseThrow(() -> ApiException.forbidden("the organization no longer exists"));
+                    .orElseThrow(() -> DomainException.forbidden("the organization no longer exists"));
             String name = plans.effectiveName(org.plan());
             PlanConfig plan = plans.of(name);
             long now = clock.millis();

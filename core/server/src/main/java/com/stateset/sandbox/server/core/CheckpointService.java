@@ -17,7 +17,8 @@ import com.stateset.sandbox.server.archive.ProducerPipe;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.db.CheckpointDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.model.CheckpointRecord;
@@ -80,7 +81,7 @@ public final class CheckpointService {
 
     public CheckpointView create(Caller caller, String sandboxId, CheckpointRequests.Create request) {
         if (request == null) {
-            throw ApiException.validation("name", "required");
+            throw DomainException.validation("name", "required");
         }
         caller.requireOwnOrg(request.orgId());
         String name = text("name", request.name(), MAX_NAME_CHARS, true);
@@ -133,7 +134,7 @@ public final class CheckpointService {
 
     public void restore(Caller caller, String sandboxId, CheckpointRequests.Restore request) {
         if (request == null || request.checkpointId() == null) {
-            throw ApiException.validation("checkpoint_id", "required");
+            throw DomainException.validation("checkpoint_id", "required");
         }
         caller.requireOwnOrg(request.orgId());
         boolean restoreFiles = !Boolean.FALSE.equals(request.restoreFiles());
@@ -141,7 +142,7 @@ public final class CheckpointService {
         boolean overwrite = !Boolean.FALSE.equals(request.overwrite());
         CheckpointRecord checkpoint = requireReady(caller, request.checkpointId(), "checkpoint_id");
         if (restoreEnv && !checkpoint.includeEnv()) {
-            throw ApiException.validation("restore_env", "checkpoint " + checkpoint.id() + " was made without include_env");
+            throw DomainException.validation("restore_env", "checkpoint " + checkpoint.id() + " was made without include_env");
         }
         SandboxRecord sandbox = sandboxes.requireRunning(caller, sandboxId);
         Map<String, String> env = Map.of();
@@ -170,7 +171,7 @@ public final class CheckpointService {
 
     public CheckpointView copy(Caller caller, String id, CheckpointRequests.Clone request) {
         if (request == null) {
-            throw ApiException.validation("name", "required");
+            throw DomainException.validation("name", "required");
         }
         caller.requireOwnOrg(request.orgId());
         String name = text("name", request.name(), MAX_NAME_CHARS, true);
@@ -196,10 +197,10 @@ public final class CheckpointService {
 
     public CheckpointView.Comparison compare(Caller caller, CheckpointRequests.Compare request) {
         if (request == null || request.checkpointId1() == null) {
-            throw ApiException.validation("checkpoint_id_1", "required");
+            throw DomainException.validation("checkpoint_id_1", "required");
         }
         if (request.checkpointId2() == null) {
-            throw ApiException.validation("checkpoint_id_2", "required");
+            throw DomainException.validation("checkpoint_id_2", "required");
         }
         caller.requireOwnOrg(request.orgId());
         Manifest first = manifest(requireReady(caller, request.checkpointId1(), "checkpoint_id_1"));
@@ -233,7 +234,7 @@ public final class CheckpointService {
             return true;
         });
         if (!marked) {
-            throw ApiException.notFound("CHECKPOINT_NOT_FOUND", "checkpoint " + id + " not found");
+            throw DomainException.notFound("CHECKPOINT_NOT_FOUND", "checkpoint " + id + " not found");
         }
         sweep(row);
     }
@@ -268,10 +269,10 @@ public final class CheckpointService {
 
     private CheckpointRecord requireReady(Caller caller, String id, String field) {
         if (id == null || id.isBlank()) {
-            throw ApiException.validation(field, "required");
+            throw DomainException.validation(field, "required");
         }
         return dao().findReady(caller.orgId(), id)
-                .orElseThrow(() -> ApiException.notFound("CHECKPOINT_NOT_FOUND", "checkpoint " + id + " not found"));
+                .orElseThrow(() -> DomainException.notFound("CHECKPOINT_NOT_FOUND", "checkpoint " + id + " not found"));
     }
 
     /** Inserts the row (uploading) if the quota allows {@code size} more bytes; returns what it allows. */
@@ -296,7 +297,7 @@ public final class CheckpointService {
                 throw quota.exceeded(handle, ready.orgId(), ready.size());
             }
             if (dao.markReady(ready.id(), ready.size(), ready.fileCount(), ready.checksum()) == 0) {
-                throw ApiException.conflict("checkpoint " + ready.id() + " was removed while it was being stored");
+                throw DomainException.conflict("checkpoint " + ready.id() + " was removed while it was being stored");
             }
             Map<String, Object> data = new java.util.LinkedHashMap<>(extra);
             data.put("checkpointId", ready.id());
@@ -316,7 +317,7 @@ public final class CheckpointService {
 
     private void copyObject(String from, String to) {
         ObjectInfo info = objects.store().head(from)
-                .orElseThrow(() -> ApiException.notFound("OBJECT_NOT_FOUND", "the stored checkpoint is missing"));
+                .orElseThrow(() -> DomainException.notFound("OBJECT_NOT_FOUND", "the stored checkpoint is missing"));
         try (InputStream in = objects.store().get(from)) {
             objects.store().put(to, in, info.size(), info.contentType());
         } catch (IOException e) {
@@ -330,9 +331,8 @@ public final class CheckpointService {
                 InputStream in = new GZIPInputStream(stored)) {
             return mapper.readValue(in, Manifest.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | java.util.zip.ZipException | java.io.EOFException e) {
-            throw new ApiException(422, "VALIDATION_ERROR", "checkpoint_id: the manifest of " + checkpoint.id()
-                    + " is damaged in the store; delete the checkpoint and make it again", Map.of("field", "checkpoint_id"),
-                    Map.of());
+            throw new DomainException(ErrorKind.UNPROCESSABLE, "VALIDATION_ERROR", "checkpoint_id: the manifest of " + checkpoint.id()
+                    + " is damaged in the store; delete the checkpoint and make it again", Map.of("field", "checkpoint_id"));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the manifest of " + checkpoint.id() + " failed", e);
         }
@@ -376,12 +376,12 @@ public final class CheckpointService {
     private static String text(String field, String value, int max, boolean required) {
         if (value == null || value.isBlank()) {
             if (required) {
-                throw ApiException.validation(field, "required");
+                throw DomainException.validation(field, "required");
             }
             return null;
         }
         if (value.length() > max || value.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\t' || c == 0x7f)) {
-            throw ApiException.validation(field, "at most " + max + " characters, without control characters");
+            throw DomainException.validation(field, "at most " + max + " characters, without control characters");
         }
         return value;
     }

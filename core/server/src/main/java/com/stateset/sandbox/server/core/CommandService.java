@@ -7,7 +7,7 @@ import com.stateset.sandbox.server.api.ExecuteRequest;
 import com.stateset.sandbox.server.api.ExecuteResponse;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.metrics.CommandMetrics;
@@ -59,22 +59,22 @@ public final class CommandService {
     /** Validates the request and checks the sandbox is running, before any output is sent. */
     public Prepared prepare(Caller caller, String id, ExecuteRequest request) {
         if (request == null) {
-            throw ApiException.validation("command", "required");
+            throw DomainException.validation("command", "required");
         }
         caller.requireOwnOrg(request.orgId());
         List<String> argv = argv(request.command());
         long timeoutMs = request.timeout() == null ? limits.defaultExecTimeoutMs() : request.timeout();
         if (timeoutMs < 1 || timeoutMs > limits.maxExecTimeoutMs()) {
-            throw ApiException.validation("timeout", "must be between 1 and " + limits.maxExecTimeoutMs() + " ms");
+            throw DomainException.validation("timeout", "must be between 1 and " + limits.maxExecTimeoutMs() + " ms");
         }
         Map<String, String> requested = sandboxes.env("env", request.env());
         if (request.workingDir() != null && request.cwd() != null && !request.workingDir().equals(request.cwd())) {
-            throw ApiException.validation("cwd", "differs from working_dir; send one of them");
+            throw DomainException.validation("cwd", "differs from working_dir; send one of them");
         }
         String workingDir = request.workingDir() != null ? request.workingDir() : request.cwd();
         String workingDirField = request.workingDir() != null ? "working_dir" : "cwd";
         if (workingDir != null && (!workingDir.startsWith("/") || workingDir.indexOf('\0') >= 0 || workingDir.length() > 4096)) {
-            throw ApiException.validation(workingDirField, "must be an absolute path");
+            throw DomainException.validation(workingDirField, "must be an absolute path");
         }
         SandboxRecord sandbox = sandboxes.requireRunning(caller, id);
         // Variables added after the sandbox started (a restored checkpoint's, injected secrets) reach every command.
@@ -140,48 +140,48 @@ public final class CommandService {
 
     private static List<String> argv(JsonNode command) {
         if (command == null || command.isNull()) {
-            throw ApiException.validation("command", "required");
+            throw DomainException.validation("command", "required");
         }
         if (command.isTextual()) {
             String text = command.asText();
             if (text.isBlank()) {
-                throw ApiException.validation("command", "must not be empty");
+                throw DomainException.validation("command", "must not be empty");
             }
             checkText("command", text);
             return List.of("/bin/sh", "-c", text);
         }
         if (command.isArray()) {
             if (command.isEmpty()) {
-                throw ApiException.validation("command", "must not be an empty list");
+                throw DomainException.validation("command", "must not be an empty list");
             }
             List<String> argv = new ArrayList<>();
             int total = 0;
             for (int i = 0; i < command.size(); i++) {
                 JsonNode arg = command.get(i);
                 if (!arg.isTextual()) {
-                    throw ApiException.validation("command[" + i + "]", "must be a string");
+                    throw DomainException.validation("command[" + i + "]", "must be a string");
                 }
                 checkText("command[" + i + "]", arg.asText());
                 total += arg.asText().length();
                 argv.add(arg.asText());
             }
             if (argv.get(0).isEmpty()) {
-                throw ApiException.validation("command[0]", "must name a program");
+                throw DomainException.validation("command[0]", "must name a program");
             }
             if (total > MAX_COMMAND_CHARS) {
-                throw ApiException.validation("command", "longer than " + MAX_COMMAND_CHARS + " characters");
+                throw DomainException.validation("command", "longer than " + MAX_COMMAND_CHARS + " characters");
             }
             return argv;
         }
-        throw ApiException.validation("command", "must be a string or a list of strings");
+        throw DomainException.validation("command", "must be a string or a list of strings");
     }
 
     private static void checkText(String field, String text) {
         if (text.indexOf('\0') >= 0) {
-            throw ApiException.validation(field, "must not contain NUL");
+            throw DomainException.validation(field, "must not contain NUL");
         }
         if (text.length() > MAX_COMMAND_CHARS) {
-            throw ApiException.validation(field, "longer than " + MAX_COMMAND_CHARS + " characters");
+            throw DomainException.validation(field, "longer than " + MAX_COMMAND_CHARS + " characters");
         }
     }
 }

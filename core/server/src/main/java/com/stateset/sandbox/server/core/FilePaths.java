@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.core;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,22 +30,22 @@ public final class FilePaths {
 
     private static String resolve(String field, String path, List<String> roots, boolean rootsToo) {
         if (path == null || path.isEmpty()) {
-            throw ApiException.validation(field, "required");
+            throw DomainException.validation(field, "required");
         }
         if (path.length() > MAX_LENGTH) {
-            throw ApiException.validation(field, "longer than " + MAX_LENGTH + " characters");
+            throw DomainException.validation(field, "longer than " + MAX_LENGTH + " characters");
         }
         if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw ApiException.validation(field, "must not contain NUL or control characters");
+            throw DomainException.validation(field, "must not contain NUL or control characters");
         }
         String absolute = path.startsWith("/") ? path : SandboxRuntime.WORKSPACE + "/" + path;
         List<String> segments = new ArrayList<>();
         for (String segment : absolute.split("/")) {
             if (segment.equals("..")) {
-                throw ApiException.validation(field, "must not contain '..'");
+                throw DomainException.validation(field, "must not contain '..'");
             }
             if (segment.length() > MAX_SEGMENT) {
-                throw ApiException.validation(field, "has a name longer than " + MAX_SEGMENT + " characters");
+                throw DomainException.validation(field, "has a name longer than " + MAX_SEGMENT + " characters");
             }
             if (!segment.isEmpty() && !segment.equals(".")) {
                 segments.add(segment);
@@ -57,6 +57,6 @@ public final class FilePaths {
                 return normalized;
             }
         }
-        throw ApiException.validation(field, "must name a " + (rootsToo ? "directory" : "file") + " inside one of " + roots);
+        throw DomainException.validation(field, "must name a " + (rootsToo ? "directory" : "file") + " inside one of " + roots);
     }
 }

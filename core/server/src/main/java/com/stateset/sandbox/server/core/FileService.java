@@ -6,7 +6,7 @@ import com.stateset.sandbox.server.api.FilesRequest;
 import com.stateset.sandbox.server.api.FilesResponse;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.model.SandboxRecord;
@@ -50,11 +50,11 @@ public final class FileService {
 
     public FilesResponse write(Caller caller, String id, FilesRequest request) {
         if (request == null || request.files() == null || request.files().isEmpty()) {
-            throw ApiException.validation("files", "required: a list of {path, content, encoding?}");
+            throw DomainException.validation("files", "required: a list of {path, content, encoding?}");
         }
         caller.requireOwnOrg(request.orgId());
         if (request.files().size() > limits.maxFilesPerRequest()) {
-            throw ApiException.tooLarge("files", "at most " + limits.maxFilesPerRequest() + " files per request");
+            throw DomainException.tooLarge("files", "at most " + limits.maxFilesPerRequest() + " files per request");
         }
         List<String> roots = runtime.writableDirectories();
         List<String> paths = new ArrayList<>();
@@ -63,7 +63,7 @@ public final class FileService {
             FilesRequest.File file = request.files().get(i);
             String field = "files[" + i + "]";
             if (file == null) {
-                throw ApiException.validation(field, "must be an object");
+                throw DomainException.validation(field, "must be an object");
             }
             paths.add(FilePaths.resolve(field + ".path", file.path(), roots));
             contents.add(decode(field, file));
@@ -97,17 +97,17 @@ public final class FileService {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(runtime.readArchive(id, path))) {
             TarArchiveEntry entry = tar.getNextEntry();
             if (entry == null) {
-                throw ApiException.notFound("FILE_NOT_FOUND", path + ": no such file");
+                throw DomainException.notFound("FILE_NOT_FOUND", path + ": no such file");
             }
             if (entry.isDirectory()) {
-                throw ApiException.validation("path", path + " is a directory");
+                throw DomainException.validation("path", path + " is a directory");
             }
             byte flag = entry.getLinkFlag();
             if (flag != TarConstants.LF_NORMAL && flag != TarConstants.LF_OLDNORM) {
-                throw ApiException.validation("path", path + " is not a regular file");
+                throw DomainException.validation("path", path + " is not a regular file");
             }
             if (entry.getSize() > limits.maxFileBytes()) {
-                throw ApiException.tooLarge("path", path + " is " + entry.getSize() + " bytes; the limit is "
+                throw DomainException.tooLarge("path", path + " is " + entry.getSize() + " bytes; the limit is "
                         + limits.maxFileBytes());
             }
             byte[] content = tar.readNBytes((int) entry.getSize());
@@ -121,7 +121,7 @@ public final class FileService {
 
     private byte[] decode(String field, FilesRequest.File file) {
         if (file.content() == null) {
-            throw ApiException.validation(field + ".content", "required");
+            throw DomainException.validation(field + ".content", "required");
         }
         String encoding = file.encoding() == null ? "base64" : file.encoding().toLowerCase(java.util.Locale.ROOT);
         byte[] bytes = switch (encoding) {
@@ -129,15 +129,15 @@ public final class FileService {
                 try {
                     yield Base64.getDecoder().decode(WHITESPACE.matcher(file.content()).replaceAll(""));
                 } catch (IllegalArgumentException e) {
-                    throw ApiException.validation(field + ".content", "not valid base64");
+                    throw DomainException.validation(field + ".content", "not valid base64");
                 }
             }
             case "utf8", "utf-8" -> file.content().getBytes(StandardCharsets.UTF_8);
-            default -> throw ApiException.validation(field + ".encoding", "unknown encoding '" + file.encoding() + "'",
+            default -> throw DomainException.validation(field + ".encoding", "unknown encoding '" + file.encoding() + "'",
                     List.of("base64", "utf8"));
         };
         if (bytes.length > limits.maxFileBytes()) {
-            throw ApiException.tooLarge(field + ".content", bytes.length + " bytes; the limit is " + limits.maxFileBytes());
+            throw DomainException.tooLarge(field + ".content", bytes.length + " bytes; the limit is " + limits.maxFileBytes());
         }
         return bytes;
     }

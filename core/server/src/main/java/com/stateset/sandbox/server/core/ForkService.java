@@ -8,7 +8,7 @@ import com.stateset.sandbox.server.api.CreateSandboxRequest;
 import com.stateset.sandbox.server.api.ForkRequests;
 import com.stateset.sandbox.server.api.SandboxView;
 import com.stateset.sandbox.server.auth.Caller;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.SandboxRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,7 @@ public final class ForkService {
 
     public ForkRequests.Promoted promote(Caller caller, String id, ForkRequests.Promote request) {
         if (request == null || request.targetIsolation() == null) {
-            throw ApiException.validation("target_isolation", "required");
+            throw DomainException.validation("target_isolation", "required");
         }
         caller.requireOwnOrg(request.orgId());
         String isolation = sandboxes.isolation("target_isolation", request.targetIsolation());

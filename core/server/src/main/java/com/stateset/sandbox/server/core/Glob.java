@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.core;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +54,7 @@ final class Glob {
 
     static Glob of(String field, String glob) {
         if (glob.length() > MAX_CHARS) {
-            throw ApiException.validation(field, "at most " + MAX_CHARS + " characters");
+            throw DomainException.validation(field, "at most " + MAX_CHARS + " characters");
         }
         List<List<Token>> alternatives = new ArrayList<>();
         for (String alternative : expand(field, glob)) {
@@ -141,7 +141,7 @@ final class Glob {
             } else if (c == '[') {
                 int end = glob.indexOf(']', i + 2);
                 if (end < 0) {
-                    throw ApiException.validation(field, "'[' without its ']'");
+                    throw DomainException.validation(field, "'[' without its ']'");
                 }
                 String body = glob.substring(i + 1, end);
                 boolean negated = body.startsWith("!") || body.startsWith("^");
@@ -176,13 +176,13 @@ final class Glob {
                     String choice = glob.substring(0, open) + glob.substring(from, comma) + glob.substring(i + 1);
                     expanded.addAll(expand(field, choice));
                     if (expanded.size() > MAX_ALTERNATIVES) {
-                        throw ApiException.validation(field, "more than " + MAX_ALTERNATIVES + " alternatives");
+                        throw DomainException.validation(field, "more than " + MAX_ALTERNATIVES + " alternatives");
                     }
                     from = comma + 1;
                 }
                 return expanded;
             }
         }
-        throw ApiException.validation(field, "'{' without its '}'");
+        throw DomainException.validation(field, "'{' without its '}'");
     }
 }

@@ -6,7 +6,8 @@ import com.stateset.sandbox.server.api.MetricsView;
 import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.db.MetricsDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.model.MetricsSample;
 import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.spi.runtime.ResourceUsage;
@@ -56,7 +57,7 @@ public final class MetricsService {
         } catch (SandboxMissingException e) {
             throw sandboxes.vanished(row, e);
         } catch (UnsupportedOperationException e) {
-            throw new ApiException(409, "METRICS_NOT_AVAILABLE", "this installation's sandbox runtime does not report"
+            throw new DomainException(ErrorKind.CONFLICT, "METRICS_NOT_AVAILABLE", "this installation's sandbox runtime does not report"
                     + " resource usage");
         }
     }
@@ -64,7 +65,7 @@ public final class MetricsService {
     public MetricsView.History history(Caller caller, String id, Integer limit) {
         int count = limit == null ? 100 : limit;
         if (count < 1 || count > MAX_HISTORY) {
-            throw ApiException.validation("limit", "must be between 1 and " + MAX_HISTORY);
+            throw DomainException.validation("limit", "must be between 1 and " + MAX_HISTORY);
         }
         SandboxRecord row = sandboxes.find(caller, id);
         List<MetricsSample> samples = new ArrayList<>(dao().newest(id, count));

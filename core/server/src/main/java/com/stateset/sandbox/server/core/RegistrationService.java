@@ -8,7 +8,7 @@ import com.stateset.sandbox.server.auth.ApiKeys;
 import com.stateset.sandbox.server.db.ApiKeyDao;
 import com.stateset.sandbox.server.db.OrganizationDao;
 import com.stateset.sandbox.server.db.UserDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.ApiKeyRecord;
 import com.stateset.sandbox.server.model.Ids;
 import com.stateset.sandbox.server.model.Organization;
@@ -39,14 +39,14 @@ public final class RegistrationService {
 
     public RegisterResponse register(RegisterRequest request) {
         if (!enabled) {
-            throw ApiException.forbidden("registration is disabled on this server");
+            throw DomainException.forbidden("registration is disabled on this server");
         }
         if (request == null) {
-            throw ApiException.validation("email", "required");
+            throw DomainException.validation("email", "required");
         }
         String email = text("email", request.email(), 320, true).toLowerCase(Locale.ROOT);
         if (!EMAIL.matcher(email).matches()) {
-            throw ApiException.validation("email", "not an email address");
+            throw DomainException.validation("email", "not an email address");
         }
         String orgName = text("organization_name", request.organizationName(), 200, true);
         String firstName = text("first_name", request.firstName(), 100, false);
@@ -59,7 +59,7 @@ public final class RegistrationService {
             return jdbi.inTransaction(handle -> {
                 UserDao users = handle.attach(UserDao.class);
                 if (users.findByEmail(email).isPresent()) {
-                    throw ApiException.conflict("email is already registered");
+                    throw DomainException.conflict("email is already registered");
                 }
                 OrganizationDao organizations = handle.attach(OrganizationDao.class);
                 String slug = slug(orgName);
@@ -81,7 +81,7 @@ public final class RegistrationService {
         } catch (UnableToExecuteStatementException e) {
             // Two sign-ups with one email raced past the check; the unique index decided.
             if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
-                throw ApiException.conflict("email is already registered");
+                throw DomainException.conflict("email is already registered");
             }
             throw e;
         }
@@ -99,16 +99,16 @@ public final class RegistrationService {
     private static String text(String field, String value, int max, boolean required) {
         if (value == null || value.isBlank()) {
             if (required) {
-                throw ApiException.validation(field, "required");
+                throw DomainException.validation(field, "required");
             }
             return null;
         }
         String trimmed = value.strip();
         if (trimmed.length() > max) {
-            throw ApiException.validation(field, "longer than " + max + " characters");
+            throw DomainException.validation(field, "longer than " + max + " characters");
         }
         if (trimmed.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw ApiException.validation(field, "must not contain control characters");
+            throw DomainException.validation(field, "must not contain control characters");
         }
         return trimmed;
     }

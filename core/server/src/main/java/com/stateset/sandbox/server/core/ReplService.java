@@ -8,7 +8,8 @@ import com.stateset.sandbox.server.api.ReplView;
 import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.model.Ids;
 import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.server.model.SandboxStatus;
@@ -92,7 +93,7 @@ public final class ReplService {
             return switch (wanted) {
                 case "python", "python3" -> PYTHON;
                 case "node", "nodejs", "javascript", "js" -> NODE;
-                default -> throw ApiException.validation("language", "unknown language '" + name + "'", List.of("python", "node"));
+                default -> throw DomainException.validation("language", "unknown language '" + name + "'", List.of("python", "node"));
             };
         }
     }
@@ -132,7 +133,7 @@ public final class ReplService {
                         "SELECT COUNT(*) FROM repl_sessions WHERE sandbox_id = :sandbox AND status = 'idle'")
                 .bind("sandbox", sandboxId).mapTo(Integer.class).one());
         if (active >= MAX_SESSIONS_PER_SANDBOX) {
-            throw new ApiException(409, "CONFLICT", "a sandbox may hold " + MAX_SESSIONS_PER_SANDBOX
+            throw new DomainException(ErrorKind.CONFLICT, "CONFLICT", "a sandbox may hold " + MAX_SESSIONS_PER_SANDBOX
                     + " REPL sessions at once; destroy one first");
         }
         String id = Ids.newId("repl");
@@ -143,13 +144,13 @@ public final class ReplService {
         Answer started = run(sandbox, List.of(language.interpreter, language.kernelPath(), "serve", socket,
                 Long.toString(cellOutput())), env, START_TIMEOUT);
         if (started.exitCode() == NOT_FOUND) {
-            throw new ApiException(409, "REPL_UNAVAILABLE", "this sandbox's image has no " + language.interpreter
-                    + "; create the sandbox from a template that has it", Map.of("field", "language"), Map.of());
+            throw new DomainException(ErrorKind.CONFLICT, "REPL_UNAVAILABLE", "this sandbox's image has no " + language.interpreter
+                    + "; create the sandbox from a template that has it", Map.of("field", "language"));
         }
         JsonNode answer = json(started.stdout());
         if (started.exitCode() != 0 || answer == null || !answer.path("pid").canConvertToInt() || answer.path("pid").asInt() < 2) {
             String why = answer != null && answer.path("error").isTextual() ? answer.get("error").asText() : started.stderr();
-            throw new ApiException(409, "REPL_UNAVAILABLE", "the " + language.name + " interpreter did not start in the sandbox: "
+            throw new DomainException(ErrorKind.CONFLICT, "REPL_UNAVAILABLE", "the " + language.name + " interpreter did not start in the sandbox: "
                     + clip(why));
         }
         Session session = new Session(id, caller.orgId(), sandboxId, language, answer.get("pid").asInt(), "idle", 0,
@@ -184,20 +185,20 @@ public final class ReplService {
 
     public ReplView.Result execute(Caller caller, String sandboxId, String sessionId, ReplView.Execute request) {
         if (request == null || request.code() == null) {
-            throw ApiException.validation("code", "required");
+            throw DomainException.validation("code", "required");
         }
         caller.requireOwnOrg(request.orgId());
         if (request.code().getBytes(StandardCharsets.UTF_8).length > MAX_CODE_BYTES) {
-            throw ApiException.tooLarge("code", "at most " + MAX_CODE_BYTES + " bytes in one cell; write larger programs to"
+            throw DomainException.tooLarge("code", "at most " + MAX_CODE_BYTES + " bytes in one cell; write larger programs to"
                     + " a file and run that");
         }
         if (request.code().indexOf('\0') >= 0) {
-            throw ApiException.validation("code", "must not contain NUL");
+            throw DomainException.validation("code", "must not contain NUL");
         }
         long timeoutMs = request.timeoutMs() != null ? request.timeoutMs() : request.timeout() != null ? request.timeout()
                 : DEFAULT_TIMEOUT_MS;
         if (timeoutMs < 1 || timeoutMs > limits.maxExecTimeoutMs()) {
-            throw ApiException.validation(request.timeoutMs() != null ? "timeout_ms" : "timeout", "must be between 1 and "
+            throw DomainException.validation(request.timeoutMs() != null ? "timeout_ms" : "timeout", "must be between 1 and "
                     + limits.maxExecTimeoutMs() + " ms");
         }
         Session session = requireIdle(caller, sandboxId, sessionId);
@@ -252,20 +253,20 @@ public final class ReplService {
                 .bind("id", sessionId).bind("sandbox", sandboxId).bind("org", caller.orgId())
                 .map((rs, ctx) -> session(rs))
                 .findOne())
-                .orElseThrow(() -> ApiException.notFound("REPL_SESSION_NOT_FOUND", "REPL session " + sessionId + " not found"));
+                .orElseThrow(() -> DomainException.notFound("REPL_SESSION_NOT_FOUND", "REPL session " + sessionId + " not found"));
     }
 
     private Session requireIdle(Caller caller, String sandboxId, String sessionId) {
         Session session = find(caller, sandboxId, sessionId);
         if (!session.status().equals("idle")) {
-            throw new ApiException(409, "REPL_SESSION_ENDED", "REPL session " + sessionId + " has ended; create a new one");
+            throw new DomainException(ErrorKind.CONFLICT, "REPL_SESSION_ENDED", "REPL session " + sessionId + " has ended; create a new one");
         }
         return session;
     }
 
-    private ApiException end(Session session, String why) {
+    private DomainException end(Session session, String why) {
         markEnded(session);
-        return new ApiException(409, "REPL_SESSION_ENDED", "REPL session " + session.id() + " ended: " + why);
+        return new DomainException(ErrorKind.CONFLICT, "REPL_SESSION_ENDED", "REPL session " + session.id() + " ended: " + why);
     }
 
     private void markEnded(Session session) {

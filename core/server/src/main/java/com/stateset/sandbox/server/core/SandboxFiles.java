@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.stateset.sandbox.server.api.FileOperations;
 import com.stateset.sandbox.server.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
@@ -126,7 +127,7 @@ public final class SandboxFiles {
 
     public FileOperations.Matches glob(Caller caller, String id, FileOperations.Glob request) {
         if (request == null || request.pattern() == null || request.pattern().isBlank()) {
-            throw ApiException.validation("pattern", "required, for example **/*.py");
+            throw DomainException.validation("pattern", "required, for example **/*.py");
         }
         caller.requireOwnOrg(request.orgId());
         List<String> roots = runtime.writableDirectories();
@@ -169,7 +170,7 @@ public final class SandboxFiles {
 
     public FileOperations.Done mkdir(Caller caller, String id, FileOperations.Mkdir request) {
         if (request == null) {
-            throw ApiException.validation("path", "required");
+            throw DomainException.validation("path", "required");
         }
         caller.requireOwnOrg(request.orgId());
         String path = FilePaths.resolve("path", request.path(), runtime.writableDirectories());
@@ -188,14 +189,14 @@ public final class SandboxFiles {
 
     private FileOperations.Transferred transfer(Caller caller, String id, FileOperations.Transfer request, String tool) {
         if (request == null) {
-            throw ApiException.validation("source", "required");
+            throw DomainException.validation("source", "required");
         }
         caller.requireOwnOrg(request.orgId());
         List<String> roots = runtime.writableDirectories();
         String source = FilePaths.resolve("source", request.source(), roots);
         String destination = FilePaths.resolve("destination", request.destination(), roots);
         if (destination.equals(source) || destination.startsWith(source + "/")) {
-            throw ApiException.validation("destination", "must not be the source or lie inside it");
+            throw DomainException.validation("destination", "must not be the source or lie inside it");
         }
         boolean overwrite = Boolean.TRUE.equals(request.overwrite());
         run(sandboxes.requireRunning(caller, id), TRANSFER, COPY, "source", source, destination, overwrite ? "1" : "0", tool);
@@ -204,7 +205,7 @@ public final class SandboxFiles {
 
     public FileOperations.Done delete(Caller caller, String id, FileOperations.Delete request) {
         if (request == null) {
-            throw ApiException.validation("path", "required");
+            throw DomainException.validation("path", "required");
         }
         caller.requireOwnOrg(request.orgId());
         String path = FilePaths.resolve("path", request.path(), runtime.writableDirectories());
@@ -231,29 +232,29 @@ public final class SandboxFiles {
             throw sandboxes.vanished(sandbox, e);
         }
         if (result.timedOut()) {
-            throw new ApiException(408, "TIMEOUT", field + ": the operation took longer than " + timeout.toSeconds() + " s",
-                    Map.of("field", field), Map.of());
+            throw new DomainException(ErrorKind.TIMED_OUT, "TIMEOUT", field + ": the operation took longer than " + timeout.toSeconds() + " s",
+                    Map.of("field", field));
         }
         String path = args[0];
         switch (result.exitCode()) {
             case 0 -> {
                 return new Output(output.stdout.bytes(), output.stdout.truncated());
             }
-            case MISSING -> throw ApiException.notFound("FILE_NOT_FOUND", path + ": no such file or directory");
-            case OUTSIDE -> throw ApiException.validation(field, path + " leads out of the writable areas "
+            case MISSING -> throw DomainException.notFound("FILE_NOT_FOUND", path + ": no such file or directory");
+            case OUTSIDE -> throw DomainException.validation(field, path + " leads out of the writable areas "
                     + runtime.writableDirectories());
-            case DESTINATION_OUTSIDE -> throw ApiException.validation("destination", args[1]
+            case DESTINATION_OUTSIDE -> throw DomainException.validation("destination", args[1]
                     + " leads out of the writable areas " + runtime.writableDirectories());
-            case NOT_A_DIRECTORY -> throw ApiException.validation(field, path + " is not a directory");
+            case NOT_A_DIRECTORY -> throw DomainException.validation(field, path + " is not a directory");
             case EXISTS -> {
                 boolean transfer = field.equals("source");
-                throw new ApiException(409, "CONFLICT", (transfer ? args[1] : path) + " already exists"
+                throw new DomainException(ErrorKind.CONFLICT, "CONFLICT", (transfer ? args[1] : path) + " already exists"
                         + (transfer ? "; pass overwrite: true to replace it" : ""),
-                        Map.of("field", transfer ? "destination" : field), Map.of());
+                        Map.of("field", transfer ? "destination" : field));
             }
-            case NOT_EMPTY -> throw ApiException.validation("recursive", path
+            case NOT_EMPTY -> throw DomainException.validation("recursive", path
                     + " is a directory that is not empty; pass recursive: true to delete it with what it holds");
-            default -> throw ApiException.validation(field, "failed in the sandbox (exit " + result.exitCode() + "): "
+            default -> throw DomainException.validation(field, "failed in the sandbox (exit " + result.exitCode() + "): "
                     + firstLine(output.stderr.text()));
         }
     }

@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.core;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -20,12 +20,12 @@ final class SandboxPatterns {
             return EVERY_SANDBOX;
         }
         if (patterns.isEmpty() || patterns.size() > MAX_PATTERNS) {
-            throw ApiException.validation(field, "1 to " + MAX_PATTERNS + " patterns; leave it out for every sandbox");
+            throw DomainException.validation(field, "1 to " + MAX_PATTERNS + " patterns; leave it out for every sandbox");
         }
         for (int i = 0; i < patterns.size(); i++) {
             String pattern = patterns.get(i);
             if (pattern == null || !GLOB.matcher(pattern).matches()) {
-                throw ApiException.validation(field + "[" + i + "]",
+                throw DomainException.validation(field + "[" + i + "]",
                         "a glob over sandbox ids: 1 to 100 of A-Z a-z 0-9 _ - and the wildcards * and ?");
             }
         }

@@ -14,7 +14,8 @@ import com.stateset.sandbox.server.config.PlanConfig;
 import com.stateset.sandbox.server.config.TemplateConfig;
 import com.stateset.sandbox.server.db.OrganizationDao;
 import com.stateset.sandbox.server.db.SandboxDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.metrics.CreateMetrics;
@@ -109,33 +110,33 @@ public final class SandboxService {
         caller.requireOwnOrg(request.orgId());
         TemplateConfig template = templates.resolve(request.template());
         if (request.desktopOs() != null) {
-            throw ApiException.validation("desktop_os", "desktop sandboxes are not available on this installation");
+            throw DomainException.validation("desktop_os", "desktop sandboxes are not available on this installation");
         }
         String isolation = isolation("isolation", request.isolation());
         String image = image(request.image(), template);
         String cpus = request.cpus() == null ? template.cpus() : request.cpus();
         if (cpus.length() > MAX_QUANTITY_CHARS) {
-            throw ApiException.validation("cpus", "not a CPU quantity such as \"1\", \"0.5\" or \"500m\"");
+            throw DomainException.validation("cpus", "not a CPU quantity such as \"1\", \"0.5\" or \"500m\"");
         }
         long cpuMillis = quantity("cpus", () -> Quantities.cpuMillis(cpus));
         if (cpuMillis > limits.maxCpuMillis()) {
-            throw ApiException.validation("cpus", "at most " + limits.maxCpus() + " allowed");
+            throw DomainException.validation("cpus", "at most " + limits.maxCpus() + " allowed");
         }
         String memory = request.memory() == null ? template.memory() : request.memory();
         if (memory.length() > MAX_QUANTITY_CHARS) {
-            throw ApiException.validation("memory", "not a size such as \"512Mi\" or \"1Gi\"");
+            throw DomainException.validation("memory", "not a size such as \"512Mi\" or \"1Gi\"");
         }
         long memoryBytes = quantity("memory", () -> Quantities.bytes(memory));
         if (memoryBytes > limits.maxMemoryBytes()) {
-            throw ApiException.validation("memory", "at most " + limits.maxMemory() + " allowed");
+            throw DomainException.validation("memory", "at most " + limits.maxMemory() + " allowed");
         }
         if (memoryBytes < 6L << 20) {
-            throw ApiException.validation("memory", "at least 6Mi needed");
+            throw DomainException.validation("memory", "at least 6Mi needed");
         }
         int timeout = request.timeoutSeconds() != null ? request.timeoutSeconds()
                 : template.timeoutSeconds() != null ? template.timeoutSeconds() : limits.defaultTimeoutSeconds();
         if (timeout < 1 || timeout > limits.maxTimeoutSeconds()) {
-            throw ApiException.validation("timeout_seconds", "must be between 1 and " + limits.maxTimeoutSeconds());
+            throw DomainException.validation("timeout_seconds", "must be between 1 and " + limits.maxTimeoutSeconds());
         }
         // The plan's longest lifetime; expires_at in the answer says so.
         timeout = (int) Math.min(timeout, maxLifetimeSeconds(caller.orgId()));
@@ -150,7 +151,7 @@ public final class SandboxService {
         String metadata = metadata(request.metadata());
         String sessionId = request.sessionId() == null ? Ids.random(24) : request.sessionId();
         if (!SESSION_ID.matcher(sessionId).matches()) {
-            throw ApiException.validation("session_id", "1 to 100 characters of A-Z a-z 0-9 . _ : -");
+            throw DomainException.validation("session_id", "1 to 100 characters of A-Z a-z 0-9 . _ : -");
         }
         boolean network = request.network() == null ? template.network() : request.network();
 
@@ -163,15 +164,15 @@ public final class SandboxService {
             // The organization's row lock orders concurrent creates, so none can pass a limit together.
             PlanConfig plan = plans.of(handle.createQuery(OrganizationDao.PLAN + " FOR UPDATE").bind("id", caller.orgId())
                     .mapTo(String.class).findOne()
-                    .orElseThrow(() -> ApiException.forbidden("the organization no longer exists")));
+                    .orElseThrow(() -> DomainException.forbidden("the organization no longer exists")));
             if (plan.concurrentSandboxes() != null && count(handle.createQuery(SandboxDao.COUNT_ACTIVE)
                     .bind("orgId", caller.orgId())) >= plan.concurrentSandboxes()) {
-                throw quotaExceeded(429, "concurrent_sandboxes", plan.concurrentSandboxes(),
+                throw quotaExceeded(ErrorKind.RATE_LIMITED, "concurrent_sandboxes", plan.concurrentSandboxes(),
                         "at most " + plan.concurrentSandboxes() + " sandboxes may run at once on this plan; stop one first");
             }
             if (plan.sandboxesPerMonth() != null && count(handle.createQuery(SandboxDao.COUNT_CREATED_SINCE)
                     .bind("orgId", caller.orgId()).bind("since", Plans.periodStart(now))) >= plan.sandboxesPerMonth()) {
-                throw quotaExceeded(402, "sandboxes_per_month", plan.sandboxesPerMonth(),
+                throw quotaExceeded(ErrorKind.QUOTA_EXCEEDED, "sandboxes_per_month", plan.sandboxesPerMonth(),
                         "this plan allows " + plan.sandboxesPerMonth() + " sandboxes a month");
             }
             handle.createUpdate(SandboxDao.INSERT).bindMethods(row).execute();
@@ -199,7 +200,7 @@ public final class SandboxService {
                 return true;
             });
             if (!marked) {
-                throw ApiException.conflict("sandbox " + id + " changed state while it was being created");
+                throw DomainException.conflict("sandbox " + id + " changed state while it was being created");
             }
         } catch (RuntimeException e) {
             LOG.warn("creating sandbox {} failed: {}", id, e.getMessage());
@@ -244,25 +245,25 @@ public final class SandboxService {
      */
     public SandboxView extend(Caller caller, String id, Long additionalSeconds) {
         if (additionalSeconds == null) {
-            throw ApiException.validation("additional_seconds", "required");
+            throw DomainException.validation("additional_seconds", "required");
         }
         if (additionalSeconds < 1 || additionalSeconds > limits.maxTimeoutSeconds()) {
-            throw ApiException.validation("additional_seconds", "must be between 1 and " + limits.maxTimeoutSeconds());
+            throw DomainException.validation("additional_seconds", "must be between 1 and " + limits.maxTimeoutSeconds());
         }
         SandboxRecord row = requireRunning(caller, id);
         long maxExpiresAt = row.createdAt() + maxLifetimeSeconds(row.orgId()) * 1000;
         long extended = row.expiresAt() + additionalSeconds * 1000;
         if (extended > maxExpiresAt) {
             long remaining = Math.max(0, (maxExpiresAt - row.expiresAt()) / 1000);
-            throw new ApiException(400, "VALIDATION_ERROR", "additional_seconds: the sandbox may live until "
+            throw new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", "additional_seconds: the sandbox may live until "
                     + Times.iso(maxExpiresAt) + " at most, " + remaining + " s after its current expiry",
                     Map.of("field", "additional_seconds", "remaining_extend_seconds", remaining,
-                            "max_expires_at", Times.iso(maxExpiresAt)), Map.of());
+                            "max_expires_at", Times.iso(maxExpiresAt)));
         }
         // Conditional on the expiry read above, and on its not having passed: a concurrent extension
         // or the expiry reaper wins cleanly.
         if (dao().extend(id, row.expiresAt(), extended, clock.millis()) == 0) {
-            throw ApiException.conflict("sandbox " + id + " expired, or changed while it was being extended");
+            throw DomainException.conflict("sandbox " + id + " expired, or changed while it was being extended");
         }
         return view(find(caller, id));
     }
@@ -286,7 +287,7 @@ public final class SandboxService {
             return offered.get(0);
         }
         if (!offered.contains(requested)) {
-            throw ApiException.validation(field, "'" + requested + "' is not offered by this installation, which offers "
+            throw DomainException.validation(field, "'" + requested + "' is not offered by this installation, which offers "
                     + offered, offered);
         }
         return requested;
@@ -297,23 +298,23 @@ public final class SandboxService {
             return template.image();
         }
         if (!templates.images().contains(requested)) {
-            throw ApiException.validation("image", "not an image this installation offers", templates.images());
+            throw DomainException.validation("image", "not an image this installation offers", templates.images());
         }
         return requested;
     }
 
     public SandboxView.Listing list(Caller caller, String status, Integer limit, Integer offset) {
         if (status != null && Arrays.stream(SandboxStatus.values()).noneMatch(s -> s.value().equals(status))) {
-            throw ApiException.validation("status", "unknown status '" + status + "'",
+            throw DomainException.validation("status", "unknown status '" + status + "'",
                     Arrays.stream(SandboxStatus.values()).map(SandboxStatus::value).toList());
         }
         int pageSize = limit == null ? 100 : limit;
         if (pageSize < 1 || pageSize > 1000) {
-            throw ApiException.validation("limit", "must be between 1 and 1000");
+            throw DomainException.validation("limit", "must be between 1 and 1000");
         }
         int skip = offset == null ? 0 : offset;
         if (skip < 0) {
-            throw ApiException.validation("offset", "must not be negative");
+            throw DomainException.validation("offset", "must not be negative");
         }
         List<SandboxView> page = dao().list(caller.orgId(), status, pageSize, skip).stream().map(this::view).toList();
         return new SandboxView.Listing(page, dao().count(caller.orgId(), status));
@@ -344,7 +345,7 @@ public final class SandboxService {
     /** {@code event}, when given, is recorded with the move to {@code terminating}: only if this call made it. */
     private void terminate(SandboxRecord row, String reason, String event) {
         switch (row.sandboxStatus()) {
-            case CREATING -> throw ApiException.conflict("sandbox " + row.id() + " is still being created");
+            case CREATING -> throw DomainException.conflict("sandbox " + row.id() + " is still being created");
             case TERMINATED, ERROR, TERMINATING -> {
                 // already stopped or being stopped; the reconciler finishes an interrupted stop
             }
@@ -376,20 +377,20 @@ public final class SandboxService {
     public SandboxRecord requireRunning(Caller caller, String id) {
         SandboxRecord row = find(caller, id);
         if (row.sandboxStatus() != SandboxStatus.RUNNING) {
-            throw ApiException.conflict("sandbox " + id + " is " + row.status() + ", not running");
+            throw DomainException.conflict("sandbox " + id + " is " + row.status() + ", not running");
         }
         return row;
     }
 
     /** Records that the runtime lost a sandbox the database thinks is running. */
-    public ApiException vanished(SandboxRecord row, SandboxMissingException e) {
+    public DomainException vanished(SandboxRecord row, SandboxMissingException e) {
         states.end(row, SandboxStatus.RUNNING, SandboxStatus.ERROR, "the sandbox's container vanished");
-        return ApiException.conflict("sandbox " + row.id() + " is no longer running: its container vanished");
+        return DomainException.conflict("sandbox " + row.id() + " is no longer running: its container vanished");
     }
 
     public SandboxRecord find(Caller caller, String id) {
         return SandboxDao.find(jdbi, caller.orgId(), id)
-                .orElseThrow(() -> ApiException.notFound("SANDBOX_NOT_FOUND", "sandbox " + id + " not found"));
+                .orElseThrow(() -> DomainException.notFound("SANDBOX_NOT_FOUND", "sandbox " + id + " not found"));
     }
 
     Map<String, String> env(String field, Map<String, String> env) {
@@ -397,23 +398,23 @@ public final class SandboxService {
             return Map.of();
         }
         if (env.size() > limits.maxEnvVars()) {
-            throw ApiException.validation(field, "at most " + limits.maxEnvVars() + " variables");
+            throw DomainException.validation(field, "at most " + limits.maxEnvVars() + " variables");
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (!ENV_NAME.matcher(e.getKey()).matches()) {
-                throw ApiException.validation(field + "." + e.getKey(), "not a valid variable name");
+                throw DomainException.validation(field + "." + e.getKey(), "not a valid variable name");
             }
             if (e.getValue() == null) {
-                throw ApiException.validation(field + "." + e.getKey(), "must be a string");
+                throw DomainException.validation(field + "." + e.getKey(), "must be a string");
             }
             if (e.getValue().indexOf('\0') >= 0 || e.getValue().length() > MAX_ENV_VALUE_CHARS) {
-                throw ApiException.validation(field + "." + e.getKey(), "must be a string of at most "
+                throw DomainException.validation(field + "." + e.getKey(), "must be a string of at most "
                         + MAX_ENV_VALUE_CHARS + " characters without NUL");
             }
         }
         Map<String, String> sorted = new TreeMap<>(env);
         if (json(sorted).length() > MAX_ENV_CHARS) {
-            throw ApiException.validation(field, "larger than " + MAX_ENV_CHARS + " characters in all");
+            throw DomainException.validation(field, "larger than " + MAX_ENV_CHARS + " characters in all");
         }
         return sorted;
     }
@@ -450,8 +451,8 @@ public final class SandboxService {
         return env;
     }
 
-    private static ApiException quotaExceeded(int status, String quota, int limit, String message) {
-        return new ApiException(status, "QUOTA_EXCEEDED", message, Map.of("quota", quota, "limit", limit), Map.of());
+    private static DomainException quotaExceeded(ErrorKind kind, String quota, int limit, String message) {
+        return new DomainException(kind, "QUOTA_EXCEEDED", message, Map.of("quota", quota, "limit", limit));
     }
 
     String metadata(JsonNode metadata) {
@@ -459,11 +460,11 @@ public final class SandboxService {
             return null;
         }
         if (!metadata.isObject()) {
-            throw ApiException.validation("metadata", "must be an object");
+            throw DomainException.validation("metadata", "must be an object");
         }
         String text = json(metadata);
         if (text.length() > MAX_METADATA_CHARS) {
-            throw ApiException.validation("metadata", "larger than " + MAX_METADATA_CHARS + " characters");
+            throw DomainException.validation("metadata", "larger than " + MAX_METADATA_CHARS + " characters");
         }
         return text;
     }
@@ -493,7 +494,7 @@ public final class SandboxService {
         try {
             return parse.getAsLong();
         } catch (IllegalArgumentException e) {
-            throw ApiException.validation(field, e.getMessage());
+            throw DomainException.validation(field, e.getMessage());
         }
     }
 

@@ -13,7 +13,8 @@ import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.StartupException;
 import com.stateset.sandbox.server.crypto.SecretCipher;
 import com.stateset.sandbox.server.db.SecretDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.model.Ids;
 import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.server.model.SecretRecord;
@@ -104,7 +105,7 @@ public final class SecretService {
     public SecretView.One create(Caller caller, SecretRequests.Create request) {
         SecretCipher cipher = requireCipher();
         if (request == null) {
-            throw ApiException.validation("name", "required");
+            throw DomainException.validation("name", "required");
         }
         caller.requireOwnOrg(request.orgId());
         String name = name(request.name());
@@ -132,7 +133,7 @@ public final class SecretService {
     public SecretView.One update(Caller caller, String name, SecretRequests.Update request) {
         SecretCipher cipher = requireCipher();
         if (request == null) {
-            throw ApiException.validation("value", "required");
+            throw DomainException.validation("value", "required");
         }
         caller.requireOwnOrg(request.orgId());
         String value = value(request.value());
@@ -176,21 +177,21 @@ public final class SecretService {
         // As API.md has it, all defaults to true: without names, every usable secret is injected.
         List<String> names = request.secrets() == null ? List.of() : request.secrets();
         if (Boolean.TRUE.equals(request.all()) && !names.isEmpty()) {
-            throw ApiException.validation("all", "give either secrets or all: true, not both");
+            throw DomainException.validation("all", "give either secrets or all: true, not both");
         }
         if (request.secrets() != null && names.isEmpty()) {
-            throw ApiException.validation("secrets", "must name at least one secret (or leave it out for all)");
+            throw DomainException.validation("secrets", "must name at least one secret (or leave it out for all)");
         }
         if (Boolean.FALSE.equals(request.all()) && names.isEmpty()) {
-            throw ApiException.validation("secrets", "required when all is false");
+            throw DomainException.validation("secrets", "required when all is false");
         }
         boolean all = names.isEmpty();
         if (names.size() > MAX_INJECT_NAMES) {
-            throw ApiException.validation("secrets", "at most " + MAX_INJECT_NAMES + " names");
+            throw DomainException.validation("secrets", "at most " + MAX_INJECT_NAMES + " names");
         }
         for (int i = 0; i < names.size(); i++) {
             if (names.get(i) == null || !NAME.matcher(names.get(i)).matches()) {
-                throw ApiException.validation("secrets[" + i + "]", "not a secret name");
+                throw DomainException.validation("secrets[" + i + "]", "not a secret name");
             }
         }
         SandboxRecord sandbox = sandboxes.requireRunning(caller, sandboxId);
@@ -207,8 +208,8 @@ public final class SecretService {
         }
         try {
             sandboxes.checkEnvFits(sandbox, env);
-        } catch (ApiException e) {
-            throw ApiException.validation("secrets", "the sandbox's environment cannot take them: " + e.getMessage());
+        } catch (DomainException e) {
+            throw DomainException.validation("secrets", "the sandbox's environment cannot take them: " + e.getMessage());
         }
         jdbi.useTransaction(handle -> {
             SecretDao secrets = handle.attach(SecretDao.class);
@@ -263,11 +264,11 @@ public final class SecretService {
                 throw notFound(name);
             }
             if (row.expired(now)) {
-                throw ApiException.validation("secrets[" + names.indexOf(name) + "]",
+                throw DomainException.validation("secrets[" + names.indexOf(name) + "]",
                         "secret " + name + " expired at " + Times.iso(row.expiresAt()));
             }
             if (!SandboxPatterns.allow(patterns(row), sandboxId)) {
-                throw ApiException.forbidden("secret " + name + " may not be injected into sandbox " + sandboxId
+                throw DomainException.forbidden("secret " + name + " may not be injected into sandbox " + sandboxId
                         + ": its allowed_sandbox_patterns do not match");
             }
             rows.add(row);
@@ -277,9 +278,9 @@ public final class SecretService {
 
     /** The value; 409 if it cannot be decrypted: the operator's to fix (another master key, an altered row). */
     private String decrypt(SecretCipher cipher, SecretRecord row) {
-        return readable(cipher, row).orElseThrow(() -> new ApiException(409, "SECRET_UNREADABLE", "secret " + row.name()
+        return readable(cipher, row).orElseThrow(() -> new DomainException(ErrorKind.CONFLICT, "SECRET_UNREADABLE", "secret " + row.name()
                 + " cannot be read with this server's master key; set its value again, or the server's operator must"
-                + " configure the key it was stored under", Map.of("field", "secrets"), Map.of()));
+                + " configure the key it was stored under", Map.of("field", "secrets")));
     }
 
     private Optional<String> readable(SecretCipher cipher, SecretRecord row) {
@@ -293,7 +294,7 @@ public final class SecretService {
 
     private SecretCipher requireCipher() {
         if (cipher == null) {
-            throw new ApiException(409, "SECRETS_DISABLED", "secrets need a master key, and this server has none:"
+            throw new DomainException(ErrorKind.CONFLICT, "SECRETS_DISABLED", "secrets need a master key, and this server has none:"
                     + " its operator sets SANDBOX_SECRETS_MASTER_KEY (secrets.masterKey) and restarts it");
         }
         return cipher;
@@ -303,22 +304,22 @@ public final class SecretService {
         return dao().find(caller.orgId(), name).orElseThrow(() -> notFound(name));
     }
 
-    private static ApiException notFound(String name) {
+    private static DomainException notFound(String name) {
         // A path may hold anything; only a well-formed name is repeated back.
         String which = name != null && NAME.matcher(name).matches() ? "secret " + name : "that secret";
-        return ApiException.notFound("SECRET_NOT_FOUND", which + " not found");
+        return DomainException.notFound("SECRET_NOT_FOUND", which + " not found");
     }
 
-    private static ApiException taken(String name) {
-        return ApiException.conflict("a secret named " + name + " exists; PUT /secrets/" + name + " changes its value");
+    private static DomainException taken(String name) {
+        return DomainException.conflict("a secret named " + name + " exists; PUT /secrets/" + name + " changes its value");
     }
 
     private static String name(String name) {
         if (name == null || name.isEmpty()) {
-            throw ApiException.validation("name", "required");
+            throw DomainException.validation("name", "required");
         }
         if (!NAME.matcher(name).matches()) {
-            throw ApiException.validation("name", "1 to 128 of A-Z a-z 0-9 _, not starting with a digit"
+            throw DomainException.validation("name", "1 to 128 of A-Z a-z 0-9 _, not starting with a digit"
                     + " (it becomes an environment variable name)");
         }
         return name;
@@ -326,13 +327,13 @@ public final class SecretService {
 
     private static String value(String value) {
         if (value == null || value.isEmpty()) {
-            throw ApiException.validation("value", "required: a string of 1 byte to " + MAX_VALUE_BYTES / 1024 + " KiB");
+            throw DomainException.validation("value", "required: a string of 1 byte to " + MAX_VALUE_BYTES / 1024 + " KiB");
         }
         if (value.getBytes(UTF_8).length > MAX_VALUE_BYTES) {
-            throw ApiException.validation("value", "larger than " + MAX_VALUE_BYTES / 1024 + " KiB (UTF-8)");
+            throw DomainException.validation("value", "larger than " + MAX_VALUE_BYTES / 1024 + " KiB (UTF-8)");
         }
         if (value.indexOf('\0') >= 0) {
-            throw ApiException.validation("value", "must not contain NUL characters (it becomes an environment variable)");
+            throw DomainException.validation("value", "must not contain NUL characters (it becomes an environment variable)");
         }
         return value;
     }
@@ -342,7 +343,7 @@ public final class SecretService {
             return otherwise;
         }
         if (!SCOPES.contains(scope)) {
-            throw ApiException.validation("scope", "must be one of " + SCOPES, SCOPES);
+            throw DomainException.validation("scope", "must be one of " + SCOPES, SCOPES);
         }
         return scope;
     }
@@ -352,7 +353,7 @@ public final class SecretService {
             return otherwise;
         }
         if (expiresIn < 1 || expiresIn > MAX_EXPIRES_IN_SECONDS) {
-            throw ApiException.validation("expires_in", "must be between 1 and " + MAX_EXPIRES_IN_SECONDS + " seconds");
+            throw DomainException.validation("expires_in", "must be between 1 and " + MAX_EXPIRES_IN_SECONDS + " seconds");
         }
         return now + expiresIn * 1000;
     }

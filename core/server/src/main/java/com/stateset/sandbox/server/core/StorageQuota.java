@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.stateset.sandbox.server.db.ArtifactDao;
 import com.stateset.sandbox.server.db.CheckpointDao;
 import com.stateset.sandbox.server.db.OrganizationDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.model.Organization;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class StorageQuota {
      */
     public long lockAndMeasure(Handle handle, String orgId) {
         Organization org = handle.attach(OrganizationDao.class).lock(orgId)
-                .orElseThrow(() -> ApiException.forbidden("the organization no longer exists"));
+                .orElseThrow(() -> DomainException.forbidden("the organization no longer exists"));
         Long limit = limit(org.plan());
         if (limit == null) {
             return Long.MAX_VALUE;
@@ -44,7 +45,7 @@ public final class StorageQuota {
     }
 
     /** The 402 an over-quota write answers; nothing has been written when it is thrown. */
-    public ApiException exceeded(Handle handle, String orgId, long requested) {
+    public DomainException exceeded(Handle handle, String orgId, long requested) {
         String plan = handle.attach(OrganizationDao.class).find(orgId).map(Organization::plan).orElse("?");
         Long limit = limit(plan);
         Map<String, Object> details = new LinkedHashMap<>();
@@ -55,8 +56,8 @@ public final class StorageQuota {
         if (requested >= 0) {
             details.put("requested_bytes", requested);
         }
-        return new ApiException(402, "QUOTA_EXCEEDED", "storage quota exceeded: the " + plan + " plan stores at most "
-                + limit + " bytes of checkpoints and artifacts", details, Map.of());
+        return new DomainException(ErrorKind.QUOTA_EXCEEDED, "QUOTA_EXCEEDED", "storage quota exceeded: the " + plan + " plan stores at most "
+                + limit + " bytes of checkpoints and artifacts", details);
     }
 
     private Long limit(String plan) {

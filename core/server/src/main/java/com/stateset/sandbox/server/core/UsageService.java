@@ -7,7 +7,7 @@ import com.stateset.sandbox.server.api.UsageView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.RatesConfig;
 import com.stateset.sandbox.server.db.SandboxDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.SandboxRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,7 +71,7 @@ public final class UsageService {
         Duration step = switch (unit) {
             case "daily" -> Duration.ofDays(1);
             case "hourly" -> Duration.ofHours(1);
-            default -> throw ApiException.validation("granularity", "must be daily or hourly", List.of("daily", "hourly"));
+            default -> throw DomainException.validation("granularity", "must be daily or hourly", List.of("daily", "hourly"));
         };
         long now = clock.millis();
         Instant end = endDate == null ? Instant.ofEpochMilli(now).truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1))
@@ -79,11 +79,11 @@ public final class UsageService {
         Instant start = startDate == null ? end.minus(step.multipliedBy(unit.equals("daily") ? 7 : 24))
                 : time("start_date", startDate, false);
         if (!start.isBefore(end)) {
-            throw ApiException.validation("start_date", "must be before end_date");
+            throw DomainException.validation("start_date", "must be before end_date");
         }
         long buckets = Duration.between(start, end).dividedBy(step);
         if (buckets > MAX_BUCKETS) {
-            throw ApiException.validation("start_date", "at most " + MAX_BUCKETS + " " + unit + " periods at once");
+            throw DomainException.validation("start_date", "at most " + MAX_BUCKETS + " " + unit + " periods at once");
         }
         List<SandboxRecord> rows = rows(caller, start.toEpochMilli(), end.toEpochMilli());
         List<UsageView.Bucket> data = new ArrayList<>();
@@ -103,7 +103,7 @@ public final class UsageService {
         Instant start = startDate == null ? Instant.ofEpochMilli(Plans.periodStart(now)) : time("start_date", startDate, false);
         Instant end = endDate == null ? Instant.ofEpochMilli(now) : time("end_date", endDate, true);
         if (!start.isBefore(end)) {
-            throw ApiException.validation("start_date", "must be before end_date");
+            throw DomainException.validation("start_date", "must be before end_date");
         }
         List<UsageView.SandboxUsage> sandboxes = new ArrayList<>();
         for (SandboxRecord row : rows(caller, start.toEpochMilli(), end.toEpochMilli())) {
@@ -157,14 +157,14 @@ public final class UsageService {
             }
             return bounded(field, Instant.parse(value));
         } catch (DateTimeParseException e) {
-            throw ApiException.validation(field, "not a date (2026-11-01) or time (2026-11-01T12:00:00Z)");
+            throw DomainException.validation(field, "not a date (2026-11-01) or time (2026-11-01T12:00:00Z)");
         }
     }
 
     /** Years 1970 to 9999: epoch milliseconds of anything further do not fit. */
     private static Instant bounded(String field, Instant time) {
         if (time.isBefore(Instant.EPOCH) || time.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
-            throw ApiException.validation(field, "must lie between 1970 and 9999");
+            throw DomainException.validation(field, "must lie between 1970 and 9999");
         }
         return time;
     }

@@ -1,33 +1,35 @@
 package com.stateset.sandbox.server.errors;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An error the API answers with: HTTP status, a stable code and a message for the caller. Messages
- * never carry secrets or stack traces.
+ * A failure the services report to their caller: its {@link ErrorKind}, a stable code, a message
+ * for the caller and details (the offending {@code field}, a {@code limit}, ...). Messages never
+ * carry secrets or stack traces. How it is answered (an HTTP status, headers) is the HTTP layer's
+ * choice, from the kind.
  */
-public class ApiException extends RuntimeException {
+public class DomainException extends RuntimeException {
 
-    private final int status;
+    private final ErrorKind kind;
     private final String code;
     private final Map<String, Object> details;
-    private final Map<String, String> headers;
 
-    public ApiException(int status, String code, String message) {
-        this(status, code, message, Map.of(), Map.of());
+    public DomainException(ErrorKind kind, String code, String message) {
+        this(kind, code, message, Map.of());
     }
 
-    public ApiException(int status, String code, String message, Map<String, Object> details, Map<String, String> headers) {
+    public DomainException(ErrorKind kind, String code, String message, Map<String, Object> details) {
         super(message);
-        this.status = status;
-        this.code = code;
+        this.kind = requireNonNull(kind, "kind is null");
+        this.code = requireNonNull(code, "code is null");
         this.details = Map.copyOf(details);
-        this.headers = Map.copyOf(headers);
     }
 
-    public int status() {
-        return status;
+    public ErrorKind kind() {
+        return kind;
     }
 
     public String code() {
@@ -38,49 +40,46 @@ public class ApiException extends RuntimeException {
         return details;
     }
 
-    public Map<String, String> headers() {
-        return headers;
+    /** Bad input, naming the offending field of the request ({@code cpus}, {@code files[2].path}). */
+    public static DomainException validation(String field, String message) {
+        return new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", field + ": " + message, Map.of("field", field));
     }
 
-    /** 400 naming the offending field of the request ({@code cpus}, {@code files[2].path}). */
-    public static ApiException validation(String field, String message) {
-        return new ApiException(400, "VALIDATION_ERROR", field + ": " + message, Map.of("field", field), Map.of());
-    }
-
-    /** 400 naming the field and listing what it may be. */
-    public static ApiException validation(String field, String message, Iterable<String> allowed) {
+    /** Bad input, naming the field and listing what it may be. */
+    public static DomainException validation(String field, String message, Iterable<String> allowed) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("field", field);
         details.put("allowed", allowed);
-        return new ApiException(400, "VALIDATION_ERROR", field + ": " + message, details, Map.of());
+        return new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", field + ": " + message, details);
     }
 
-    public static ApiException unauthorized(String message) {
-        return new ApiException(401, "UNAUTHORIZED", message, Map.of(), Map.of("WWW-Authenticate", "ApiKey"));
+    public static DomainException unauthorized(String message) {
+        return new DomainException(ErrorKind.UNAUTHENTICATED, "UNAUTHORIZED", message);
     }
 
-    public static ApiException forbidden(String message) {
-        return new ApiException(403, "FORBIDDEN", message);
+    public static DomainException forbidden(String message) {
+        return new DomainException(ErrorKind.FORBIDDEN, "FORBIDDEN", message);
     }
 
-    public static ApiException notFound(String code, String message) {
-        return new ApiException(404, code, message);
+    public static DomainException notFound(String code, String message) {
+        return new DomainException(ErrorKind.NOT_FOUND, code, message);
     }
 
-    public static ApiException conflict(String message) {
-        return new ApiException(409, "CONFLICT", message);
+    public static DomainException conflict(String message) {
+        return new DomainException(ErrorKind.CONFLICT, "CONFLICT", message);
     }
 
-    public static ApiException tooLarge(String field, String message) {
-        return new ApiException(413, "PAYLOAD_TOO_LARGE", field + ": " + message, Map.of("field", field), Map.of());
+    public static DomainException tooLarge(String field, String message) {
+        return new DomainException(ErrorKind.TOO_LARGE, "PAYLOAD_TOO_LARGE", field + ": " + message, Map.of("field", field));
     }
 
-    public static ApiException rateLimited(long retryAfterSeconds) {
-        return new ApiException(429, "RATE_LIMITED", "rate limit exceeded; retry after " + retryAfterSeconds + " s",
-                Map.of("retry_after", retryAfterSeconds), Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    /** Too many requests; {@code retry_after} in the details says when to try again. */
+    public static DomainException rateLimited(long retryAfterSeconds) {
+        return new DomainException(ErrorKind.RATE_LIMITED, "RATE_LIMITED", "rate limit exceeded; retry after " + retryAfterSeconds
+                + " s", Map.of("retry_after", retryAfterSeconds));
     }
 
-    public static ApiException runtimeUnavailable(String message) {
-        return new ApiException(503, "RUNTIME_UNAVAILABLE", message);
+    public static DomainException runtimeUnavailable(String message) {
+        return new DomainException(ErrorKind.UNAVAILABLE, "RUNTIME_UNAVAILABLE", message);
     }
 }

@@ -14,7 +14,8 @@ import com.stateset.sandbox.server.crypto.SecretCipher;
 import com.stateset.sandbox.server.db.DeliveryDao;
 import com.stateset.sandbox.server.db.EventDao;
 import com.stateset.sandbox.server.db.WebhookDao;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.model.AttemptRecord;
 import com.stateset.sandbox.server.model.DeliveryRecord;
 import com.stateset.sandbox.server.model.EventRecord;
@@ -72,15 +73,15 @@ public final class WebhookService {
 
     public WebhookView create(Caller caller, WebhookRequests.Create request) {
         if (request == null || request.url() == null || request.url().isBlank()) {
-            throw ApiException.validation("url", "required");
+            throw DomainException.validation("url", "required");
         }
         caller.requireOwnOrg(request.orgId());
         if (request.url().length() > MAX_URL_CHARS) {
-            throw ApiException.validation("url", "longer than " + MAX_URL_CHARS + " characters");
+            throw DomainException.validation("url", "longer than " + MAX_URL_CHARS + " characters");
         }
         String problem = targets.problem(request.url());
         if (problem != null) {
-            throw ApiException.validation("url", problem);
+            throw DomainException.validation("url", problem);
         }
         List<String> names = events(request.events());
         String secret = request.secret() == null ? WebhookSigner.newSecret() : secret(request.secret());
@@ -89,7 +90,7 @@ public final class WebhookService {
         long retryDelayMs = bounded("retry_delay_ms", request.retryDelayMs() == null ? 1000 : request.retryDelayMs(), 100, 3_600_000);
         long timeoutMs = bounded("timeout_ms", request.timeoutMs() == null ? 30_000 : request.timeoutMs(), 100, 60_000);
         if (dao().list(caller.orgId()).size() >= MAX_WEBHOOKS) {
-            throw ApiException.conflict("an organization may have at most " + MAX_WEBHOOKS + " webhooks");
+            throw DomainException.conflict("an organization may have at most " + MAX_WEBHOOKS + " webhooks");
         }
         String id = Ids.newId("wh");
         WebhookRecord row = new WebhookRecord(id, caller.orgId(), request.url(), json(names),
@@ -106,7 +107,7 @@ public final class WebhookService {
 
     public void delete(Caller caller, String id) {
         if (dao().delete(caller.orgId(), id, clock.millis()) == 0) {
-            throw ApiException.notFound("WEBHOOK_NOT_FOUND", "webhook " + id + " not found");
+            throw DomainException.notFound("WEBHOOK_NOT_FOUND", "webhook " + id + " not found");
         }
     }
 
@@ -117,7 +118,7 @@ public final class WebhookService {
             webhook = credentials.opened(find(caller, id));
         } catch (IllegalStateException | SecretCipher.UnreadableSecretException unreadable) {
             // Sealed under a master key this server does not have: the operator's to fix, or the webhook's to re-create.
-            throw new ApiException(409, "WEBHOOK_CREDENTIALS_UNREADABLE", "webhook " + id + "'s secret cannot be read with"
+            throw new DomainException(ErrorKind.CONFLICT, "WEBHOOK_CREDENTIALS_UNREADABLE", "webhook " + id + "'s secret cannot be read with"
                     + " this server's master key; create the webhook again, or the server's operator must configure the key"
                     + " it was stored under");
         }
@@ -136,7 +137,7 @@ public final class WebhookService {
         find(caller, id);
         int pageSize = limit == null ? 50 : limit;
         if (pageSize < 1 || pageSize > 500) {
-            throw ApiException.validation("limit", "must be between 1 and 500");
+            throw DomainException.validation("limit", "must be between 1 and 500");
         }
         DeliveryDao deliveries = jdbi.onDemand(DeliveryDao.class);
         List<DeliveryRecord> rows = deliveries.forWebhook(id, pageSize);
@@ -158,7 +159,7 @@ public final class WebhookService {
 
     private WebhookRecord find(Caller caller, String id) {
         return dao().find(caller.orgId(), id)
-                .orElseThrow(() -> ApiException.notFound("WEBHOOK_NOT_FOUND", "webhook " + id + " not found"));
+                .orElseThrow(() -> DomainException.notFound("WEBHOOK_NOT_FOUND", "webhook " + id + " not found"));
     }
 
     private static List<String> events(JsonNode events) {
@@ -166,13 +167,13 @@ public final class WebhookService {
             return List.of("*");
         }
         if (!events.isArray() || events.isEmpty()) {
-            throw ApiException.validation("events", "must be \"*\" or a non-empty list of event names", EventTypes.ALL);
+            throw DomainException.validation("events", "must be \"*\" or a non-empty list of event names", EventTypes.ALL);
         }
         List<String> names = new ArrayList<>();
         for (JsonNode event : events) {
             String name = event.isTextual() ? event.asText() : null;
             if (name == null || !name.equals("*") && !EventTypes.ALL.contains(name)) {
-                throw ApiException.validation("events", "unknown event " + event, EventTypes.ALL);
+                throw DomainException.validation("events", "unknown event " + event, EventTypes.ALL);
             }
             if (!names.contains(name)) {
                 names.add(name);
@@ -183,7 +184,7 @@ public final class WebhookService {
 
     private static String secret(String secret) {
         if (secret.length() < 16 || secret.length() > 256 || secret.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-            throw ApiException.validation("secret", "16 to 256 printable characters without spaces");
+            throw DomainException.validation("secret", "16 to 256 printable characters without spaces");
         }
         return secret;
     }
@@ -193,20 +194,20 @@ public final class WebhookService {
             return Map.of();
         }
         if (headers.size() > MAX_HEADERS) {
-            throw ApiException.validation("headers", "at most " + MAX_HEADERS + " headers");
+            throw DomainException.validation("headers", "at most " + MAX_HEADERS + " headers");
         }
         Map<String, String> checked = new LinkedHashMap<>();
         for (Map.Entry<String, String> header : headers.entrySet()) {
             String field = "headers." + header.getKey();
             if (!HEADER_NAME.matcher(header.getKey()).matches()) {
-                throw ApiException.validation(field, "not a valid header name");
+                throw DomainException.validation(field, "not a valid header name");
             }
             if (RESERVED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                throw ApiException.validation(field, "set by the server; cannot be replaced");
+                throw DomainException.validation(field, "set by the server; cannot be replaced");
             }
             String value = header.getValue();
             if (value == null || value.length() > 4096 || value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
-                throw ApiException.validation(field, "must be at most 4096 characters, without line breaks");
+                throw DomainException.validation(field, "must be at most 4096 characters, without line breaks");
             }
             checked.put(header.getKey(), value);
         }
@@ -219,7 +220,7 @@ public final class WebhookService {
 
     private static long bounded(String field, long value, long min, long max) {
         if (value < min || value > max) {
-            throw ApiException.validation(field, "must be between " + min + " and " + max);
+            throw DomainException.validation(field, "must be between " + min + " and " + max);
         }
         return value;
     }

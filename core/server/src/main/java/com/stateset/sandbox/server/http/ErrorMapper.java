@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.errors.ErrorResponse;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter.PayloadTooLargeException;
 import com.stateset.sandbox.spi.runtime.RuntimeMisconfiguredException;
@@ -27,13 +28,15 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every failure becomes the API's error shape. Bad input is a 4xx naming the field; only genuine
- * server faults are 500, logged here with the request id and never shown to the caller.
+ * server faults are 500, logged here with the request id and never shown to the caller. The one
+ * place where a {@link DomainException}'s kind becomes an HTTP status.
  */
 public final class ErrorMapper implements ExceptionMapper<Throwable> {
 
@@ -41,135 +44,166 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable failure) {
-        ApiException error = translate(failure);
+        ErrorAnswer error = translate(failure);
         if (error.status() == 500) {
             LOG.error("request {} failed", RequestIds.current(), failure);
         } else if (error.status() > 500) {
-            LOG.warn("request {}: {}", RequestIds.current(), error.getMessage());
+            LOG.warn("request {}: {}", RequestIds.current(), error.message());
         }
         Response.ResponseBuilder response = Response.status(error.status())
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ErrorResponse.of(error.code(), error.getMessage(), RequestIds.current(), error.details()));
+                .entity(ErrorResponse.of(error.code(), error.message(), RequestIds.current(), error.details()));
         error.headers().forEach(response::header);
         return response.build();
     }
 
-    public static ApiException translate(Throwable failure) {
+    /** What the API answers for a failure. */
+    public static ErrorAnswer translate(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ApiException api) {
-                return api;
+            if (t instanceof DomainException domain) {
+                return answer(domain);
             }
             if (t instanceof PayloadTooLargeException tooLarge) {
-                return ApiException.tooLarge("request body", "larger than the limit of " + tooLarge.limit() + " bytes");
+                return answer(DomainException.tooLarge("request body", "larger than the limit of " + tooLarge.limit() + " bytes"));
             }
             // Streams between the runtime and the store wrap these in I/O errors.
             if (t instanceof SandboxRuntimeException runtime) {
-                return runtime(runtime);
+                return answer(runtime(runtime));
             }
             if (t instanceof ObjectStoreException storage) {
-                return storage(storage);
+                return answer(storage(storage));
             }
         }
         if (failure instanceof JsonProcessingException json) {
-            return json(json);
+            return answer(json(json));
         }
         if (failure instanceof ConstraintViolationException violations) {
             ConstraintViolation<?> first = violations.getConstraintViolations().iterator().next();
             String field = lastNode(first.getPropertyPath().toString());
-            return ApiException.validation(field, first.getMessage());
+            return answer(DomainException.validation(field, first.getMessage()));
         }
         if (failure instanceof WebApplicationException web) {
             return web(web);
         }
-        return new ApiException(500, "INTERNAL_ERROR", "internal error; quote request id " + RequestIds.current());
+        return answer(internal());
     }
 
-    private static ApiException json(JsonProcessingException e) {
+    /** The status of each kind, and the headers that go with some. */
+    static ErrorAnswer answer(DomainException e) {
+        int status = switch (e.kind()) {
+            case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case QUOTA_EXCEEDED -> 402;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case TIMED_OUT -> 408;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case UNPROCESSABLE -> 422;
+            case RATE_LIMITED -> 429;
+            case INTERNAL -> 500;
+            case UPSTREAM_FAILED -> 502;
+            case UNAVAILABLE -> 503;
+        };
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (e.kind() == ErrorKind.UNAUTHENTICATED) {
+            headers.put("WWW-Authenticate", "ApiKey");
+        }
+        if (e.details().get("retry_after") instanceof Number retryAfter) {
+            headers.put("Retry-After", retryAfter.toString());
+        }
+        return new ErrorAnswer(status, e.code(), e.getMessage(), e.details(), headers);
+    }
+
+    private static DomainException internal() {
+        return new DomainException(ErrorKind.INTERNAL, "INTERNAL_ERROR", "internal error; quote request id " + RequestIds.current());
+    }
+
+    private static DomainException json(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException unknown) {
             String field = path(unknown);
-            return ApiException.validation(field, "unknown field");
+            return DomainException.validation(field, "unknown field");
         }
         if (e instanceof InvalidFormatException invalid) {
-            return ApiException.validation(path(invalid), "expected " + typeName(invalid.getTargetType())
+            return DomainException.validation(path(invalid), "expected " + typeName(invalid.getTargetType())
                     + ", got " + describe(invalid.getValue()));
         }
-        if (e instanceof ValueInstantiationException instantiation && instantiation.getCause() instanceof ApiException api) {
+        if (e instanceof ValueInstantiationException instantiation && instantiation.getCause() instanceof DomainException api) {
             return api;
         }
         if (e instanceof MismatchedInputException mismatched) {
             String field = path(mismatched);
             return field.isEmpty()
-                    ? new ApiException(400, "VALIDATION_ERROR", "request body: expected a JSON object")
-                    : ApiException.validation(field, "expected " + typeName(mismatched.getTargetType()));
+                    ? new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", "request body: expected a JSON object")
+                    : DomainException.validation(field, "expected " + typeName(mismatched.getTargetType()));
         }
         if (e instanceof JsonParseException parse) {
-            return new ApiException(400, "VALIDATION_ERROR", "malformed JSON: " + parse.getOriginalMessage());
+            return new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", "malformed JSON: " + parse.getOriginalMessage());
         }
         if (e instanceof JsonMappingException mapping && !path(mapping).isEmpty()) {
-            return ApiException.validation(path(mapping), mapping.getOriginalMessage());
+            return DomainException.validation(path(mapping), mapping.getOriginalMessage());
         }
-        return new ApiException(400, "VALIDATION_ERROR", "malformed request body: " + e.getOriginalMessage());
+        return new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", "malformed request body: " + e.getOriginalMessage());
     }
 
-    private static ApiException runtime(SandboxRuntimeException e) {
+    private static DomainException runtime(SandboxRuntimeException e) {
         if (e instanceof RuntimeUnavailableException) {
-            return ApiException.runtimeUnavailable("the sandbox runtime is unavailable: " + e.getMessage());
+            return DomainException.runtimeUnavailable("the sandbox runtime is unavailable: " + e.getMessage());
         }
         if (e instanceof SandboxRejectedException rejected) {
-            return ApiException.validation(rejected.field(), rejected.getMessage());
+            return DomainException.validation(rejected.field(), rejected.getMessage());
         }
         // Not 5xx: retrying cannot cure these.
         if (e instanceof SandboxMissingException || e instanceof SandboxNotRunningException) {
-            return ApiException.conflict(e.getMessage());
+            return DomainException.conflict(e.getMessage());
         }
         if (e instanceof RuntimeMisconfiguredException) {
             LOG.warn("the sandbox runtime is misconfigured: {}", e.getMessage());
-            return new ApiException(409, "RUNTIME_MISCONFIGURED", e.getMessage()
+            return new DomainException(ErrorKind.CONFLICT, "RUNTIME_MISCONFIGURED", e.getMessage()
                     + " (the server's operator must fix this; retrying will not help)");
         }
         if (e instanceof SandboxFileException file) {
             return switch (file.reason()) {
-                case NOT_FOUND -> ApiException.notFound("FILE_NOT_FOUND", file.getMessage());
-                case PERMISSION_DENIED -> ApiException.forbidden(file.getMessage());
-                case NOT_A_REGULAR_FILE -> ApiException.validation("path", file.getMessage());
+                case NOT_FOUND -> DomainException.notFound("FILE_NOT_FOUND", file.getMessage());
+                case PERMISSION_DENIED -> DomainException.forbidden(file.getMessage());
+                case NOT_A_REGULAR_FILE -> DomainException.validation("path", file.getMessage());
                 // Not a 5xx: retrying cannot make room; the caller must free some first.
-                case NO_SPACE -> new ApiException(409, "INSUFFICIENT_STORAGE",
+                case NO_SPACE -> new DomainException(ErrorKind.CONFLICT, "INSUFFICIENT_STORAGE",
                         "no space left in the sandbox: " + file.getMessage());
-                case OTHER -> new ApiException(400, "VALIDATION_ERROR", file.getMessage());
+                case OTHER -> new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", file.getMessage());
             };
         }
-        return new ApiException(502, "RUNTIME_ERROR", e.getMessage());
+        return new DomainException(ErrorKind.UPSTREAM_FAILED, "RUNTIME_ERROR", e.getMessage());
     }
 
-    private static ApiException storage(ObjectStoreException e) {
+    private static DomainException storage(ObjectStoreException e) {
         if (e instanceof ObjectStoreUnavailableException) {
             LOG.warn("object store unavailable: {}", e.getMessage());
-            return new ApiException(503, "STORAGE_UNAVAILABLE", "the object store is unavailable; retry later");
+            return new DomainException(ErrorKind.UNAVAILABLE, "STORAGE_UNAVAILABLE", "the object store is unavailable; retry later");
         }
         if (e instanceof ObjectStoreMisconfiguredException) {
             LOG.warn("object store misconfigured: {}", e.getMessage());
-            return new ApiException(409, "STORAGE_MISCONFIGURED", "the object store refuses this server as it is configured"
+            return new DomainException(ErrorKind.CONFLICT, "STORAGE_MISCONFIGURED", "the object store refuses this server as it is configured"
                     + " (the server's operator must fix this; retrying will not help); quote request id " + RequestIds.current());
         }
         if (e instanceof ObjectNotFoundException) {
-            return ApiException.notFound("OBJECT_NOT_FOUND", "the stored object is missing from the object store");
+            return DomainException.notFound("OBJECT_NOT_FOUND", "the stored object is missing from the object store");
         }
         LOG.warn("object store failure: {}", e.getMessage());
-        return new ApiException(502, "STORAGE_ERROR", "the object store failed; quote request id " + RequestIds.current());
+        return new DomainException(ErrorKind.UPSTREAM_FAILED, "STORAGE_ERROR", "the object store failed; quote request id " + RequestIds.current());
     }
 
-    private static ApiException web(WebApplicationException e) {
+    /** Jersey's own refusals: the protocol errors have no domain kind, only a status. */
+    private static ErrorAnswer web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         return switch (status) {
-            case 404 -> ApiException.notFound("NOT_FOUND", "no such endpoint");
-            case 405 -> new ApiException(405, "METHOD_NOT_ALLOWED", "method not allowed on this endpoint");
-            case 406 -> new ApiException(406, "NOT_ACCEPTABLE", "this endpoint answers application/json");
-            case 415 -> new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
-            case 401 -> ApiException.unauthorized("missing or invalid credential");
-            case 403 -> ApiException.forbidden("this credential may not do that");
-            default -> status >= 500
-                    ? new ApiException(500, "INTERNAL_ERROR", "internal error; quote request id " + RequestIds.current())
-                    : new ApiException(status, "VALIDATION_ERROR", "bad request: " + e.getMessage());
+            case 404 -> answer(DomainException.notFound("NOT_FOUND", "no such endpoint"));
+            case 405 -> ErrorAnswer.of(405, "METHOD_NOT_ALLOWED", "method not allowed on this endpoint");
+            case 406 -> ErrorAnswer.of(406, "NOT_ACCEPTABLE", "this endpoint answers application/json");
+            case 415 -> ErrorAnswer.of(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+            case 401 -> answer(DomainException.unauthorized("missing or invalid credential"));
+            case 403 -> answer(DomainException.forbidden("this credential may not do that"));
+            default -> status >= 500 ? answer(internal()) : ErrorAnswer.of(status, "VALIDATION_ERROR", "bad request: " + e.getMessage());
         };
     }
 

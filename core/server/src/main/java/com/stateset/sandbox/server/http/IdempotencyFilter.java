@@ -6,7 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.crypto.SecretCipher;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.errors.ErrorResponse;
 import com.stateset.sandbox.server.model.Ids;
 import jakarta.annotation.Priority;
@@ -96,7 +97,7 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
             return;
         }
         if (key.isEmpty() || key.length() > MAX_KEY_CHARS || key.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-            throw ApiException.validation(HEADER, "1 to " + MAX_KEY_CHARS + " printable ASCII characters without spaces");
+            throw DomainException.validation(HEADER, "1 to " + MAX_KEY_CHARS + " printable ASCII characters without spaces");
         }
         // Keys belong to an organization: without a credential (registration) there is none to keep
         // an answer for, and a kept registration would hand its new API key to whoever repeats it.
@@ -108,7 +109,7 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
         try {
             body = request.getEntityStream().readAllBytes();
         } catch (IOException cutShort) {
-            throw new ApiException(400, "VALIDATION_ERROR", "request body: it ended before its declared length");
+            throw new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", "request body: it ended before its declared length");
         }
         request.setEntityStream(new ByteArrayInputStream(body));
         String hash = hash(request, body);
@@ -235,8 +236,8 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
         try {
             return cipher.decrypt(scope, NAME + key, stored);
         } catch (SecretCipher.UnreadableSecretException e) {
-            throw new ApiException(409, "IDEMPOTENCY_KEY_UNREADABLE", "the answer kept for this Idempotency-Key was sealed"
-                    + " under another master key; use a new key", Map.of("field", HEADER), Map.of());
+            throw new DomainException(ErrorKind.CONFLICT, "IDEMPOTENCY_KEY_UNREADABLE", "the answer kept for this Idempotency-Key was sealed"
+                    + " under another master key; use a new key", Map.of("field", HEADER));
         }
     }
 

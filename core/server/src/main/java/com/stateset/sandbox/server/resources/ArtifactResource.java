@@ -8,7 +8,7 @@ import com.stateset.sandbox.server.api.Success;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.ArtifactService;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.http.Audited;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
@@ -88,7 +88,7 @@ public final class ArtifactResource {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw ApiException.validation("expires_in", "must be a whole number of seconds");
+            throw DomainException.validation("expires_in", "must be a whole number of seconds");
         }
     }
 }

@@ -6,7 +6,8 @@ import com.stateset.sandbox.server.api.SubscriptionView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.BillingService;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.http.Audited;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
@@ -62,8 +63,8 @@ public final class BillingResource {
         throw notAvailable("invoices");
     }
 
-    private static ApiException notAvailable(String what) {
-        return new ApiException(409, "NOT_AVAILABLE", what + " belong to the hosted service; on this self-hosted"
+    private static DomainException notAvailable(String what) {
+        return new DomainException(ErrorKind.CONFLICT, "NOT_AVAILABLE", what + " belong to the hosted service; on this self-hosted"
                 + " installation the operator sets an organization's plan (bin/sandbox set-plan)");
     }
 }

@@ -4,7 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stateset.sandbox.server.core.CommandService;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.http.ErrorAnswer;
 import com.stateset.sandbox.server.http.ErrorMapper;
 import com.stateset.sandbox.server.http.IdempotentCall;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
@@ -109,13 +110,13 @@ final class CommandEventStream {
             emitter.recordOnly(event("done"));
             return;
         } catch (RuntimeException e) {
-            ApiException error = ErrorMapper.translate(e);
+            ErrorAnswer error = ErrorMapper.translate(e);
             emitter.retryable = error.status() >= 500;
-            if (error.status() >= 500 && !(e instanceof ApiException)) {
+            if (error.status() >= 500 && !(e instanceof DomainException)) {
                 LOG.warn("streamed command in {} failed", prepared.sandbox().id(), e);
             }
             Map<String, Object> event = event("error");
-            event.put("error", error.getMessage());
+            event.put("error", error.message());
             event.put("code", error.code());
             emitter.sendQuietly(event);
         }

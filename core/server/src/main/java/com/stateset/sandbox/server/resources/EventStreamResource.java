@@ -4,7 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.events.EventSequencer;
 import com.stateset.sandbox.server.events.EventTypes;
 import io.dropwizard.auth.Auth;
@@ -67,8 +68,8 @@ public final class EventStreamResource {
         AtomicInteger streams = open.computeIfAbsent(caller.orgId(), org -> new AtomicInteger());
         if (streams.incrementAndGet() > MAX_STREAMS_PER_ORG) {
             streams.decrementAndGet();
-            throw new ApiException(429, "RATE_LIMITED", "at most " + MAX_STREAMS_PER_ORG
-                    + " event streams may be open at once per organization", Map.of("retry_after", 5), Map.of("Retry-After", "5"));
+            throw new DomainException(ErrorKind.RATE_LIMITED, "RATE_LIMITED", "at most " + MAX_STREAMS_PER_ORG
+                    + " event streams may be open at once per organization", Map.of("retry_after", 5));
         }
         ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
         Thread.ofVirtual().name("events-" + caller.orgId()).start(() -> {
@@ -143,7 +144,7 @@ public final class EventStreamResource {
         }
         return jdbi.withHandle(handle -> handle.createQuery("SELECT seq FROM events WHERE id = :id AND org_id = :org")
                         .bind("id", value).bind("org", caller.orgId()).mapTo(Long.class).findOne())
-                .orElseThrow(() -> ApiException.validation("Last-Event-ID",
+                .orElseThrow(() -> DomainException.validation("Last-Event-ID",
                         "neither an event number nor the id of an event of this organization"));
     }
 
@@ -155,7 +156,7 @@ public final class EventStreamResource {
                 .collect(Collectors.toSet());
         for (String type : wanted) {
             if (!EventTypes.ALL.contains(type)) {
-                throw ApiException.validation("types", "unknown event type '" + type + "'", EventTypes.ALL);
+                throw DomainException.validation("types", "unknown event type '" + type + "'", EventTypes.ALL);
             }
         }
         return wanted;

@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.resources;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 
 /** Query parameters read strictly: a malformed one is a 400 naming it, never a silent default. */
 final class QueryParams {
@@ -16,7 +16,7 @@ final class QueryParams {
         try {
             return Integer.valueOf(value);
         } catch (NumberFormatException e) {
-            throw ApiException.validation(field, "must be an integer");
+            throw DomainException.validation(field, "must be an integer");
         }
     }
 
@@ -28,6 +28,6 @@ final class QueryParams {
         if (value.equalsIgnoreCase("true") || value.equals("1")) {
             return true;
         }
-        throw ApiException.validation(field, "must be true or false");
+        throw DomainException.validation(field, "must be true or false");
     }
 }

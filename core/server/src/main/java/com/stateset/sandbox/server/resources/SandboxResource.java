@@ -21,7 +21,7 @@ import com.stateset.sandbox.server.core.FileService;
 import com.stateset.sandbox.server.core.ForkService;
 import com.stateset.sandbox.server.core.SandboxFiles;
 import com.stateset.sandbox.server.core.SandboxService;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.http.Audited;
 import com.stateset.sandbox.server.http.IdempotencyFilter;
 import com.stateset.sandbox.server.http.IdempotentCall;
@@ -94,7 +94,7 @@ public final class SandboxResource {
     @Audited("sandbox.create")
     public SandboxView createFromTemplate(@Auth Caller caller, CreateFromTemplateRequest request) {
         if (request == null || request.templateId() == null) {
-            throw ApiException.validation("template_id", "required", templates.all().stream().map(t -> t.name()).toList());
+            throw DomainException.validation("template_id", "required", templates.all().stream().map(t -> t.name()).toList());
         }
         templates.resolve("template_id", request.templateId());
         return sandboxes.create(caller, request.toCreate());

@@ -2,7 +2,7 @@ package com.stateset.sandbox.server.storage;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.spi.storage.ObjectInfo;
 import com.stateset.sandbox.spi.storage.ObjectKeys;
 import jakarta.ws.rs.GET;
@@ -40,16 +40,16 @@ public final class SignedFileResource {
         try {
             expiresAt = Long.parseLong(expires == null ? "" : expires);
         } catch (NumberFormatException e) {
-            throw ApiException.forbidden("this URL is not validly signed");
+            throw DomainException.forbidden("this URL is not validly signed");
         }
         if (ObjectKeys.problem(key) != null || !store.signedBy(key, expiresAt, signature)) {
-            throw ApiException.forbidden("this URL is not validly signed");
+            throw DomainException.forbidden("this URL is not validly signed");
         }
         if (clock.instant().getEpochSecond() >= expiresAt) {
-            throw ApiException.forbidden("this URL has expired");
+            throw DomainException.forbidden("this URL has expired");
         }
         ObjectInfo info = store.head(key)
-                .orElseThrow(() -> ApiException.notFound("OBJECT_NOT_FOUND", "the object behind this URL no longer exists"));
+                .orElseThrow(() -> DomainException.notFound("OBJECT_NOT_FOUND", "the object behind this URL no longer exists"));
         StreamingOutput body = out -> {
             try (InputStream in = store.get(key)) {
                 in.transferTo(out);

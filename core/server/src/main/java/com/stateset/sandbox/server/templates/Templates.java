@@ -1,7 +1,7 @@
 package com.stateset.sandbox.server.templates;
 
 import com.stateset.sandbox.server.config.TemplateConfig;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,14 +45,14 @@ public final class Templates {
     public TemplateConfig resolve(String field, String name) {
         TemplateConfig template = byName.get(name == null ? defaultName : name);
         if (template == null) {
-            throw ApiException.validation(field, "unknown template '" + name + "'", byName.keySet());
+            throw DomainException.validation(field, "unknown template '" + name + "'", byName.keySet());
         }
         return template;
     }
 
     /** The template named by a path; 404 otherwise. */
     public TemplateConfig get(String name) {
-        return find(name).orElseThrow(() -> ApiException.notFound("TEMPLATE_NOT_FOUND", "template " + name + " not found"));
+        return find(name).orElseThrow(() -> DomainException.notFound("TEMPLATE_NOT_FOUND", "template " + name + " not found"));
     }
 
     public List<TemplateConfig> all() {

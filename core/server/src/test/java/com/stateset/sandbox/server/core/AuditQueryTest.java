@@ -3,7 +3,8 @@ package com.stateset.sandbox.server.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -39,8 +40,8 @@ class AuditQueryTest {
     }
 
     private static void assertField(Runnable parse, String field) {
-        assertThatThrownBy(parse::run).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.status()).isEqualTo(400);
+        assertThatThrownBy(parse::run).isInstanceOfSatisfying(DomainException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.INVALID);
             assertThat(e.details()).containsEntry("field", field);
         });
     }

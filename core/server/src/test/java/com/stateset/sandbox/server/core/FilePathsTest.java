@@ -3,7 +3,8 @@ package com.stateset.sandbox.server.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,15 +26,15 @@ class FilePathsTest {
             "/workspacex/a", "/", "a\u0000b", "a\nb", ""})
     void refusesPathsOutsideTheWritableDirectories(String path) {
         assertThatThrownBy(() -> FilePaths.resolve("files[3].path", path, ROOTS))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID);
                     assertThat(e.details()).containsEntry("field", "files[3].path");
                 });
     }
 
     @Test
     void refusesOverlongPaths() {
-        assertThatThrownBy(() -> FilePaths.resolve("path", "a".repeat(300), ROOTS)).isInstanceOf(ApiException.class);
-        assertThatThrownBy(() -> FilePaths.resolve("path", "a/".repeat(3000), ROOTS)).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> FilePaths.resolve("path", "a".repeat(300), ROOTS)).isInstanceOf(DomainException.class);
+        assertThatThrownBy(() -> FilePaths.resolve("path", "a/".repeat(3000), ROOTS)).isInstanceOf(DomainException.class);
     }
 }

@@ -3,7 +3,7 @@ package com.stateset.sandbox.server.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,7 +51,7 @@ class GlobTest {
     @Test
     void malformedOrOversizedPatternsAreRefusedNamingTheField() {
         for (String bad : new String[] {"src/[a", "{a,b", "x".repeat(Glob.MAX_CHARS + 1), "{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}"}) {
-            assertThatThrownBy(() -> Glob.of("pattern", bad)).isInstanceOfSatisfying(ApiException.class,
+            assertThatThrownBy(() -> Glob.of("pattern", bad)).isInstanceOfSatisfying(DomainException.class,
                     e -> assertThat(e.details()).containsEntry("field", "pattern"));
         }
     }

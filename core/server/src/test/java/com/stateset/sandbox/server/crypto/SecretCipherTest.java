@@ -1,9 +1,8 @@
-package com.stateset.sandbox.server.core;
+package com.stateset.sandbox.server.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.stateset.sandbox.server.crypto.SecretCipher;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashSet;

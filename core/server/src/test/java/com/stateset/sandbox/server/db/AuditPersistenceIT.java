@@ -10,7 +10,8 @@ import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.DatabaseConfig;
 import com.stateset.sandbox.server.core.AuditLog;
 import com.stateset.sandbox.server.core.AuditQuery;
-import com.stateset.sandbox.server.errors.ApiException;
+import com.stateset.sandbox.server.errors.DomainException;
+import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.model.AuditRecord;
 import com.stateset.sandbox.server.model.Organization;
 import com.stateset.sandbox.server.model.SandboxRecord;
@@ -77,7 +78,7 @@ class AuditPersistenceIT {
         assertThat(summary).isEqualTo(new AuditSummaryView("sbx_a", 3, 1, 0, 0, 0, 1, 50,
                 "1970-01-01T00:00:01Z", "1970-01-01T00:00:02Z"));
         assertThatThrownBy(() -> log.summary(new Caller("org_2", null, null, "jwt:x", Set.of()), "sbx_a"))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
     }
 
     private static AuditRecord event(String id, long at, String org, String sandbox, String action, String outcome,
