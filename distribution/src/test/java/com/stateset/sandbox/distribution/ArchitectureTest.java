@@ -25,15 +25,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layering of the whole tree, read from the modules' compiled classes: the SPI depends on
- * nothing of ours, a plugin only on the SPI, the server on no plugin; in the server the model and
- * the errors depend on nothing else of it, the services on nothing of the HTTP layer, the resources
- * on no DAO; and no two of the server's packages (its root included) depend on each other, directly
- * or around a cycle.
+ * The layering of the whole tree, read from the modules' compiled classes: the SPI and the API
+ * (the wire contract) depend on nothing of ours, a plugin only on the SPI, the server on no plugin;
+ * in the server the model and the errors depend on nothing else of it (the errors on the API's
+ * codes), the services on nothing of the HTTP layer, the resources on no DAO; and no two of the
+ * server's packages (its root included) depend on each other, directly or around a cycle.
  */
 class ArchitectureTest {
 
     private static final String SPI = "com.stateset.sandbox.spi..";
+    private static final String API = "com.stateset.sandbox.api..";
     private static final String SERVER = "com.stateset.sandbox.server..";
     private static final List<String> PLUGINS = List.of("com.stateset.sandbox.docker..", "com.stateset.sandbox.kubernetes..",
             "com.stateset.sandbox.storage.s3..", "com.stateset.sandbox.storage.gcs..");
@@ -42,7 +43,7 @@ class ArchitectureTest {
     @BeforeAll
     static void importTheModules() {
         Path root = Path.of("..").toAbsolutePath().normalize();
-        List<Path> modules = List.of("core/spi", "core/server", "plugin-docker-runtime", "plugin-k8s-runtime", "plugin-storage-s3",
+        List<Path> modules = List.of("core/spi", "api", "core/server", "plugin-docker-runtime", "plugin-k8s-runtime", "plugin-storage-s3",
                 "plugin-storage-gcs").stream().map(m -> root.resolve(m).resolve("target/classes")).toList();
         for (Path module : modules) {
             if (!Files.isDirectory(module)) {
@@ -56,6 +57,13 @@ class ArchitectureTest {
     void theSpiDependsOnNothingOfOurs() {
         classes().that().resideInAPackage(SPI)
                 .should().onlyDependOnClassesThat(resideInAPackage(SPI).or(not(resideInAPackage("com.stateset.sandbox.."))))
+                .check(classes);
+    }
+
+    @Test
+    void theApiDependsOnNothingOfOurs() {
+        classes().that().resideInAPackage(API)
+                .should().onlyDependOnClassesThat(resideInAPackage(API).or(not(resideInAPackage("com.stateset.sandbox.."))))
                 .check(classes);
     }
 
@@ -79,7 +87,7 @@ class ArchitectureTest {
     void theModelAndTheErrorsDependOnNothingElseOfTheServer() {
         for (String base : List.of("com.stateset.sandbox.server.model..", "com.stateset.sandbox.server.errors..")) {
             classes().that().resideInAPackage(base)
-                    .should().onlyDependOnClassesThat(resideInAPackage(base).or(not(resideInAPackage("com.stateset.sandbox.."))))
+                    .should().onlyDependOnClassesThat(resideInAnyPackage(base, API).or(not(resideInAPackage("com.stateset.sandbox.."))))
                     .check(classes);
         }
     }

@@ -1,5 +1,6 @@
 package com.stateset.sandbox.server.archive;
 
+import com.stateset.sandbox.api.ErrorCodes;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
@@ -226,7 +227,7 @@ public final class CheckpointReader {
     }
 
     private static DomainException rejected(String why) {
-        return new DomainException(ErrorKind.UNPROCESSABLE, "VALIDATION_ERROR", "checkpoint_id: the checkpoint cannot be restored: " + why,
+        return new DomainException(ErrorKind.UNPROCESSABLE, ErrorCodes.VALIDATION_ERROR, "checkpoint_id: the checkpoint cannot be restored: " + why,
                 Map.of("field", "checkpoint_id"));
     }
 }

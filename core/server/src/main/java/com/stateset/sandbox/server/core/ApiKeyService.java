@@ -2,8 +2,10 @@ package com.stateset.sandbox.server.core;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.ApiKeyView;
-import com.stateset.sandbox.server.api.CreateApiKeyRequest;
+import com.stateset.sandbox.api.ApiKeyView;
+import com.stateset.sandbox.api.CreateApiKeyRequest;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.Times;
 import com.stateset.sandbox.server.auth.ApiKeys;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.CredentialVerifier;
@@ -13,6 +15,7 @@ import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.ApiKeyRecord;
 import com.stateset.sandbox.server.model.Ids;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Jdbi;
@@ -33,7 +36,7 @@ public final class ApiKeyService {
     }
 
     public ApiKeyView.Listing list(Caller caller) {
-        return new ApiKeyView.Listing(dao().listActive(caller.orgId()).stream().map(ApiKeyView::of).toList());
+        return new ApiKeyView.Listing(dao().listActive(caller.orgId()).stream().map(ApiKeyService::view).toList());
     }
 
     public ApiKeyView.Created create(Caller caller, CreateApiKeyRequest request) {
@@ -62,17 +65,23 @@ public final class ApiKeyService {
                 ApiKeys.displayPrefix(key), ApiKeys.hash(key), String.join(",", new TreeSet<>(requested)), now,
                 days == null ? null : now + days * 86_400_000L, null, null);
         dao().insert(record);
-        return new ApiKeyView.Created(ApiKeyView.of(record), key);
+        return new ApiKeyView.Created(view(record), key);
     }
 
     public void revoke(Caller caller, String id) {
         if (dao().revoke(caller.orgId(), id, clock.millis()) == 0) {
-            throw DomainException.notFound("API_KEY_NOT_FOUND", "API key " + id + " not found");
+            throw DomainException.notFound(ErrorCodes.API_KEY_NOT_FOUND, "API key " + id + " not found");
         }
         verifier.invalidateKeys();
     }
 
     private ApiKeyDao dao() {
         return jdbi.onDemand(ApiKeyDao.class);
+    }
+
+    private static ApiKeyView view(ApiKeyRecord key) {
+        List<String> scopes = key.scopes().isEmpty() ? List.of() : Arrays.asList(key.scopes().split(","));
+        return new ApiKeyView(key.id(), key.name(), key.keyPrefix(), scopes, Times.iso(key.lastUsedAt()),
+                Times.iso(key.expiresAt()), Times.iso(key.createdAt()));
     }
 }

@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.api.ArtifactRequests;
-import com.stateset.sandbox.server.api.ArtifactView;
-import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.api.ArtifactRequests;
+import com.stateset.sandbox.api.ArtifactView;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.EventTypes;
+import com.stateset.sandbox.api.Times;
 import com.stateset.sandbox.server.archive.Checksums;
 import com.stateset.sandbox.server.archive.ProducerPipe;
 import com.stateset.sandbox.server.auth.Caller;
@@ -14,7 +16,6 @@ import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.db.ArtifactDao;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.errors.ErrorKind;
-import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.model.ArtifactRecord;
 import com.stateset.sandbox.server.model.Ids;
@@ -100,7 +101,7 @@ public final class ArtifactService {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(runtime.readArchive(sandboxId, path))) {
             TarArchiveEntry entry = tar.getNextEntry();
             if (entry == null) {
-                throw DomainException.notFound("FILE_NOT_FOUND", path + ": no such file");
+                throw DomainException.notFound(ErrorCodes.FILE_NOT_FOUND, path + ": no such file");
             }
             if (entry.isSymbolicLink() || entry.isLink()) {
                 throw DomainException.validation("path", path + " is a link; artifacts are uploaded from regular files only");
@@ -173,7 +174,7 @@ public final class ArtifactService {
                         long copied = hashed.transferTo(tar);
                         if (copied != artifact.size() || !hashed.hex().equals(artifact.checksum())) {
                             // Not a failure to retry: the stored copy was altered or damaged.
-                            throw new DomainException(ErrorKind.UNPROCESSABLE, "VALIDATION_ERROR", "artifact_id: the stored artifact " + artifact.id()
+                            throw new DomainException(ErrorKind.UNPROCESSABLE, ErrorCodes.VALIDATION_ERROR, "artifact_id: the stored artifact " + artifact.id()
                                     + " does not match its checksum; delete it and upload it again",
                                     Map.of("field", "artifact_id"));
                         }
@@ -225,7 +226,7 @@ public final class ArtifactService {
             return true;
         });
         if (!marked) {
-            throw DomainException.notFound("ARTIFACT_NOT_FOUND", "artifact " + id + " not found");
+            throw DomainException.notFound(ErrorCodes.ARTIFACT_NOT_FOUND, "artifact " + id + " not found");
         }
         sweep(row);
     }
@@ -256,7 +257,7 @@ public final class ArtifactService {
         }
         String inside = row.remotePath().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "/%";
         dao().overlapping(row.orgId(), parents, inside).ifPresent(other -> {
-            throw new DomainException(ErrorKind.CONFLICT, "CONFLICT", "remote_path: " + row.remotePath() + " overlaps the artifact at " + other
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, "remote_path: " + row.remotePath() + " overlaps the artifact at " + other
                     + " (one would be a folder of the other)", java.util.Map.of("field", "remote_path"));
         });
         try {
@@ -269,7 +270,7 @@ public final class ArtifactService {
             });
         } catch (UnableToExecuteStatementException e) {
             if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-                throw new DomainException(ErrorKind.CONFLICT, "CONFLICT", "remote_path: an artifact already exists at " + row.remotePath()
+                throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, "remote_path: an artifact already exists at " + row.remotePath()
                         + "; delete it first or choose another remote_path",
                         java.util.Map.of("field", "remote_path"));
             }
@@ -286,7 +287,7 @@ public final class ArtifactService {
 
     private ArtifactRecord requireReady(Caller caller, String id) {
         return dao().findReady(caller.orgId(), id, clock.millis())
-                .orElseThrow(() -> DomainException.notFound("ARTIFACT_NOT_FOUND", "artifact " + id + " not found"));
+                .orElseThrow(() -> DomainException.notFound(ErrorCodes.ARTIFACT_NOT_FOUND, "artifact " + id + " not found"));
     }
 
     /** A path inside the workspace: artifacts never come from or go to anywhere else. */

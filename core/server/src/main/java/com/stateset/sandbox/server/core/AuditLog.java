@@ -5,9 +5,10 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.api.AuditEventView;
-import com.stateset.sandbox.server.api.AuditSummaryView;
-import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.api.AuditEventView;
+import com.stateset.sandbox.api.AuditSummaryView;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.db.AuditDao;
 import com.stateset.sandbox.server.errors.DomainException;
@@ -57,7 +58,7 @@ public final class AuditLog {
     public AuditSummaryView summary(Caller caller, String sandboxId) {
         AuditDao dao = jdbi.onDemand(AuditDao.class);
         if (dao.sessionOf(caller.orgId(), sandboxId).isEmpty()) {
-            throw DomainException.notFound("SANDBOX_NOT_FOUND", "sandbox " + sandboxId + " not found");
+            throw DomainException.notFound(ErrorCodes.SANDBOX_NOT_FOUND, "sandbox " + sandboxId + " not found");
         }
         AuditTotals totals = dao.totals(caller.orgId(), sandboxId);
         return new AuditSummaryView(sandboxId, totals.totalEvents(), totals.commandsExecuted(), totals.filesWritten(),

@@ -5,10 +5,11 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.api.BenchmarkView;
-import com.stateset.sandbox.server.api.CreateSandboxRequest;
-import com.stateset.sandbox.server.api.ExecuteRequest;
-import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.api.BenchmarkView;
+import com.stateset.sandbox.api.CreateSandboxRequest;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.ExecuteRequest;
+import com.stateset.sandbox.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.TemplateConfig;
 import com.stateset.sandbox.server.errors.DomainException;
@@ -65,7 +66,7 @@ public final class BenchmarkService {
         TemplateConfig template = templates.resolve(templateName);
         // One at a time per organization: a client that retries a slow GET must not start another.
         if (!running.add(caller.orgId())) {
-            throw new DomainException(ErrorKind.CONFLICT, "BENCHMARK_RUNNING", "a benchmark of this organization is running; wait for its answer");
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.BENCHMARK_RUNNING, "a benchmark of this organization is running; wait for its answer");
         }
         List<BenchmarkView.Sample> samples = new ArrayList<>();
         try {
@@ -97,7 +98,7 @@ public final class BenchmarkService {
                     false, null, null, null, null, null)));
             long answered = System.nanoTime();
             if (result.exitCode() != 0) {
-                throw new DomainException(ErrorKind.CONFLICT, "BENCHMARK_FAILED", "the benchmark's first command exited with " + result.exitCode());
+                throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.BENCHMARK_FAILED, "the benchmark's first command exited with " + result.exitCode());
             }
             long createMs = millis(created - started);
             long firstCommandMs = millis(answered - created);

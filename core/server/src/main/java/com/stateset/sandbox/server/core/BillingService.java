@@ -2,8 +2,8 @@ package com.stateset.sandbox.server.core;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.SubscriptionView;
-import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.api.SubscriptionView;
+import com.stateset.sandbox.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.PlanConfig;
 import com.stateset.sandbox.server.db.OrganizationDao;

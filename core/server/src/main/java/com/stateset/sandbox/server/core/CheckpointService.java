@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.api.CheckpointRequests;
-import com.stateset.sandbox.server.api.CheckpointView;
-import com.stateset.sandbox.server.api.CreateSandboxRequest;
-import com.stateset.sandbox.server.api.SandboxView;
-import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.api.CheckpointRequests;
+import com.stateset.sandbox.api.CheckpointView;
+import com.stateset.sandbox.api.CreateSandboxRequest;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.EventTypes;
+import com.stateset.sandbox.api.SandboxView;
+import com.stateset.sandbox.api.Times;
 import com.stateset.sandbox.server.archive.CheckpointReader;
 import com.stateset.sandbox.server.archive.CheckpointWriter;
 import com.stateset.sandbox.server.archive.Manifest;
@@ -19,7 +21,6 @@ import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.db.CheckpointDao;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.errors.ErrorKind;
-import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.model.CheckpointRecord;
 import com.stateset.sandbox.server.model.Ids;
@@ -234,7 +235,7 @@ public final class CheckpointService {
             return true;
         });
         if (!marked) {
-            throw DomainException.notFound("CHECKPOINT_NOT_FOUND", "checkpoint " + id + " not found");
+            throw DomainException.notFound(ErrorCodes.CHECKPOINT_NOT_FOUND, "checkpoint " + id + " not found");
         }
         sweep(row);
     }
@@ -272,7 +273,7 @@ public final class CheckpointService {
             throw DomainException.validation(field, "required");
         }
         return dao().findReady(caller.orgId(), id)
-                .orElseThrow(() -> DomainException.notFound("CHECKPOINT_NOT_FOUND", "checkpoint " + id + " not found"));
+                .orElseThrow(() -> DomainException.notFound(ErrorCodes.CHECKPOINT_NOT_FOUND, "checkpoint " + id + " not found"));
     }
 
     /** Inserts the row (uploading) if the quota allows {@code size} more bytes; returns what it allows. */
@@ -317,7 +318,7 @@ public final class CheckpointService {
 
     private void copyObject(String from, String to) {
         ObjectInfo info = objects.store().head(from)
-                .orElseThrow(() -> DomainException.notFound("OBJECT_NOT_FOUND", "the stored checkpoint is missing"));
+                .orElseThrow(() -> DomainException.notFound(ErrorCodes.OBJECT_NOT_FOUND, "the stored checkpoint is missing"));
         try (InputStream in = objects.store().get(from)) {
             objects.store().put(to, in, info.size(), info.contentType());
         } catch (IOException e) {
@@ -331,7 +332,7 @@ public final class CheckpointService {
                 InputStream in = new GZIPInputStream(stored)) {
             return mapper.readValue(in, Manifest.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | java.util.zip.ZipException | java.io.EOFException e) {
-            throw new DomainException(ErrorKind.UNPROCESSABLE, "VALIDATION_ERROR", "checkpoint_id: the manifest of " + checkpoint.id()
+            throw new DomainException(ErrorKind.UNPROCESSABLE, ErrorCodes.VALIDATION_ERROR, "checkpoint_id: the manifest of " + checkpoint.id()
                     + " is damaged in the store; delete the checkpoint and make it again", Map.of("field", "checkpoint_id"));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the manifest of " + checkpoint.id() + " failed", e);

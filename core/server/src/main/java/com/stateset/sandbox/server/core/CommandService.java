@@ -3,12 +3,12 @@ package com.stateset.sandbox.server.core;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.stateset.sandbox.server.api.ExecuteRequest;
-import com.stateset.sandbox.server.api.ExecuteResponse;
+import com.stateset.sandbox.api.EventTypes;
+import com.stateset.sandbox.api.ExecuteRequest;
+import com.stateset.sandbox.api.ExecuteResponse;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.errors.DomainException;
-import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.metrics.CommandMetrics;
 import com.stateset.sandbox.server.model.Ids;

@@ -2,12 +2,13 @@ package com.stateset.sandbox.server.core;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.FilesRequest;
-import com.stateset.sandbox.server.api.FilesResponse;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.EventTypes;
+import com.stateset.sandbox.api.FilesRequest;
+import com.stateset.sandbox.api.FilesResponse;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.errors.DomainException;
-import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
@@ -97,7 +98,7 @@ public final class FileService {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(runtime.readArchive(id, path))) {
             TarArchiveEntry entry = tar.getNextEntry();
             if (entry == null) {
-                throw DomainException.notFound("FILE_NOT_FOUND", path + ": no such file");
+                throw DomainException.notFound(ErrorCodes.FILE_NOT_FOUND, path + ": no such file");
             }
             if (entry.isDirectory()) {
                 throw DomainException.validation("path", path + " is a directory");

@@ -2,11 +2,11 @@ package com.stateset.sandbox.server.core;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.CheckpointRequests;
-import com.stateset.sandbox.server.api.CheckpointView;
-import com.stateset.sandbox.server.api.CreateSandboxRequest;
-import com.stateset.sandbox.server.api.ForkRequests;
-import com.stateset.sandbox.server.api.SandboxView;
+import com.stateset.sandbox.api.CheckpointRequests;
+import com.stateset.sandbox.api.CheckpointView;
+import com.stateset.sandbox.api.CreateSandboxRequest;
+import com.stateset.sandbox.api.ForkRequests;
+import com.stateset.sandbox.api.SandboxView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.SandboxRecord;

@@ -2,8 +2,9 @@ package com.stateset.sandbox.server.core;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.MetricsView;
-import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.MetricsView;
+import com.stateset.sandbox.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.db.MetricsDao;
 import com.stateset.sandbox.server.errors.DomainException;
@@ -57,7 +58,7 @@ public final class MetricsService {
         } catch (SandboxMissingException e) {
             throw sandboxes.vanished(row, e);
         } catch (UnsupportedOperationException e) {
-            throw new DomainException(ErrorKind.CONFLICT, "METRICS_NOT_AVAILABLE", "this installation's sandbox runtime does not report"
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.METRICS_NOT_AVAILABLE, "this installation's sandbox runtime does not report"
                     + " resource usage");
         }
     }

@@ -2,8 +2,8 @@ package com.stateset.sandbox.server.core;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.RegisterRequest;
-import com.stateset.sandbox.server.api.RegisterResponse;
+import com.stateset.sandbox.api.RegisterRequest;
+import com.stateset.sandbox.api.RegisterResponse;
 import com.stateset.sandbox.server.auth.ApiKeys;
 import com.stateset.sandbox.server.db.ApiKeyDao;
 import com.stateset.sandbox.server.db.OrganizationDao;

@@ -4,8 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.api.ReplView;
-import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.ReplView;
+import com.stateset.sandbox.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.errors.DomainException;
@@ -133,7 +134,7 @@ public final class ReplService {
                         "SELECT COUNT(*) FROM repl_sessions WHERE sandbox_id = :sandbox AND status = 'idle'")
                 .bind("sandbox", sandboxId).mapTo(Integer.class).one());
         if (active >= MAX_SESSIONS_PER_SANDBOX) {
-            throw new DomainException(ErrorKind.CONFLICT, "CONFLICT", "a sandbox may hold " + MAX_SESSIONS_PER_SANDBOX
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, "a sandbox may hold " + MAX_SESSIONS_PER_SANDBOX
                     + " REPL sessions at once; destroy one first");
         }
         String id = Ids.newId("repl");
@@ -144,13 +145,13 @@ public final class ReplService {
         Answer started = run(sandbox, List.of(language.interpreter, language.kernelPath(), "serve", socket,
                 Long.toString(cellOutput())), env, START_TIMEOUT);
         if (started.exitCode() == NOT_FOUND) {
-            throw new DomainException(ErrorKind.CONFLICT, "REPL_UNAVAILABLE", "this sandbox's image has no " + language.interpreter
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_UNAVAILABLE, "this sandbox's image has no " + language.interpreter
                     + "; create the sandbox from a template that has it", Map.of("field", "language"));
         }
         JsonNode answer = json(started.stdout());
         if (started.exitCode() != 0 || answer == null || !answer.path("pid").canConvertToInt() || answer.path("pid").asInt() < 2) {
             String why = answer != null && answer.path("error").isTextual() ? answer.get("error").asText() : started.stderr();
-            throw new DomainException(ErrorKind.CONFLICT, "REPL_UNAVAILABLE", "the " + language.name + " interpreter did not start in the sandbox: "
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_UNAVAILABLE, "the " + language.name + " interpreter did not start in the sandbox: "
                     + clip(why));
         }
         Session session = new Session(id, caller.orgId(), sandboxId, language, answer.get("pid").asInt(), "idle", 0,
@@ -253,20 +254,20 @@ public final class ReplService {
                 .bind("id", sessionId).bind("sandbox", sandboxId).bind("org", caller.orgId())
                 .map((rs, ctx) -> session(rs))
                 .findOne())
-                .orElseThrow(() -> DomainException.notFound("REPL_SESSION_NOT_FOUND", "REPL session " + sessionId + " not found"));
+                .orElseThrow(() -> DomainException.notFound(ErrorCodes.REPL_SESSION_NOT_FOUND, "REPL session " + sessionId + " not found"));
     }
 
     private Session requireIdle(Caller caller, String sandboxId, String sessionId) {
         Session session = find(caller, sandboxId, sessionId);
         if (!session.status().equals("idle")) {
-            throw new DomainException(ErrorKind.CONFLICT, "REPL_SESSION_ENDED", "REPL session " + sessionId + " has ended; create a new one");
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_SESSION_ENDED, "REPL session " + sessionId + " has ended; create a new one");
         }
         return session;
     }
 
     private DomainException end(Session session, String why) {
         markEnded(session);
-        return new DomainException(ErrorKind.CONFLICT, "REPL_SESSION_ENDED", "REPL session " + session.id() + " ended: " + why);
+        return new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_SESSION_ENDED, "REPL session " + session.id() + " ended: " + why);
     }
 
     private void markEnded(Session session) {

@@ -2,8 +2,9 @@ package com.stateset.sandbox.server.core;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.FileOperations;
-import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.FileOperations;
+import com.stateset.sandbox.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.errors.ErrorKind;
@@ -232,7 +233,7 @@ public final class SandboxFiles {
             throw sandboxes.vanished(sandbox, e);
         }
         if (result.timedOut()) {
-            throw new DomainException(ErrorKind.TIMED_OUT, "TIMEOUT", field + ": the operation took longer than " + timeout.toSeconds() + " s",
+            throw new DomainException(ErrorKind.TIMED_OUT, ErrorCodes.TIMEOUT, field + ": the operation took longer than " + timeout.toSeconds() + " s",
                     Map.of("field", field));
         }
         String path = args[0];
@@ -240,7 +241,7 @@ public final class SandboxFiles {
             case 0 -> {
                 return new Output(output.stdout.bytes(), output.stdout.truncated());
             }
-            case MISSING -> throw DomainException.notFound("FILE_NOT_FOUND", path + ": no such file or directory");
+            case MISSING -> throw DomainException.notFound(ErrorCodes.FILE_NOT_FOUND, path + ": no such file or directory");
             case OUTSIDE -> throw DomainException.validation(field, path + " leads out of the writable areas "
                     + runtime.writableDirectories());
             case DESTINATION_OUTSIDE -> throw DomainException.validation("destination", args[1]
@@ -248,7 +249,7 @@ public final class SandboxFiles {
             case NOT_A_DIRECTORY -> throw DomainException.validation(field, path + " is not a directory");
             case EXISTS -> {
                 boolean transfer = field.equals("source");
-                throw new DomainException(ErrorKind.CONFLICT, "CONFLICT", (transfer ? args[1] : path) + " already exists"
+                throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, (transfer ? args[1] : path) + " already exists"
                         + (transfer ? "; pass overwrite: true to replace it" : ""),
                         Map.of("field", transfer ? "destination" : field));
             }

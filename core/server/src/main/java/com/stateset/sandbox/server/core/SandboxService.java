@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.api.CreateSandboxRequest;
-import com.stateset.sandbox.server.api.SandboxView;
-import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.api.CreateSandboxRequest;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.EventTypes;
+import com.stateset.sandbox.api.SandboxView;
+import com.stateset.sandbox.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.config.PlanConfig;
@@ -16,7 +18,6 @@ import com.stateset.sandbox.server.db.OrganizationDao;
 import com.stateset.sandbox.server.db.SandboxDao;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.errors.ErrorKind;
-import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.metrics.CreateMetrics;
 import com.stateset.sandbox.server.model.Ids;
@@ -255,7 +256,7 @@ public final class SandboxService {
         long extended = row.expiresAt() + additionalSeconds * 1000;
         if (extended > maxExpiresAt) {
             long remaining = Math.max(0, (maxExpiresAt - row.expiresAt()) / 1000);
-            throw new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", "additional_seconds: the sandbox may live until "
+            throw new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "additional_seconds: the sandbox may live until "
                     + Times.iso(maxExpiresAt) + " at most, " + remaining + " s after its current expiry",
                     Map.of("field", "additional_seconds", "remaining_extend_seconds", remaining,
                             "max_expires_at", Times.iso(maxExpiresAt)));
@@ -390,7 +391,7 @@ public final class SandboxService {
 
     public SandboxRecord find(Caller caller, String id) {
         return SandboxDao.find(jdbi, caller.orgId(), id)
-                .orElseThrow(() -> DomainException.notFound("SANDBOX_NOT_FOUND", "sandbox " + id + " not found"));
+                .orElseThrow(() -> DomainException.notFound(ErrorCodes.SANDBOX_NOT_FOUND, "sandbox " + id + " not found"));
     }
 
     Map<String, String> env(String field, Map<String, String> env) {
@@ -452,7 +453,7 @@ public final class SandboxService {
     }
 
     private static DomainException quotaExceeded(ErrorKind kind, String quota, int limit, String message) {
-        return new DomainException(kind, "QUOTA_EXCEEDED", message, Map.of("quota", quota, "limit", limit));
+        return new DomainException(kind, ErrorCodes.QUOTA_EXCEEDED, message, Map.of("quota", quota, "limit", limit));
     }
 
     String metadata(JsonNode metadata) {

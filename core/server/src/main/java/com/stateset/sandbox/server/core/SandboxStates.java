@@ -2,8 +2,8 @@ package com.stateset.sandbox.server.core;
 
 import static java.util.Objects.requireNonNull;
 
+import com.stateset.sandbox.api.EventTypes;
 import com.stateset.sandbox.server.db.SandboxDao;
-import com.stateset.sandbox.server.events.EventTypes;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.server.model.SandboxStatus;

@@ -6,9 +6,10 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.api.SecretRequests;
-import com.stateset.sandbox.server.api.SecretView;
-import com.stateset.sandbox.server.api.Times;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.SecretRequests;
+import com.stateset.sandbox.api.SecretView;
+import com.stateset.sandbox.api.Times;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.StartupException;
 import com.stateset.sandbox.server.crypto.SecretCipher;
@@ -278,7 +279,7 @@ public final class SecretService {
 
     /** The value; 409 if it cannot be decrypted: the operator's to fix (another master key, an altered row). */
     private String decrypt(SecretCipher cipher, SecretRecord row) {
-        return readable(cipher, row).orElseThrow(() -> new DomainException(ErrorKind.CONFLICT, "SECRET_UNREADABLE", "secret " + row.name()
+        return readable(cipher, row).orElseThrow(() -> new DomainException(ErrorKind.CONFLICT, ErrorCodes.SECRET_UNREADABLE, "secret " + row.name()
                 + " cannot be read with this server's master key; set its value again, or the server's operator must"
                 + " configure the key it was stored under", Map.of("field", "secrets")));
     }
@@ -294,7 +295,7 @@ public final class SecretService {
 
     private SecretCipher requireCipher() {
         if (cipher == null) {
-            throw new DomainException(ErrorKind.CONFLICT, "SECRETS_DISABLED", "secrets need a master key, and this server has none:"
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.SECRETS_DISABLED, "secrets need a master key, and this server has none:"
                     + " its operator sets SANDBOX_SECRETS_MASTER_KEY (secrets.masterKey) and restarts it");
         }
         return cipher;
@@ -307,7 +308,7 @@ public final class SecretService {
     private static DomainException notFound(String name) {
         // A path may hold anything; only a well-formed name is repeated back.
         String which = name != null && NAME.matcher(name).matches() ? "secret " + name : "that secret";
-        return DomainException.notFound("SECRET_NOT_FOUND", which + " not found");
+        return DomainException.notFound(ErrorCodes.SECRET_NOT_FOUND, which + " not found");
     }
 
     private static DomainException taken(String name) {

@@ -2,6 +2,7 @@ package com.stateset.sandbox.server.core;
 
 import static java.util.Objects.requireNonNull;
 
+import com.stateset.sandbox.api.ErrorCodes;
 import com.stateset.sandbox.server.db.ArtifactDao;
 import com.stateset.sandbox.server.db.CheckpointDao;
 import com.stateset.sandbox.server.db.OrganizationDao;
@@ -56,7 +57,7 @@ public final class StorageQuota {
         if (requested >= 0) {
             details.put("requested_bytes", requested);
         }
-        return new DomainException(ErrorKind.QUOTA_EXCEEDED, "QUOTA_EXCEEDED", "storage quota exceeded: the " + plan + " plan stores at most "
+        return new DomainException(ErrorKind.QUOTA_EXCEEDED, ErrorCodes.QUOTA_EXCEEDED, "storage quota exceeded: the " + plan + " plan stores at most "
                 + limit + " bytes of checkpoints and artifacts", details);
     }
 

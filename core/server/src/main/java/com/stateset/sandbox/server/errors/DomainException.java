@@ -2,6 +2,7 @@ package com.stateset.sandbox.server.errors;
 
 import static java.util.Objects.requireNonNull;
 
+import com.stateset.sandbox.api.ErrorCodes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ public class DomainException extends RuntimeException {
 
     /** Bad input, naming the offending field of the request ({@code cpus}, {@code files[2].path}). */
     public static DomainException validation(String field, String message) {
-        return new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", field + ": " + message, Map.of("field", field));
+        return new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, field + ": " + message, Map.of("field", field));
     }
 
     /** Bad input, naming the field and listing what it may be. */
@@ -50,15 +51,15 @@ public class DomainException extends RuntimeException {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("field", field);
         details.put("allowed", allowed);
-        return new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", field + ": " + message, details);
+        return new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, field + ": " + message, details);
     }
 
     public static DomainException unauthorized(String message) {
-        return new DomainException(ErrorKind.UNAUTHENTICATED, "UNAUTHORIZED", message);
+        return new DomainException(ErrorKind.UNAUTHENTICATED, ErrorCodes.UNAUTHORIZED, message);
     }
 
     public static DomainException forbidden(String message) {
-        return new DomainException(ErrorKind.FORBIDDEN, "FORBIDDEN", message);
+        return new DomainException(ErrorKind.FORBIDDEN, ErrorCodes.FORBIDDEN, message);
     }
 
     public static DomainException notFound(String code, String message) {
@@ -66,20 +67,20 @@ public class DomainException extends RuntimeException {
     }
 
     public static DomainException conflict(String message) {
-        return new DomainException(ErrorKind.CONFLICT, "CONFLICT", message);
+        return new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, message);
     }
 
     public static DomainException tooLarge(String field, String message) {
-        return new DomainException(ErrorKind.TOO_LARGE, "PAYLOAD_TOO_LARGE", field + ": " + message, Map.of("field", field));
+        return new DomainException(ErrorKind.TOO_LARGE, ErrorCodes.PAYLOAD_TOO_LARGE, field + ": " + message, Map.of("field", field));
     }
 
     /** Too many requests; {@code retry_after} in the details says when to try again. */
     public static DomainException rateLimited(long retryAfterSeconds) {
-        return new DomainException(ErrorKind.RATE_LIMITED, "RATE_LIMITED", "rate limit exceeded; retry after " + retryAfterSeconds
+        return new DomainException(ErrorKind.RATE_LIMITED, ErrorCodes.RATE_LIMITED, "rate limit exceeded; retry after " + retryAfterSeconds
                 + " s", Map.of("retry_after", retryAfterSeconds));
     }
 
     public static DomainException runtimeUnavailable(String message) {
-        return new DomainException(ErrorKind.UNAVAILABLE, "RUNTIME_UNAVAILABLE", message);
+        return new DomainException(ErrorKind.UNAVAILABLE, ErrorCodes.RUNTIME_UNAVAILABLE, message);
     }
 }

@@ -2,7 +2,7 @@ package com.stateset.sandbox.server.events;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.OperationsView;
+import com.stateset.sandbox.api.OperationsView;
 import com.stateset.sandbox.server.auth.Caller;
 import java.time.Clock;
 import java.time.Duration;

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.api.Times;
-import com.stateset.sandbox.server.api.WebhookRequests;
-import com.stateset.sandbox.server.api.WebhookView;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.EventTypes;
+import com.stateset.sandbox.api.Times;
+import com.stateset.sandbox.api.WebhookRequests;
+import com.stateset.sandbox.api.WebhookView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.crypto.SecretCipher;
 import com.stateset.sandbox.server.db.DeliveryDao;
@@ -107,7 +109,7 @@ public final class WebhookService {
 
     public void delete(Caller caller, String id) {
         if (dao().delete(caller.orgId(), id, clock.millis()) == 0) {
-            throw DomainException.notFound("WEBHOOK_NOT_FOUND", "webhook " + id + " not found");
+            throw DomainException.notFound(ErrorCodes.WEBHOOK_NOT_FOUND, "webhook " + id + " not found");
         }
     }
 
@@ -118,7 +120,7 @@ public final class WebhookService {
             webhook = credentials.opened(find(caller, id));
         } catch (IllegalStateException | SecretCipher.UnreadableSecretException unreadable) {
             // Sealed under a master key this server does not have: the operator's to fix, or the webhook's to re-create.
-            throw new DomainException(ErrorKind.CONFLICT, "WEBHOOK_CREDENTIALS_UNREADABLE", "webhook " + id + "'s secret cannot be read with"
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.WEBHOOK_CREDENTIALS_UNREADABLE, "webhook " + id + "'s secret cannot be read with"
                     + " this server's master key; create the webhook again, or the server's operator must configure the key"
                     + " it was stored under");
         }
@@ -159,7 +161,7 @@ public final class WebhookService {
 
     private WebhookRecord find(Caller caller, String id) {
         return dao().find(caller.orgId(), id)
-                .orElseThrow(() -> DomainException.notFound("WEBHOOK_NOT_FOUND", "webhook " + id + " not found"));
+                .orElseThrow(() -> DomainException.notFound(ErrorCodes.WEBHOOK_NOT_FOUND, "webhook " + id + " not found"));
     }
 
     private static List<String> events(JsonNode events) {

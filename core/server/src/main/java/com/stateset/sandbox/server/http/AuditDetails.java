@@ -1,12 +1,12 @@
 package com.stateset.sandbox.server.http;
 
-import com.stateset.sandbox.server.api.ApiKeyView;
-import com.stateset.sandbox.server.api.ArtifactView;
-import com.stateset.sandbox.server.api.CheckpointView;
-import com.stateset.sandbox.server.api.ExecuteResponse;
-import com.stateset.sandbox.server.api.FilesResponse;
-import com.stateset.sandbox.server.api.SandboxView;
-import com.stateset.sandbox.server.errors.ErrorResponse;
+import com.stateset.sandbox.api.ApiKeyView;
+import com.stateset.sandbox.api.ArtifactView;
+import com.stateset.sandbox.api.CheckpointView;
+import com.stateset.sandbox.api.ErrorResponse;
+import com.stateset.sandbox.api.ExecuteResponse;
+import com.stateset.sandbox.api.FilesResponse;
+import com.stateset.sandbox.api.SandboxView;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

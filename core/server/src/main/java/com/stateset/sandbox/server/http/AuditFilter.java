@@ -4,11 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.api.RegisterResponse;
-import com.stateset.sandbox.server.api.SandboxView;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.ErrorResponse;
+import com.stateset.sandbox.api.RegisterResponse;
+import com.stateset.sandbox.api.SandboxView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.core.AuditLog;
-import com.stateset.sandbox.server.errors.ErrorResponse;
 import com.stateset.sandbox.server.model.AuditRecord;
 import com.stateset.sandbox.server.model.Ids;
 import jakarta.annotation.Priority;
@@ -117,7 +118,7 @@ public final class AuditFilter implements ContainerRequestFilter, ContainerRespo
         Object entity = response.getEntity();
         ErrorResponse.Error error = entity instanceof ErrorResponse answer ? answer.error() : null;
         Actor actor = actor(request, entity);
-        if (actor == null || error != null && "RATE_LIMITED".equals(error.code())) {
+        if (actor == null || error != null && ErrorCodes.RATE_LIMITED.equals(error.code())) {
             return null;
         }
         String path = path(request);
@@ -179,7 +180,7 @@ public final class AuditFilter implements ContainerRequestFilter, ContainerRespo
         if (error == null) {
             return "HTTP " + status;
         }
-        if ("VALIDATION_ERROR".equals(error.code()) || "PAYLOAD_TOO_LARGE".equals(error.code())) {
+        if (ErrorCodes.VALIDATION_ERROR.equals(error.code()) || ErrorCodes.PAYLOAD_TOO_LARGE.equals(error.code())) {
             Object field = error.details() == null ? null : error.details().get("field");
             return field == null ? error.code() : error.code() + " (field " + AuditDetails.clip(field.toString()) + ")";
         }

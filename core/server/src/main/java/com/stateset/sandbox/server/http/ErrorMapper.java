@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.ErrorResponse;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.errors.ErrorKind;
-import com.stateset.sandbox.server.errors.ErrorResponse;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter.PayloadTooLargeException;
 import com.stateset.sandbox.spi.runtime.RuntimeMisconfiguredException;
 import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
@@ -116,7 +117,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     }
 
     private static DomainException internal() {
-        return new DomainException(ErrorKind.INTERNAL, "INTERNAL_ERROR", "internal error; quote request id " + RequestIds.current());
+        return new DomainException(ErrorKind.INTERNAL, ErrorCodes.INTERNAL_ERROR, "internal error; quote request id " + RequestIds.current());
     }
 
     private static DomainException json(JsonProcessingException e) {
@@ -134,16 +135,16 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         if (e instanceof MismatchedInputException mismatched) {
             String field = path(mismatched);
             return field.isEmpty()
-                    ? new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", "request body: expected a JSON object")
+                    ? new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "request body: expected a JSON object")
                     : DomainException.validation(field, "expected " + typeName(mismatched.getTargetType()));
         }
         if (e instanceof JsonParseException parse) {
-            return new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", "malformed JSON: " + parse.getOriginalMessage());
+            return new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "malformed JSON: " + parse.getOriginalMessage());
         }
         if (e instanceof JsonMappingException mapping && !path(mapping).isEmpty()) {
             return DomainException.validation(path(mapping), mapping.getOriginalMessage());
         }
-        return new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", "malformed request body: " + e.getOriginalMessage());
+        return new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "malformed request body: " + e.getOriginalMessage());
     }
 
     private static DomainException runtime(SandboxRuntimeException e) {
@@ -159,51 +160,51 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         }
         if (e instanceof RuntimeMisconfiguredException) {
             LOG.warn("the sandbox runtime is misconfigured: {}", e.getMessage());
-            return new DomainException(ErrorKind.CONFLICT, "RUNTIME_MISCONFIGURED", e.getMessage()
+            return new DomainException(ErrorKind.CONFLICT, ErrorCodes.RUNTIME_MISCONFIGURED, e.getMessage()
                     + " (the server's operator must fix this; retrying will not help)");
         }
         if (e instanceof SandboxFileException file) {
             return switch (file.reason()) {
-                case NOT_FOUND -> DomainException.notFound("FILE_NOT_FOUND", file.getMessage());
+                case NOT_FOUND -> DomainException.notFound(ErrorCodes.FILE_NOT_FOUND, file.getMessage());
                 case PERMISSION_DENIED -> DomainException.forbidden(file.getMessage());
                 case NOT_A_REGULAR_FILE -> DomainException.validation("path", file.getMessage());
                 // Not a 5xx: retrying cannot make room; the caller must free some first.
-                case NO_SPACE -> new DomainException(ErrorKind.CONFLICT, "INSUFFICIENT_STORAGE",
+                case NO_SPACE -> new DomainException(ErrorKind.CONFLICT, ErrorCodes.INSUFFICIENT_STORAGE,
                         "no space left in the sandbox: " + file.getMessage());
-                case OTHER -> new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", file.getMessage());
+                case OTHER -> new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, file.getMessage());
             };
         }
-        return new DomainException(ErrorKind.UPSTREAM_FAILED, "RUNTIME_ERROR", e.getMessage());
+        return new DomainException(ErrorKind.UPSTREAM_FAILED, ErrorCodes.RUNTIME_ERROR, e.getMessage());
     }
 
     private static DomainException storage(ObjectStoreException e) {
         if (e instanceof ObjectStoreUnavailableException) {
             LOG.warn("object store unavailable: {}", e.getMessage());
-            return new DomainException(ErrorKind.UNAVAILABLE, "STORAGE_UNAVAILABLE", "the object store is unavailable; retry later");
+            return new DomainException(ErrorKind.UNAVAILABLE, ErrorCodes.STORAGE_UNAVAILABLE, "the object store is unavailable; retry later");
         }
         if (e instanceof ObjectStoreMisconfiguredException) {
             LOG.warn("object store misconfigured: {}", e.getMessage());
-            return new DomainException(ErrorKind.CONFLICT, "STORAGE_MISCONFIGURED", "the object store refuses this server as it is configured"
+            return new DomainException(ErrorKind.CONFLICT, ErrorCodes.STORAGE_MISCONFIGURED, "the object store refuses this server as it is configured"
                     + " (the server's operator must fix this; retrying will not help); quote request id " + RequestIds.current());
         }
         if (e instanceof ObjectNotFoundException) {
-            return DomainException.notFound("OBJECT_NOT_FOUND", "the stored object is missing from the object store");
+            return DomainException.notFound(ErrorCodes.OBJECT_NOT_FOUND, "the stored object is missing from the object store");
         }
         LOG.warn("object store failure: {}", e.getMessage());
-        return new DomainException(ErrorKind.UPSTREAM_FAILED, "STORAGE_ERROR", "the object store failed; quote request id " + RequestIds.current());
+        return new DomainException(ErrorKind.UPSTREAM_FAILED, ErrorCodes.STORAGE_ERROR, "the object store failed; quote request id " + RequestIds.current());
     }
 
     /** Jersey's own refusals: the protocol errors have no domain kind, only a status. */
     private static ErrorAnswer web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         return switch (status) {
-            case 404 -> answer(DomainException.notFound("NOT_FOUND", "no such endpoint"));
-            case 405 -> ErrorAnswer.of(405, "METHOD_NOT_ALLOWED", "method not allowed on this endpoint");
-            case 406 -> ErrorAnswer.of(406, "NOT_ACCEPTABLE", "this endpoint answers application/json");
-            case 415 -> ErrorAnswer.of(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+            case 404 -> answer(DomainException.notFound(ErrorCodes.NOT_FOUND, "no such endpoint"));
+            case 405 -> ErrorAnswer.of(405, ErrorCodes.METHOD_NOT_ALLOWED, "method not allowed on this endpoint");
+            case 406 -> ErrorAnswer.of(406, ErrorCodes.NOT_ACCEPTABLE, "this endpoint answers application/json");
+            case 415 -> ErrorAnswer.of(415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
             case 401 -> answer(DomainException.unauthorized("missing or invalid credential"));
             case 403 -> answer(DomainException.forbidden("this credential may not do that"));
-            default -> status >= 500 ? answer(internal()) : ErrorAnswer.of(status, "VALIDATION_ERROR", "bad request: " + e.getMessage());
+            default -> status >= 500 ? answer(internal()) : ErrorAnswer.of(status, ErrorCodes.VALIDATION_ERROR, "bad request: " + e.getMessage());
         };
     }
 

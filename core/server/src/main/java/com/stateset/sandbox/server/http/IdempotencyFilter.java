@@ -4,11 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.ErrorResponse;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.crypto.SecretCipher;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.errors.ErrorKind;
-import com.stateset.sandbox.server.errors.ErrorResponse;
 import com.stateset.sandbox.server.model.Ids;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -109,7 +110,7 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
         try {
             body = request.getEntityStream().readAllBytes();
         } catch (IOException cutShort) {
-            throw new DomainException(ErrorKind.INVALID, "VALIDATION_ERROR", "request body: it ended before its declared length");
+            throw new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "request body: it ended before its declared length");
         }
         request.setEntityStream(new ByteArrayInputStream(body));
         String hash = hash(request, body);
@@ -127,10 +128,10 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
         }
         Stored stored = earlier.get();
         if (!stored.requestHash().equals(hash)) {
-            request.abortWith(error(422, "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used with another request"
+            request.abortWith(error(422, ErrorCodes.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used with another request"
                     + " in the last 24 hours; use a new key for a new request", Map.of()));
         } else if (stored.state().equals("running")) {
-            request.abortWith(error(409, "IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still running;"
+            request.abortWith(error(409, ErrorCodes.IDEMPOTENCY_KEY_IN_USE, "a request with this Idempotency-Key is still running;"
                     + " retry once it has been answered", Map.of("Retry-After", "1")));
         } else {
             request.abortWith(Response.status(stored.status())
@@ -236,7 +237,7 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
         try {
             return cipher.decrypt(scope, NAME + key, stored);
         } catch (SecretCipher.UnreadableSecretException e) {
-            throw new DomainException(ErrorKind.CONFLICT, "IDEMPOTENCY_KEY_UNREADABLE", "the answer kept for this Idempotency-Key was sealed"
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.IDEMPOTENCY_KEY_UNREADABLE, "the answer kept for this Idempotency-Key was sealed"
                     + " under another master key; use a new key", Map.of("field", HEADER));
         }
     }

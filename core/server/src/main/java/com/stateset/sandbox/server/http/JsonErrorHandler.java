@@ -2,7 +2,8 @@ package com.stateset.sandbox.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.errors.ErrorResponse;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.ErrorResponse;
 import com.stateset.sandbox.server.model.Ids;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -41,17 +42,17 @@ public final class JsonErrorHandler extends ErrorHandler {
 
     static byte[] body(int status, String message, String requestId) {
         String code = switch (status) {
-            case 400 -> "VALIDATION_ERROR";
-            case 401 -> "UNAUTHORIZED";
-            case 403 -> "FORBIDDEN";
-            case 404 -> "NOT_FOUND";
-            case 405 -> "METHOD_NOT_ALLOWED";
-            case 413 -> "PAYLOAD_TOO_LARGE";
-            case 414 -> "URI_TOO_LONG";
-            case 431 -> "HEADERS_TOO_LARGE";
-            case 503 -> "SERVICE_UNAVAILABLE"; // stopping: another server, or this one restarted, will answer
-            case 505 -> "HTTP_VERSION_NOT_SUPPORTED";
-            default -> status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+            case 400 -> ErrorCodes.VALIDATION_ERROR;
+            case 401 -> ErrorCodes.UNAUTHORIZED;
+            case 403 -> ErrorCodes.FORBIDDEN;
+            case 404 -> ErrorCodes.NOT_FOUND;
+            case 405 -> ErrorCodes.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCodes.PAYLOAD_TOO_LARGE;
+            case 414 -> ErrorCodes.URI_TOO_LONG;
+            case 431 -> ErrorCodes.HEADERS_TOO_LARGE;
+            case 503 -> ErrorCodes.SERVICE_UNAVAILABLE; // stopping: another server, or this one restarted, will answer
+            case 505 -> ErrorCodes.HTTP_VERSION_NOT_SUPPORTED;
+            default -> status >= 500 ? ErrorCodes.INTERNAL_ERROR : ErrorCodes.BAD_REQUEST;
         };
         String text = message == null || message.isBlank() ? "request refused by the HTTP server" : message;
         try {

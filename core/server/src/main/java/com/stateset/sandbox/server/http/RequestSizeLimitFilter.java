@@ -1,7 +1,8 @@
 package com.stateset.sandbox.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.errors.ErrorResponse;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.ErrorResponse;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -38,7 +39,7 @@ public final class RequestSizeLimitFilter implements Filter {
             out.setStatus(413);
             out.setContentType("application/json");
             out.setHeader("Connection", "close");
-            mapper.writeValue(out.getOutputStream(), ErrorResponse.of("PAYLOAD_TOO_LARGE",
+            mapper.writeValue(out.getOutputStream(), ErrorResponse.of(ErrorCodes.PAYLOAD_TOO_LARGE,
                     "request body: larger than the limit of " + maxBytes + " bytes", RequestIds.current(),
                     Map.of("limit_bytes", maxBytes)));
             return;

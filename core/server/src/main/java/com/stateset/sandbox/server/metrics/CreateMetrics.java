@@ -1,6 +1,6 @@
 package com.stateset.sandbox.server.metrics;
 
-import com.stateset.sandbox.server.api.CreateSandboxRequest;
+import com.stateset.sandbox.api.CreateSandboxRequest;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

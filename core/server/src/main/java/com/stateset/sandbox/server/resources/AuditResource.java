@@ -2,8 +2,8 @@ package com.stateset.sandbox.server.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.AuditEventView;
-import com.stateset.sandbox.server.api.AuditSummaryView;
+import com.stateset.sandbox.api.AuditEventView;
+import com.stateset.sandbox.api.AuditSummaryView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.AuditLog;

@@ -2,7 +2,8 @@ package com.stateset.sandbox.server.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.SubscriptionView;
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.SubscriptionView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.BillingService;
@@ -64,7 +65,7 @@ public final class BillingResource {
     }
 
     private static DomainException notAvailable(String what) {
-        return new DomainException(ErrorKind.CONFLICT, "NOT_AVAILABLE", what + " belong to the hosted service; on this self-hosted"
+        return new DomainException(ErrorKind.CONFLICT, ErrorCodes.NOT_AVAILABLE, what + " belong to the hosted service; on this self-hosted"
                 + " installation the operator sets an organization's plan (bin/sandbox set-plan)");
     }
 }

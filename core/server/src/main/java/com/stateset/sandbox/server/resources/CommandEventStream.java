@@ -3,6 +3,7 @@ package com.stateset.sandbox.server.resources;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stateset.sandbox.api.ErrorCodes;
 import com.stateset.sandbox.server.core.CommandService;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.http.ErrorAnswer;
@@ -105,7 +106,7 @@ final class CommandEventStream {
             LOG.debug("stream client went away: {}", clientGone.getMessage());
             Map<String, Object> event = event("error");
             event.put("error", "the client went away; the command was killed");
-            event.put("code", "CLIENT_GONE");
+            event.put("code", ErrorCodes.CLIENT_GONE);
             emitter.recordOnly(event);
             emitter.recordOnly(event("done"));
             return;

@@ -2,12 +2,13 @@ package com.stateset.sandbox.server.resources;
 
 import static java.util.Objects.requireNonNull;
 
+import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.api.EventTypes;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.errors.ErrorKind;
 import com.stateset.sandbox.server.events.EventSequencer;
-import com.stateset.sandbox.server.events.EventTypes;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -68,7 +69,7 @@ public final class EventStreamResource {
         AtomicInteger streams = open.computeIfAbsent(caller.orgId(), org -> new AtomicInteger());
         if (streams.incrementAndGet() > MAX_STREAMS_PER_ORG) {
             streams.decrementAndGet();
-            throw new DomainException(ErrorKind.RATE_LIMITED, "RATE_LIMITED", "at most " + MAX_STREAMS_PER_ORG
+            throw new DomainException(ErrorKind.RATE_LIMITED, ErrorCodes.RATE_LIMITED, "at most " + MAX_STREAMS_PER_ORG
                     + " event streams may be open at once per organization", Map.of("retry_after", 5));
         }
         ChunkedOutput<String> output = new ChunkedOutput<>(String.class);

@@ -2,9 +2,9 @@ package com.stateset.sandbox.server.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.BenchmarkView;
-import com.stateset.sandbox.server.api.MetricsView;
-import com.stateset.sandbox.server.api.OperationsView;
+import com.stateset.sandbox.api.BenchmarkView;
+import com.stateset.sandbox.api.MetricsView;
+import com.stateset.sandbox.api.OperationsView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.BenchmarkService;

@@ -2,8 +2,8 @@ package com.stateset.sandbox.server.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.RegisterRequest;
-import com.stateset.sandbox.server.api.RegisterResponse;
+import com.stateset.sandbox.api.RegisterRequest;
+import com.stateset.sandbox.api.RegisterResponse;
 import com.stateset.sandbox.server.core.RegistrationService;
 import com.stateset.sandbox.server.http.Audited;
 import jakarta.ws.rs.Consumes;

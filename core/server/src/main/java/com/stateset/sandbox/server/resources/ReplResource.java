@@ -2,8 +2,8 @@ package com.stateset.sandbox.server.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.ReplView;
-import com.stateset.sandbox.server.api.Success;
+import com.stateset.sandbox.api.ReplView;
+import com.stateset.sandbox.api.Success;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.ReplService;

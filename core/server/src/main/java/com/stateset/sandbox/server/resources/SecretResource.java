@@ -2,9 +2,9 @@ package com.stateset.sandbox.server.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.SecretRequests;
-import com.stateset.sandbox.server.api.SecretView;
-import com.stateset.sandbox.server.api.Success;
+import com.stateset.sandbox.api.SecretRequests;
+import com.stateset.sandbox.api.SecretView;
+import com.stateset.sandbox.api.Success;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.SecretService;

@@ -2,9 +2,10 @@ package com.stateset.sandbox.server.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.TemplateView;
+import com.stateset.sandbox.api.TemplateView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
+import com.stateset.sandbox.server.config.TemplateConfig;
 import com.stateset.sandbox.server.templates.Templates;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
@@ -32,13 +33,21 @@ public final class TemplateResource {
     public TemplateView.Listing list(@Auth Caller caller, @QueryParam("category") String category,
             @QueryParam("search") String search) {
         return new TemplateView.Listing(templates.search(category, search).stream()
-                .map(t -> TemplateView.of(t, defaultTimeoutSeconds)).toList());
+                .map(this::view).toList());
     }
 
     @GET
     @Path("/{id}")
     @RolesAllowed(Scopes.SANDBOX_READ)
     public TemplateView get(@Auth Caller caller, @PathParam("id") String id) {
-        return TemplateView.of(templates.get(id), defaultTimeoutSeconds);
+        return view(templates.get(id));
+    }
+
+    /** A template as the clients read it, with the effective default lifetime: its own or the server's. */
+    private TemplateView view(TemplateConfig t) {
+        int timeout = t.timeoutSeconds() == null ? defaultTimeoutSeconds : t.timeoutSeconds();
+        return new TemplateView(t.name(), t.name(), t.description(), t.category(), t.tags(),
+                new TemplateView.Config(t.cpus(), t.memory(), timeout, t.env(), t.network()), t.image(), t.preinstalled(),
+                t.cpus(), t.memory(), t.network());
     }
 }

@@ -2,7 +2,7 @@ package com.stateset.sandbox.server.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.UsageView;
+import com.stateset.sandbox.api.UsageView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.UsageService;

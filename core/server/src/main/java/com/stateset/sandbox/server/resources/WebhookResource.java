@@ -2,9 +2,9 @@ package com.stateset.sandbox.server.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import com.stateset.sandbox.server.api.Success;
-import com.stateset.sandbox.server.api.WebhookRequests;
-import com.stateset.sandbox.server.api.WebhookView;
+import com.stateset.sandbox.api.Success;
+import com.stateset.sandbox.api.WebhookRequests;
+import com.stateset.sandbox.api.WebhookView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.events.WebhookService;

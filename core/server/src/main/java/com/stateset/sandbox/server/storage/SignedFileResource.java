@@ -2,6 +2,7 @@ package com.stateset.sandbox.server.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import com.stateset.sandbox.api.ErrorCodes;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.spi.storage.ObjectInfo;
 import com.stateset.sandbox.spi.storage.ObjectKeys;
@@ -49,7 +50,7 @@ public final class SignedFileResource {
             throw DomainException.forbidden("this URL has expired");
         }
         ObjectInfo info = store.head(key)
-                .orElseThrow(() -> DomainException.notFound("OBJECT_NOT_FOUND", "the object behind this URL no longer exists"));
+                .orElseThrow(() -> DomainException.notFound(ErrorCodes.OBJECT_NOT_FOUND, "the object behind this URL no longer exists"));
         StreamingOutput body = out -> {
             try (InputStream in = store.get(key)) {
                 in.transferTo(out);

@@ -1,5 +1,6 @@
 package com.stateset.sandbox.server.templates;
 
+import com.stateset.sandbox.api.ErrorCodes;
 import com.stateset.sandbox.server.config.TemplateConfig;
 import com.stateset.sandbox.server.errors.DomainException;
 import java.util.LinkedHashMap;
@@ -52,7 +53,7 @@ public final class Templates {
 
     /** The template named by a path; 404 otherwise. */
     public TemplateConfig get(String name) {
-        return find(name).orElseThrow(() -> DomainException.notFound("TEMPLATE_NOT_FOUND", "template " + name + " not found"));
+        return find(name).orElseThrow(() -> DomainException.notFound(ErrorCodes.TEMPLATE_NOT_FOUND, "template " + name + " not found"));
     }
 
     public List<TemplateConfig> all() {

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stateset.sandbox.server.SandboxConfiguration;
-import com.stateset.sandbox.server.testing.ApiClient;
 import com.stateset.sandbox.server.testing.ApiClient.Reply;
+import com.stateset.sandbox.server.testing.ApiClient;
 import com.stateset.sandbox.server.testing.RequireDocker;
 import com.stateset.sandbox.server.testing.Session;
 import com.stateset.sandbox.server.testing.TestServer;

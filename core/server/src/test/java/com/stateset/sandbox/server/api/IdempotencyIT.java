@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.stateset.sandbox.server.SandboxConfiguration;
 import com.stateset.sandbox.server.config.DatabaseConfig;
-import com.stateset.sandbox.server.testing.ApiClient;
 import com.stateset.sandbox.server.testing.ApiClient.Reply;
+import com.stateset.sandbox.server.testing.ApiClient;
 import com.stateset.sandbox.server.testing.RequireDocker;
 import com.stateset.sandbox.server.testing.Session;
 import com.stateset.sandbox.server.testing.TestServer;

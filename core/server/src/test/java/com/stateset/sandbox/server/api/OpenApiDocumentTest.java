@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.stateset.sandbox.api.ErrorCodes;
 import com.stateset.sandbox.server.health.HealthResource;
 import com.stateset.sandbox.server.resources.ApiKeyResource;
 import com.stateset.sandbox.server.resources.ArtifactResource;
-import com.stateset.sandbox.server.resources.BillingResource;
 import com.stateset.sandbox.server.resources.AuditResource;
+import com.stateset.sandbox.server.resources.BillingResource;
 import com.stateset.sandbox.server.resources.CheckpointResource;
 import com.stateset.sandbox.server.resources.EventStreamResource;
 import com.stateset.sandbox.server.resources.OperationsResource;
@@ -25,7 +26,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -33,14 +36,33 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** docs/openapi.yaml describes exactly the operations the resources serve under /api/v1. */
+/** api/openapi.yaml describes exactly the operations the resources serve under /api/v1, and the error codes. */
 class OpenApiDocumentTest {
 
     private static final String BASE = "/api/v1";
 
+    private static JsonNode document() throws Exception {
+        return new ObjectMapper(new YAMLFactory()).readTree(java.nio.file.Path.of("..", "..", "api", "openapi.yaml").toFile());
+    }
+
+    @Test
+    void everyErrorCodeIsListedAndDocumented() throws Exception {
+        List<String> constants = new ArrayList<>();
+        for (Field field : ErrorCodes.class.getFields()) {
+            if (field.getType() == String.class) {
+                constants.add((String) field.get(null));
+            }
+        }
+        assertThat(ErrorCodes.ALL).as("ErrorCodes.ALL lists every code once").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(constants);
+        List<String> documented = new ArrayList<>();
+        document().at("/components/schemas/Error/properties/error/properties/code/examples").forEach(c -> documented.add(c.asText()));
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(ErrorCodes.ALL);
+    }
+
     @Test
     void documentAndResourcesAgree() throws Exception {
-        JsonNode document = new ObjectMapper(new YAMLFactory()).readTree(java.nio.file.Path.of("..", "..", "docs", "openapi.yaml").toFile());
+        JsonNode document = document();
         Set<String> documented = new TreeSet<>();
         Iterator<String> paths = document.get("paths").fieldNames();
         while (paths.hasNext()) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stateset.sandbox.server.api.AuditEventView;
-import com.stateset.sandbox.server.api.AuditSummaryView;
+import com.stateset.sandbox.api.AuditEventView;
+import com.stateset.sandbox.api.AuditSummaryView;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.config.DatabaseConfig;
 import com.stateset.sandbox.server.core.AuditLog;

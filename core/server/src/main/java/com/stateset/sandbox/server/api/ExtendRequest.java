@@ -1,9 +1,0 @@
-package com.stateset.sandbox.server.api;
-
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
-
-/** {@code POST /sandbox/{id}/extend}: seconds to add to the sandbox's lifetime. */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record ExtendRequest(Long additionalSeconds, String orgId) {
-}

@@ -1,7 +1,0 @@
-package com.stateset.sandbox.server.api;
-
-/** {@code {"success": true}}. */
-public record Success(boolean success) {
-
-    public static final Success OK = new Success(true);
-}
