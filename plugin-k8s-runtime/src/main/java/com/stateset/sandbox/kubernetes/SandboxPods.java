@@ -118,6 +118,9 @@ final class SandboxPods {
                     .withHostIPC(false)
                     .withShareProcessNamespace(false)
                     .withTerminationGracePeriodSeconds(1L)
+                    // Kubernetes ends the pod at the sandbox's longest lifetime even while the server
+                    // is down (it may only ever be lowered, so it is the limit no extend passes).
+                    .withActiveDeadlineSeconds(spec.maxLifetime() == null ? null : Math.max(1, spec.maxLifetime().toSeconds()))
                     .withRuntimeClassName(config.runtimeClassName(spec.isolation()))
                     .withNodeSelector(config.nodeSelector().isEmpty() ? null : config.nodeSelector())
                     .withTolerations(tolerations())

@@ -3,6 +3,7 @@ package com.stateset.sandbox.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.stateset.sandbox.spi.runtime.Isolations;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,15 @@ class SandboxPodsTest {
             assertThat(e.getName()).isEqualTo("GREETING");
             assertThat(e.getValue()).isEqualTo("hello");
         });
+    }
+
+    @Test
+    void kubernetesEndsThePodAtTheSandboxsLongestLifetime() {
+        Map<String, String> labels = Map.of(SandboxLabels.SANDBOX_ID, "sbx_ab12", SandboxLabels.INSTALL_ID, "inst_1");
+        SandboxPods pods = new SandboxPods(config);
+        assertThat(pods.pod(new SandboxSpec("sbx_ab12", "img", 500, 256L << 20, Map.of(), false, labels, Isolations.CONTAINER,
+                Duration.ofHours(24))).getSpec().getActiveDeadlineSeconds()).isEqualTo(86_400L);
+        assertThat(pod(false).getSpec().getActiveDeadlineSeconds()).as("no limit asked, none set").isNull();
     }
 
     @Test

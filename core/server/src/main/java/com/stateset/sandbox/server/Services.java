@@ -40,7 +40,8 @@ record Services(Templates templates, Plans plans, StorageQuota quota, WarmPool p
         Templates templates = new Templates(config.templates(), config.defaultTemplate(), config.allowedImages());
         Plans plans = new Plans(config.plans(), config.auth().defaultPlan());
         EgressMeter egress = new EgressMeter(jdbi, extensions.runtime());
-        WarmPool pool = new WarmPool(config.warmPool(), templates, extensions.runtime(), installId, clock, registry);
+        WarmPool pool = new WarmPool(config.warmPool(), templates, extensions.runtime(), installId, clock, registry,
+                Duration.ofSeconds(config.limits().maxTimeoutSeconds()));
         SandboxService sandboxes = new SandboxService(jdbi, extensions.runtime(), templates, config.limits(), clock, installId,
                 environment.getObjectMapper(), pipeline.events(), pipeline.states(), plans, new CreateMetrics(registry), egress,
                 pool);

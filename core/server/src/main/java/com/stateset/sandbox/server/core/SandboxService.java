@@ -32,6 +32,7 @@ import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -222,7 +223,7 @@ public final class SandboxService {
         runtime.create(new SandboxSpec(row.id(), row.image(), row.cpuMillis(), row.memoryBytes(), env, row.network(), Map.of(
                 SandboxLabels.SANDBOX_ID, row.id(),
                 SandboxLabels.ORG_ID, row.orgId(),
-                SandboxLabels.INSTALL_ID, installId), row.isolation()));
+                SandboxLabels.INSTALL_ID, installId), row.isolation(), Duration.ofSeconds(maxLifetimeSeconds(row.orgId()))));
         return runtime.start(row.id());
     }
 

@@ -16,6 +16,7 @@ import com.stateset.sandbox.spi.runtime.SandboxSpec;
 import io.dropwizard.lifecycle.Managed;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,6 +56,7 @@ public final class WarmPool implements Managed {
     private final String installId;
     private final Clock clock;
     private final long maxAgeMillis;
+    private final Duration maxLifetime;
     private final long refillDelayMillis;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     /** Every pooled sandbox this process holds: being started or idle. */
@@ -64,9 +66,14 @@ public final class WarmPool implements Managed {
     private final PoolMetrics metrics;
     private volatile boolean stopping;
 
+    /**
+     * @param claimedLifetime the longest a claimed sandbox may live: a pooled sandbox's engine-side
+     *     limit is the longest it may wait in the pool plus this
+     */
     public WarmPool(WarmPoolConfig config, Templates templates, SandboxRuntime runtime, String installId, Clock clock,
-            PrometheusRegistry registry) {
+            PrometheusRegistry registry, Duration claimedLifetime) {
         this.runtime = requireNonNull(runtime, "runtime is null");
+        this.maxLifetime = Duration.ofSeconds(config.maxAgeSeconds()).plus(claimedLifetime);
         this.installId = requireNonNull(installId, "installId is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.maxAgeMillis = config.maxAgeSeconds() * 1000L;
@@ -213,7 +220,7 @@ public final class WarmPool implements Managed {
             // Claims are made only by creates of the runtime's default isolation.
             runtime.create(new SandboxSpec(id, slot.template.image(), slot.cpuMillis, slot.memoryBytes, Map.of(),
                     slot.template.network(), Map.of(SandboxLabels.INSTALL_ID, installId, TEMPLATE_LABEL, slot.template.name()),
-                    runtime.isolations().get(0)));
+                    runtime.isolations().get(0), maxLifetime));
             runtime.start(id);
             if (stopping) {
                 discard(id, "the server is stopping");

@@ -2,6 +2,7 @@ package com.stateset.sandbox.spi.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -15,6 +16,9 @@ import java.util.Map;
  * @param network whether the sandbox may reach the network at all
  * @param labels labels to attach, including those of {@link SandboxLabels}
  * @param isolation how the sandbox is isolated: one of the runtime's {@link SandboxRuntime#isolations()}
+ * @param maxLifetime the longest the sandbox may run from its start, or null for no limit: the server
+ *     stops it at its (extendable) expiry, which never passes this; a runtime whose engine can end a
+ *     sandbox by itself sets this limit there, so that it holds even while the server is down
  */
 public record SandboxSpec(
         String sandboxId,
@@ -24,7 +28,8 @@ public record SandboxSpec(
         Map<String, String> env,
         boolean network,
         Map<String, String> labels,
-        String isolation) {
+        String isolation,
+        Duration maxLifetime) {
 
     public SandboxSpec {
         requireNonNull(sandboxId, "sandboxId is null");
@@ -38,11 +43,20 @@ public record SandboxSpec(
         env = Map.copyOf(requireNonNull(env, "env is null"));
         labels = Map.copyOf(requireNonNull(labels, "labels is null"));
         requireNonNull(isolation, "isolation is null");
+        if (maxLifetime != null && (maxLifetime.isNegative() || maxLifetime.isZero())) {
+            throw new IllegalArgumentException("maxLifetime must be positive");
+        }
+    }
+
+    /** A sandbox with no limit of its own on its lifetime. */
+    public SandboxSpec(String sandboxId, String image, long cpuMillis, long memoryBytes, Map<String, String> env,
+            boolean network, Map<String, String> labels, String isolation) {
+        this(sandboxId, image, cpuMillis, memoryBytes, env, network, labels, isolation, null);
     }
 
     /** A sandbox of {@link Isolations#CONTAINER} isolation. */
     public SandboxSpec(String sandboxId, String image, long cpuMillis, long memoryBytes, Map<String, String> env,
             boolean network, Map<String, String> labels) {
-        this(sandboxId, image, cpuMillis, memoryBytes, env, network, labels, Isolations.CONTAINER);
+        this(sandboxId, image, cpuMillis, memoryBytes, env, network, labels, Isolations.CONTAINER, null);
     }
 }
