@@ -141,7 +141,8 @@ public final class SandboxService {
             throw DomainException.validation("timeout_seconds", "must be between 1 and " + limits.maxTimeoutSeconds());
         }
         // The plan's longest lifetime; expires_at in the answer says so.
-        timeout = (int) Math.min(timeout, maxLifetimeSeconds(caller.orgId()));
+        long maxLifetime = maxLifetimeSeconds(caller.orgId());
+        timeout = (int) Math.min(timeout, maxLifetime);
         Map<String, String> requested = env("env", request.env());
         Map<String, String> env = requested;
         if (!seed.env().isEmpty() || !template.env().isEmpty()) {
@@ -190,7 +191,7 @@ public final class SandboxService {
             Optional<RuntimeSandbox> claimed = poolable ? pool.claim(template.name(), cpuMillis, memoryBytes, network, id)
                     : Optional.empty();
             warm = claimed.isPresent();
-            RuntimeSandbox running = warm ? claimed.get() : startCold(row, env);
+            RuntimeSandbox running = warm ? claimed.get() : startCold(row, env, Duration.ofSeconds(maxLifetime));
             seed.files().accept(id);
             long startupMs = (System.nanoTime() - started) / 1_000_000;
             boolean marked = jdbi.inTransaction(handle -> {
@@ -219,11 +220,12 @@ public final class SandboxService {
         return query.mapTo(Integer.class).one();
     }
 
-    private RuntimeSandbox startCold(SandboxRecord row, Map<String, String> env) {
+    /** Starts a new sandbox, whose engine (where it can) ends it after {@code maxLifetime}, server or not. */
+    private RuntimeSandbox startCold(SandboxRecord row, Map<String, String> env, Duration maxLifetime) {
         runtime.create(new SandboxSpec(row.id(), row.image(), row.cpuMillis(), row.memoryBytes(), env, row.network(), Map.of(
                 SandboxLabels.SANDBOX_ID, row.id(),
                 SandboxLabels.ORG_ID, row.orgId(),
-                SandboxLabels.INSTALL_ID, installId), row.isolation(), Duration.ofSeconds(maxLifetimeSeconds(row.orgId()))));
+                SandboxLabels.INSTALL_ID, installId), row.isolation(), maxLifetime));
         return runtime.start(row.id());
     }
 
@@ -257,7 +259,8 @@ public final class SandboxService {
         long extended = row.expiresAt() + additionalSeconds * 1000;
         if (extended > maxExpiresAt) {
             long remaining = Math.max(0, (maxExpiresAt - row.expiresAt()) / 1000);
-            throw new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "additional_seconds: the sandbox may live until "
+            throw new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR,
+                    "additional_seconds: the sandbox may live until "
                     + Times.iso(maxExpiresAt) + " at most, " + remaining + " s after its current expiry",
                     Map.of("field", "additional_seconds", "remaining_extend_seconds", remaining,
                             "max_expires_at", Times.iso(maxExpiresAt)));
