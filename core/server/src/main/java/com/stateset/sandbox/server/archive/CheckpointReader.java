@@ -227,7 +227,8 @@ public final class CheckpointReader {
     }
 
     private static DomainException rejected(String why) {
-        return new DomainException(ErrorKind.UNPROCESSABLE, ErrorCodes.VALIDATION_ERROR, "checkpoint_id: the checkpoint cannot be restored: " + why,
+        return new DomainException(ErrorKind.UNPROCESSABLE, ErrorCodes.VALIDATION_ERROR,
+                "checkpoint_id: the checkpoint cannot be restored: " + why,
                 Map.of("field", "checkpoint_id"));
     }
 }

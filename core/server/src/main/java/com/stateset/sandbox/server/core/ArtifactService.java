@@ -174,7 +174,8 @@ public final class ArtifactService {
                         long copied = hashed.transferTo(tar);
                         if (copied != artifact.size() || !hashed.hex().equals(artifact.checksum())) {
                             // Not a failure to retry: the stored copy was altered or damaged.
-                            throw new DomainException(ErrorKind.UNPROCESSABLE, ErrorCodes.VALIDATION_ERROR, "artifact_id: the stored artifact " + artifact.id()
+                            throw new DomainException(ErrorKind.UNPROCESSABLE, ErrorCodes.VALIDATION_ERROR,
+                                    "artifact_id: the stored artifact " + artifact.id()
                                     + " does not match its checksum; delete it and upload it again",
                                     Map.of("field", "artifact_id"));
                         }
@@ -257,7 +258,8 @@ public final class ArtifactService {
         }
         String inside = row.remotePath().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "/%";
         dao().overlapping(row.orgId(), parents, inside).ifPresent(other -> {
-            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, "remote_path: " + row.remotePath() + " overlaps the artifact at " + other
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT,
+                    "remote_path: " + row.remotePath() + " overlaps the artifact at " + other
                     + " (one would be a folder of the other)", java.util.Map.of("field", "remote_path"));
         });
         try {
@@ -270,7 +272,8 @@ public final class ArtifactService {
             });
         } catch (UnableToExecuteStatementException e) {
             if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-                throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, "remote_path: an artifact already exists at " + row.remotePath()
+                throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT,
+                        "remote_path: an artifact already exists at " + row.remotePath()
                         + "; delete it first or choose another remote_path",
                         java.util.Map.of("field", "remote_path"));
             }

@@ -66,7 +66,8 @@ public final class BenchmarkService {
         TemplateConfig template = templates.resolve(templateName);
         // One at a time per organization: a client that retries a slow GET must not start another.
         if (!running.add(caller.orgId())) {
-            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.BENCHMARK_RUNNING, "a benchmark of this organization is running; wait for its answer");
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.BENCHMARK_RUNNING,
+                    "a benchmark of this organization is running; wait for its answer");
         }
         List<BenchmarkView.Sample> samples = new ArrayList<>();
         try {
@@ -98,7 +99,8 @@ public final class BenchmarkService {
                     false, null, null, null, null, null)));
             long answered = System.nanoTime();
             if (result.exitCode() != 0) {
-                throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.BENCHMARK_FAILED, "the benchmark's first command exited with " + result.exitCode());
+                throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.BENCHMARK_FAILED,
+                        "the benchmark's first command exited with " + result.exitCode());
             }
             long createMs = millis(created - started);
             long firstCommandMs = millis(answered - created);

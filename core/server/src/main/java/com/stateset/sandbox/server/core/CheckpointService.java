@@ -332,7 +332,8 @@ public final class CheckpointService {
                 InputStream in = new GZIPInputStream(stored)) {
             return mapper.readValue(in, Manifest.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | java.util.zip.ZipException | java.io.EOFException e) {
-            throw new DomainException(ErrorKind.UNPROCESSABLE, ErrorCodes.VALIDATION_ERROR, "checkpoint_id: the manifest of " + checkpoint.id()
+            throw new DomainException(ErrorKind.UNPROCESSABLE, ErrorCodes.VALIDATION_ERROR,
+                    "checkpoint_id: the manifest of " + checkpoint.id()
                     + " is damaged in the store; delete the checkpoint and make it again", Map.of("field", "checkpoint_id"));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the manifest of " + checkpoint.id() + " failed", e);

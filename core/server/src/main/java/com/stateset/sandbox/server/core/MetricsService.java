@@ -58,8 +58,8 @@ public final class MetricsService {
         } catch (SandboxMissingException e) {
             throw sandboxes.vanished(row, e);
         } catch (UnsupportedOperationException e) {
-            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.METRICS_NOT_AVAILABLE, "this installation's sandbox runtime does not report"
-                    + " resource usage");
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.METRICS_NOT_AVAILABLE,
+                    "this installation's sandbox runtime does not report" + " resource usage");
         }
     }
 

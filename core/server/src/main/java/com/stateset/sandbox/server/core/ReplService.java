@@ -134,8 +134,8 @@ public final class ReplService {
                         "SELECT COUNT(*) FROM repl_sessions WHERE sandbox_id = :sandbox AND status = 'idle'")
                 .bind("sandbox", sandboxId).mapTo(Integer.class).one());
         if (active >= MAX_SESSIONS_PER_SANDBOX) {
-            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, "a sandbox may hold " + MAX_SESSIONS_PER_SANDBOX
-                    + " REPL sessions at once; destroy one first");
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT,
+                    "a sandbox may hold " + MAX_SESSIONS_PER_SANDBOX + " REPL sessions at once; destroy one first");
         }
         String id = Ids.newId("repl");
         String socket = DIRECTORY + "/" + id + ".sock";
@@ -145,14 +145,15 @@ public final class ReplService {
         Answer started = run(sandbox, List.of(language.interpreter, language.kernelPath(), "serve", socket,
                 Long.toString(cellOutput())), env, START_TIMEOUT);
         if (started.exitCode() == NOT_FOUND) {
-            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_UNAVAILABLE, "this sandbox's image has no " + language.interpreter
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_UNAVAILABLE,
+                    "this sandbox's image has no " + language.interpreter
                     + "; create the sandbox from a template that has it", Map.of("field", "language"));
         }
         JsonNode answer = json(started.stdout());
         if (started.exitCode() != 0 || answer == null || !answer.path("pid").canConvertToInt() || answer.path("pid").asInt() < 2) {
             String why = answer != null && answer.path("error").isTextual() ? answer.get("error").asText() : started.stderr();
-            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_UNAVAILABLE, "the " + language.name + " interpreter did not start in the sandbox: "
-                    + clip(why));
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_UNAVAILABLE,
+                    "the " + language.name + " interpreter did not start in the sandbox: " + clip(why));
         }
         Session session = new Session(id, caller.orgId(), sandboxId, language, answer.get("pid").asInt(), "idle", 0,
                 clock.millis(), null);
@@ -260,14 +261,16 @@ public final class ReplService {
     private Session requireIdle(Caller caller, String sandboxId, String sessionId) {
         Session session = find(caller, sandboxId, sessionId);
         if (!session.status().equals("idle")) {
-            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_SESSION_ENDED, "REPL session " + sessionId + " has ended; create a new one");
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_SESSION_ENDED,
+                    "REPL session " + sessionId + " has ended; create a new one");
         }
         return session;
     }
 
     private DomainException end(Session session, String why) {
         markEnded(session);
-        return new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_SESSION_ENDED, "REPL session " + session.id() + " ended: " + why);
+        return new DomainException(ErrorKind.CONFLICT, ErrorCodes.REPL_SESSION_ENDED,
+                "REPL session " + session.id() + " ended: " + why);
     }
 
     private void markEnded(Session session) {

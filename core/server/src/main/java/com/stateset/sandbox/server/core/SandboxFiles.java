@@ -233,7 +233,8 @@ public final class SandboxFiles {
             throw sandboxes.vanished(sandbox, e);
         }
         if (result.timedOut()) {
-            throw new DomainException(ErrorKind.TIMED_OUT, ErrorCodes.TIMEOUT, field + ": the operation took longer than " + timeout.toSeconds() + " s",
+            throw new DomainException(ErrorKind.TIMED_OUT, ErrorCodes.TIMEOUT,
+                    field + ": the operation took longer than " + timeout.toSeconds() + " s",
                     Map.of("field", field));
         }
         String path = args[0];
@@ -249,7 +250,8 @@ public final class SandboxFiles {
             case NOT_A_DIRECTORY -> throw DomainException.validation(field, path + " is not a directory");
             case EXISTS -> {
                 boolean transfer = field.equals("source");
-                throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, (transfer ? args[1] : path) + " already exists"
+                throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT,
+                        (transfer ? args[1] : path) + " already exists"
                         + (transfer ? "; pass overwrite: true to replace it" : ""),
                         Map.of("field", transfer ? "destination" : field));
             }

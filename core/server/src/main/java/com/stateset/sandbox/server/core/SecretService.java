@@ -279,7 +279,8 @@ public final class SecretService {
 
     /** The value; 409 if it cannot be decrypted: the operator's to fix (another master key, an altered row). */
     private String decrypt(SecretCipher cipher, SecretRecord row) {
-        return readable(cipher, row).orElseThrow(() -> new DomainException(ErrorKind.CONFLICT, ErrorCodes.SECRET_UNREADABLE, "secret " + row.name()
+        return readable(cipher, row).orElseThrow(() -> new DomainException(ErrorKind.CONFLICT, ErrorCodes.SECRET_UNREADABLE,
+                "secret " + row.name()
                 + " cannot be read with this server's master key; set its value again, or the server's operator must"
                 + " configure the key it was stored under", Map.of("field", "secrets")));
     }
@@ -295,7 +296,8 @@ public final class SecretService {
 
     private SecretCipher requireCipher() {
         if (cipher == null) {
-            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.SECRETS_DISABLED, "secrets need a master key, and this server has none:"
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.SECRETS_DISABLED,
+                    "secrets need a master key, and this server has none:"
                     + " its operator sets SANDBOX_SECRETS_MASTER_KEY (secrets.masterKey) and restarts it");
         }
         return cipher;

@@ -57,7 +57,8 @@ public final class StorageQuota {
         if (requested >= 0) {
             details.put("requested_bytes", requested);
         }
-        return new DomainException(ErrorKind.QUOTA_EXCEEDED, ErrorCodes.QUOTA_EXCEEDED, "storage quota exceeded: the " + plan + " plan stores at most "
+        return new DomainException(ErrorKind.QUOTA_EXCEEDED, ErrorCodes.QUOTA_EXCEEDED,
+                "storage quota exceeded: the " + plan + " plan stores at most "
                 + limit + " bytes of checkpoints and artifacts", details);
     }
 

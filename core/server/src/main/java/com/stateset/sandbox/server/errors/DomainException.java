@@ -43,7 +43,8 @@ public class DomainException extends RuntimeException {
 
     /** Bad input, naming the offending field of the request ({@code cpus}, {@code files[2].path}). */
     public static DomainException validation(String field, String message) {
-        return new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, field + ": " + message, Map.of("field", field));
+        return new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR,
+                field + ": " + message, Map.of("field", field));
     }
 
     /** Bad input, naming the field and listing what it may be. */
@@ -71,12 +72,14 @@ public class DomainException extends RuntimeException {
     }
 
     public static DomainException tooLarge(String field, String message) {
-        return new DomainException(ErrorKind.TOO_LARGE, ErrorCodes.PAYLOAD_TOO_LARGE, field + ": " + message, Map.of("field", field));
+        return new DomainException(ErrorKind.TOO_LARGE, ErrorCodes.PAYLOAD_TOO_LARGE,
+                field + ": " + message, Map.of("field", field));
     }
 
     /** Too many requests; {@code retry_after} in the details says when to try again. */
     public static DomainException rateLimited(long retryAfterSeconds) {
-        return new DomainException(ErrorKind.RATE_LIMITED, ErrorCodes.RATE_LIMITED, "rate limit exceeded; retry after " + retryAfterSeconds
+        return new DomainException(ErrorKind.RATE_LIMITED, ErrorCodes.RATE_LIMITED,
+                "rate limit exceeded; retry after " + retryAfterSeconds
                 + " s", Map.of("retry_after", retryAfterSeconds));
     }
 

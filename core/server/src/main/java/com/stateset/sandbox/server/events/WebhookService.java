@@ -120,7 +120,8 @@ public final class WebhookService {
             webhook = credentials.opened(find(caller, id));
         } catch (IllegalStateException | SecretCipher.UnreadableSecretException unreadable) {
             // Sealed under a master key this server does not have: the operator's to fix, or the webhook's to re-create.
-            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.WEBHOOK_CREDENTIALS_UNREADABLE, "webhook " + id + "'s secret cannot be read with"
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.WEBHOOK_CREDENTIALS_UNREADABLE,
+                    "webhook " + id + "'s secret cannot be read with"
                     + " this server's master key; create the webhook again, or the server's operator must configure the key"
                     + " it was stored under");
         }

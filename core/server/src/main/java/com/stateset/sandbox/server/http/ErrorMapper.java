@@ -117,7 +117,8 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     }
 
     private static DomainException internal() {
-        return new DomainException(ErrorKind.INTERNAL, ErrorCodes.INTERNAL_ERROR, "internal error; quote request id " + RequestIds.current());
+        return new DomainException(ErrorKind.INTERNAL, ErrorCodes.INTERNAL_ERROR,
+                "internal error; quote request id " + RequestIds.current());
     }
 
     private static DomainException json(JsonProcessingException e) {
@@ -135,16 +136,19 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         if (e instanceof MismatchedInputException mismatched) {
             String field = path(mismatched);
             return field.isEmpty()
-                    ? new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "request body: expected a JSON object")
+                    ? new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR,
+                            "request body: expected a JSON object")
                     : DomainException.validation(field, "expected " + typeName(mismatched.getTargetType()));
         }
         if (e instanceof JsonParseException parse) {
-            return new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "malformed JSON: " + parse.getOriginalMessage());
+            return new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR,
+                    "malformed JSON: " + parse.getOriginalMessage());
         }
         if (e instanceof JsonMappingException mapping && !path(mapping).isEmpty()) {
             return DomainException.validation(path(mapping), mapping.getOriginalMessage());
         }
-        return new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "malformed request body: " + e.getOriginalMessage());
+        return new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR,
+                "malformed request body: " + e.getOriginalMessage());
     }
 
     private static DomainException runtime(SandboxRuntimeException e) {
@@ -180,18 +184,21 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     private static DomainException storage(ObjectStoreException e) {
         if (e instanceof ObjectStoreUnavailableException) {
             LOG.warn("object store unavailable: {}", e.getMessage());
-            return new DomainException(ErrorKind.UNAVAILABLE, ErrorCodes.STORAGE_UNAVAILABLE, "the object store is unavailable; retry later");
+            return new DomainException(ErrorKind.UNAVAILABLE, ErrorCodes.STORAGE_UNAVAILABLE,
+                    "the object store is unavailable; retry later");
         }
         if (e instanceof ObjectStoreMisconfiguredException) {
             LOG.warn("object store misconfigured: {}", e.getMessage());
-            return new DomainException(ErrorKind.CONFLICT, ErrorCodes.STORAGE_MISCONFIGURED, "the object store refuses this server as it is configured"
+            return new DomainException(ErrorKind.CONFLICT, ErrorCodes.STORAGE_MISCONFIGURED,
+                    "the object store refuses this server as it is configured"
                     + " (the server's operator must fix this; retrying will not help); quote request id " + RequestIds.current());
         }
         if (e instanceof ObjectNotFoundException) {
             return DomainException.notFound(ErrorCodes.OBJECT_NOT_FOUND, "the stored object is missing from the object store");
         }
         LOG.warn("object store failure: {}", e.getMessage());
-        return new DomainException(ErrorKind.UPSTREAM_FAILED, ErrorCodes.STORAGE_ERROR, "the object store failed; quote request id " + RequestIds.current());
+        return new DomainException(ErrorKind.UPSTREAM_FAILED, ErrorCodes.STORAGE_ERROR,
+                "the object store failed; quote request id " + RequestIds.current());
     }
 
     /** Jersey's own refusals: the protocol errors have no domain kind, only a status. */

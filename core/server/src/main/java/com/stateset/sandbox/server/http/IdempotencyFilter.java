@@ -110,7 +110,8 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
         try {
             body = request.getEntityStream().readAllBytes();
         } catch (IOException cutShort) {
-            throw new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "request body: it ended before its declared length");
+            throw new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR,
+                    "request body: it ended before its declared length");
         }
         request.setEntityStream(new ByteArrayInputStream(body));
         String hash = hash(request, body);
@@ -237,7 +238,8 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
         try {
             return cipher.decrypt(scope, NAME + key, stored);
         } catch (SecretCipher.UnreadableSecretException e) {
-            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.IDEMPOTENCY_KEY_UNREADABLE, "the answer kept for this Idempotency-Key was sealed"
+            throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.IDEMPOTENCY_KEY_UNREADABLE,
+                    "the answer kept for this Idempotency-Key was sealed"
                     + " under another master key; use a new key", Map.of("field", HEADER));
         }
     }

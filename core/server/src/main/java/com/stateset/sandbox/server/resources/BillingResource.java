@@ -65,7 +65,8 @@ public final class BillingResource {
     }
 
     private static DomainException notAvailable(String what) {
-        return new DomainException(ErrorKind.CONFLICT, ErrorCodes.NOT_AVAILABLE, what + " belong to the hosted service; on this self-hosted"
+        return new DomainException(ErrorKind.CONFLICT, ErrorCodes.NOT_AVAILABLE,
+                what + " belong to the hosted service; on this self-hosted"
                 + " installation the operator sets an organization's plan (bin/sandbox set-plan)");
     }
 }
