@@ -36,13 +36,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** api/openapi.yaml describes exactly the operations the resources serve under /api/v1, and the error codes. */
+/** docs/openapi.yaml describes exactly the operations the resources serve under /api/v1, and the error codes. */
 class OpenApiDocumentTest {
 
     private static final String BASE = "/api/v1";
 
     private static JsonNode document() throws Exception {
-        return new ObjectMapper(new YAMLFactory()).readTree(java.nio.file.Path.of("..", "..", "api", "openapi.yaml").toFile());
+        return new ObjectMapper(new YAMLFactory()).readTree(java.nio.file.Path.of("..", "..", "docs", "openapi.yaml").toFile());
     }
 
     @Test
