@@ -6,6 +6,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectExecResponse;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
@@ -186,16 +187,28 @@ final class DockerExec {
      * take seconds, and slow recovery beats a sandbox left unusable.
      */
     void kill(String sandboxId, String marker) {
+        // With the interrupt flag set every wait would end at once and the engine's client would
+        // cancel its calls, leaving the bomb running: the kill runs with the flag cleared (each try
+        // clears it again; an interrupt during the kill only ends it no sooner than its bounds) and
+        // restores it after.
+        boolean interrupted = Thread.interrupted();
+        try {
+            killClearingInterrupts(sandboxId, marker);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void killClearingInterrupts(String sandboxId, String marker) {
         Set<String> groups = new LinkedHashSet<>();
         if (killUntilClean(sandboxId, marker, groups, KILL_PATIENCE) && ready(sandboxId)) {
             return;
         }
         LOG.warn("sandbox {}: a command's processes hold every pid; killing all its processes", sandboxId);
         for (int signal = 1; signal <= SUPERVISOR_SIGNALS; signal++) {
-            try {
-                docker.killContainerCmd(sandboxId).withSignal(Supervisor.SIGNAL).exec();
-            } catch (RuntimeException e) {
-                LOG.warn("signalling the supervisor of sandbox {} failed: {}", sandboxId, e.getMessage());
+            if (!signalSupervisor(sandboxId)) {
                 return;
             }
             if (killUntilClean(sandboxId, marker, groups, AFTER_REAP_PATIENCE) && ready(sandboxId)) {
@@ -206,12 +219,34 @@ final class DockerExec {
     }
 
     /**
+     * Asks the supervisor to reap, again after a failure: the engine refuses a signal now and then
+     * while a sandbox is swamped (gVisor). False if the sandbox is gone or stopped.
+     */
+    private boolean signalSupervisor(String sandboxId) {
+        for (int attempt = 1; attempt <= MIN_ATTEMPTS; attempt++) {
+            Thread.interrupted();
+            try {
+                docker.killContainerCmd(sandboxId).withSignal(Supervisor.SIGNAL).exec();
+                return true;
+            } catch (NotFoundException | ConflictException gone) {
+                LOG.warn("sandbox {} is gone or stopped: nothing left to kill", sandboxId);
+                return false;
+            } catch (RuntimeException e) {
+                LOG.warn("signalling the supervisor of sandbox {} failed: {}", sandboxId, e.toString());
+                sleepQuietly(200L * attempt);
+            }
+        }
+        return true;
+    }
+
+    /**
      * Runs the killer until a run finds nothing to kill, for {@code patience} (and at least
      * {@link #MIN_ATTEMPTS} times); whether one did.
      */
     private boolean killUntilClean(String sandboxId, String marker, Set<String> groups, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
         for (int attempt = 1; attempt <= MIN_ATTEMPTS || System.nanoTime() < deadline; attempt++) {
+            Thread.interrupted();
             List<String> killer = new ArrayList<>(List.of("/bin/sh", "-c", KILL_SCRIPT, "sh", marker));
             killer.addAll(groups);
             String out = runOnce(sandboxId, killer);
@@ -235,6 +270,7 @@ final class DockerExec {
     private boolean ready(String sandboxId) {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         for (int attempt = 1; attempt <= MIN_ATTEMPTS || System.nanoTime() < deadline; attempt++) {
+            Thread.interrupted();
             String out = runOnce(sandboxId, READY);
             if (out != null && out.contains("ready")) {
                 return true;

@@ -79,8 +79,12 @@ class DockerGvisorIT {
     }
 
     private String sandbox(boolean network) {
+        return sandbox(network, 256L << 20);
+    }
+
+    private String sandbox(boolean network, long memoryBytes) {
         String id = "sbx_gvisor" + System.nanoTime();
-        runtime.create(new SandboxSpec(id, DockerRuntimeIT.IMAGE, 500, 256L << 20, Map.of(), network,
+        runtime.create(new SandboxSpec(id, DockerRuntimeIT.IMAGE, 500, memoryBytes, Map.of(), network,
                 Map.of(SandboxLabels.SANDBOX_ID, id, SandboxLabels.INSTALL_ID, "gvisor-test"), Isolations.GVISOR));
         created.add(id);
         assertThat(runtime.start(id).state()).isEqualTo(RuntimeState.RUNNING);
@@ -129,7 +133,10 @@ class DockerGvisorIT {
 
     @Test
     void forkBombIsContainedAndTheSandboxRecovers() {
-        String id = sandbox(false);
+        // Memory enough for the pids limit to stop the bomb first: under gVisor one kernel holds
+        // every process, so a bomb that reached the memory limit instead would end the whole sandbox
+        // (an OOM, not what this test is about).
+        String id = sandbox(false, 1L << 30);
         String other = sandbox(false);
         Run bomb = run(id, "bomb() { bomb | bomb & }; bomb; exec sleep 30", Duration.ofSeconds(5));
         assertThat(bomb.result().timedOut()).isTrue();
