@@ -149,8 +149,9 @@ abstract class ProductionScenarios {
 
     @Test
     void aTemplateImageThatCannotBePulledEndsInErrorWithTheReasonAndLeavesNoPod() throws Exception {
-        // claude-agent is the seventh template of production.yml.
-        try (ServerProcess server = start("-Ddw.templates[6].image=registry.invalid/stateset/missing:1")) {
+        // The catalog's images under a registry that does not exist: claude-agent's is
+        // registry.invalid/stateset/missing/claude-agent:latest.
+        try (ServerProcess server = start("-Ddw.catalog.imagePrefix=registry.invalid/stateset/missing")) {
             String key = register(server);
             Http.Reply created = Http.post(server.url("/api/v1/sandbox/create"), key, Map.of("template", "claude-agent"));
             assertThat(created.status()).as("no retry cures it").isEqualTo(409);

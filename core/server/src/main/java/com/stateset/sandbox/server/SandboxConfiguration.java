@@ -2,6 +2,7 @@ package com.stateset.sandbox.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.stateset.sandbox.server.config.AuthConfig;
+import com.stateset.sandbox.server.config.CatalogConfig;
 import com.stateset.sandbox.server.config.DatabaseConfig;
 import com.stateset.sandbox.server.config.EventsConfig;
 import com.stateset.sandbox.server.config.ExtensionConfig;
@@ -109,7 +110,13 @@ public class SandboxConfiguration extends Configuration {
 
     @JsonProperty
     @Valid
-    @NotEmpty
+    @NotNull
+    private CatalogConfig catalog = new CatalogConfig();
+
+    /** Templates besides the catalog's; one of a catalog template's name takes its place. */
+    @JsonProperty
+    @Valid
+    @NotNull
     private List<TemplateConfig> templates = new ArrayList<>();
 
     /** The template of a sandbox created without one. */
@@ -181,6 +188,10 @@ public class SandboxConfiguration extends Configuration {
 
     public SecretsConfig secrets() {
         return secrets;
+    }
+
+    public CatalogConfig catalog() {
+        return catalog;
     }
 
     public List<TemplateConfig> templates() {

@@ -19,6 +19,7 @@ import com.stateset.sandbox.server.crypto.SecretCipher;
 import com.stateset.sandbox.server.metrics.CommandMetrics;
 import com.stateset.sandbox.server.metrics.CreateMetrics;
 import com.stateset.sandbox.server.pool.WarmPool;
+import com.stateset.sandbox.server.templates.TemplateCatalog;
 import com.stateset.sandbox.server.templates.Templates;
 import io.dropwizard.core.setup.Environment;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -37,7 +38,8 @@ record Services(Templates templates, Plans plans, StorageQuota quota, WarmPool p
     static Services start(SandboxConfiguration config, Environment environment, Jdbi jdbi, Clock clock, String installId,
             long processStartedAt, Extensions extensions, EventPipeline pipeline, PrometheusRegistry registry,
             SecretCipher cipher) {
-        Templates templates = new Templates(config.templates(), config.defaultTemplate(), config.allowedImages());
+        Templates templates = new Templates(TemplateCatalog.effective(config.catalog(), config.templates()), config.defaultTemplate(),
+                config.allowedImages());
         Plans plans = new Plans(config.plans(), config.auth().defaultPlan());
         EgressMeter egress = new EgressMeter(jdbi, extensions.runtime());
         WarmPool pool = new WarmPool(config.warmPool(), templates, extensions.runtime(), installId, clock, registry,

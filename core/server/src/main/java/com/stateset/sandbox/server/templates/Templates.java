@@ -20,6 +20,9 @@ public final class Templates {
 
     /** @param allowedImages images a create may name besides the templates' own */
     public Templates(List<TemplateConfig> templates, String defaultName, List<String> allowedImages) {
+        if (templates.isEmpty()) {
+            throw new IllegalArgumentException("templates: none; list some, or turn the catalog on (catalog.enabled)");
+        }
         for (TemplateConfig t : templates) {
             if (byName.put(t.name(), t) != null) {
                 throw new IllegalArgumentException("templates: " + t.name() + " is defined twice");
