@@ -3,6 +3,7 @@ package com.stateset.sandbox.server.core;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stateset.sandbox.api.CreateSandboxRequest;
@@ -40,7 +41,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Query;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +58,7 @@ public final class SandboxService {
     /** All of a sandbox's variables together, as stored (the column holds 100,000 characters). */
     private static final int MAX_ENV_CHARS = 64 * 1024;
     private static final int MAX_QUANTITY_CHARS = 20;
+    private static final TypeReference<Map<String, String>> ENV = new TypeReference<>() { };
     private static final Pattern SESSION_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,100}$");
 
     private final Jdbi jdbi;
@@ -164,21 +165,20 @@ public final class SandboxService {
                 template.name(), image, cpus, memory, cpuMillis, memoryBytes, network, json(env), metadata,
                 null, null, null, now, null, now + timeout * 1000L, null, null, 0, isolation);
         jdbi.useTransaction(handle -> {
+            SandboxDao sandboxes = handle.attach(SandboxDao.class);
             // The organization's row lock orders concurrent creates, so none can pass a limit together.
-            PlanConfig plan = plans.of(handle.createQuery(OrganizationDao.PLAN + " FOR UPDATE").bind("id", caller.orgId())
-                    .mapTo(String.class).findOne()
+            PlanConfig plan = plans.of(handle.attach(OrganizationDao.class).lockPlan(caller.orgId())
                     .orElseThrow(() -> DomainException.forbidden("the organization no longer exists")));
-            if (plan.concurrentSandboxes() != null && count(handle.createQuery(SandboxDao.COUNT_ACTIVE)
-                    .bind("orgId", caller.orgId())) >= plan.concurrentSandboxes()) {
+            if (plan.concurrentSandboxes() != null && sandboxes.countActive(caller.orgId()) >= plan.concurrentSandboxes()) {
                 throw quotaExceeded(ErrorKind.RATE_LIMITED, "concurrent_sandboxes", plan.concurrentSandboxes(),
                         "at most " + plan.concurrentSandboxes() + " sandboxes may run at once on this plan; stop one first");
             }
-            if (plan.sandboxesPerMonth() != null && count(handle.createQuery(SandboxDao.COUNT_CREATED_SINCE)
-                    .bind("orgId", caller.orgId()).bind("since", Plans.periodStart(now))) >= plan.sandboxesPerMonth()) {
+            if (plan.sandboxesPerMonth() != null
+                    && sandboxes.countCreatedSince(caller.orgId(), Plans.periodStart(now)) >= plan.sandboxesPerMonth()) {
                 throw quotaExceeded(ErrorKind.QUOTA_EXCEEDED, "sandboxes_per_month", plan.sandboxesPerMonth(),
                         "this plan allows " + plan.sandboxesPerMonth() + " sandboxes a month");
             }
-            handle.createUpdate(SandboxDao.INSERT).bindMethods(row).execute();
+            sandboxes.insert(row);
             events.record(handle, EventTypes.SANDBOX_CREATED, row.orgId(), id,
                     Map.of("template", template.name(), "cpus", cpus, "memory", memory, "isolation", isolation));
         });
@@ -195,8 +195,7 @@ public final class SandboxService {
             seed.files().accept(id);
             long startupMs = (System.nanoTime() - started) / 1_000_000;
             boolean marked = jdbi.inTransaction(handle -> {
-                if (handle.createUpdate(SandboxDao.MARK_RUNNING).bind("id", id).bind("podIp", running.ipAddress())
-                        .bind("now", clock.millis()).bind("startupMs", startupMs).execute() == 0) {
+                if (handle.attach(SandboxDao.class).markRunning(id, running.ipAddress(), clock.millis(), startupMs) == 0) {
                     return false;
                 }
                 events.record(handle, EventTypes.SANDBOX_READY, row.orgId(), id, Map.of("startupMs", startupMs));
@@ -214,10 +213,6 @@ public final class SandboxService {
         }
         metrics.succeeded(request, warm, System.nanoTime() - receivedAt);
         return view(find(caller, id));
-    }
-
-    private static int count(Query query) {
-        return query.mapTo(Integer.class).one();
     }
 
     /** Starts a new sandbox, whose engine (where it can) ends it after {@code maxLifetime}, server or not. */
@@ -275,8 +270,8 @@ public final class SandboxService {
 
     /** The longest a sandbox of the organization may live: its plan's limit and the server's. */
     private long maxLifetimeSeconds(String orgId) {
-        Integer planLimit = jdbi.withHandle(handle -> handle.createQuery(OrganizationDao.PLAN).bind("id", orgId)
-                .mapTo(String.class).findOne()).map(plan -> plans.of(plan).maxDurationSeconds()).orElse(null);
+        Integer planLimit = jdbi.withExtension(OrganizationDao.class, organizations -> organizations.plan(orgId))
+                .map(plan -> plans.of(plan).maxDurationSeconds()).orElse(null);
         return planLimit == null ? limits.maxTimeoutSeconds() : Math.min(planLimit, limits.maxTimeoutSeconds());
     }
 
@@ -427,7 +422,7 @@ public final class SandboxService {
     /** The environment the sandbox's commands run with. */
     public Map<String, String> envOf(SandboxRecord row) {
         try {
-            return new TreeMap<>(mapper.readValue(row.env(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { }));
+            return new TreeMap<>(mapper.readValue(row.env(), ENV));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("sandbox " + row.id() + " has unreadable stored JSON", e);
         }
@@ -476,7 +471,7 @@ public final class SandboxService {
 
     private SandboxView view(SandboxRecord row) {
         try {
-            List<String> envKeys = List.copyOf(new TreeMap<>(mapper.readValue(row.env(), Map.class)).keySet());
+            List<String> envKeys = List.copyOf(envOf(row).keySet());
             JsonNode metadata = row.metadata() == null ? null : mapper.readTree(row.metadata());
             return new SandboxView(row.id(), row.id(), row.orgId(), row.sessionId(), row.status(), row.template(),
                     row.podIp(), Times.iso(row.createdAt()), Times.iso(row.expiresAt()), row.cpus(), row.memory(),

@@ -11,9 +11,6 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(Organization.class)
 public interface OrganizationDao {
 
-    /** An organization's plan, for plain handles on hot paths ({@code FOR UPDATE} appended takes its row lock). */
-    String PLAN = "SELECT plan FROM organizations WHERE id = :id";
-
     @SqlUpdate("INSERT INTO organizations (id, name, slug, plan, created_at) VALUES (:id, :name, :slug, :plan, :createdAt)")
     void insert(@BindMethods Organization organization);
 
@@ -23,6 +20,13 @@ public interface OrganizationDao {
     /** Locks the organization's row until the transaction ends: quota checks take this lock. */
     @SqlQuery("SELECT * FROM organizations WHERE id = :id FOR UPDATE")
     Optional<Organization> lock(@Bind("id") String id);
+
+    @SqlQuery("SELECT plan FROM organizations WHERE id = :id")
+    Optional<String> plan(@Bind("id") String id);
+
+    /** The organization's plan, its row locked until the transaction ends: creates take this lock to check quotas. */
+    @SqlQuery("SELECT plan FROM organizations WHERE id = :id FOR UPDATE")
+    Optional<String> lockPlan(@Bind("id") String id);
 
     @SqlUpdate("UPDATE organizations SET plan = :plan WHERE id = :id")
     int setPlan(@Bind("id") String id, @Bind("plan") String plan);

@@ -25,20 +25,10 @@ public interface SandboxDao {
 
     RowMapper<SandboxRecord> ROWS = new SandboxRowMapper();
 
-    // Statements also run on plain handles by the create path, where attaching this interface
-    // would cost more than the statements.
-    String INSERT = "INSERT INTO sandboxes (id, org_id, session_id, status, template, image, cpus, memory, cpu_millis,"
+    @SqlUpdate("INSERT INTO sandboxes (id, org_id, session_id, status, template, image, cpus, memory, cpu_millis,"
             + " memory_bytes, network, env, metadata, created_at, expires_at, isolation)"
             + " VALUES (:id, :orgId, :sessionId, :status, :template, :image, :cpus, :memory, :cpuMillis,"
-            + " :memoryBytes, :network, :env, :metadata, :createdAt, :expiresAt, :isolation)";
-    String MARK_RUNNING = "UPDATE sandboxes SET status = 'running', pod_ip = :podIp, started_at = :now, startup_ms = :startupMs"
-            + " WHERE id = :id AND status = 'creating'";
-    /** Sandboxes that hold resources: what the concurrency limit counts. */
-    String COUNT_ACTIVE = "SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND status IN ('creating', 'running', 'terminating')";
-    /** Every sandbox created since {@code :since}, deleted ones too: what the monthly limit counts. */
-    String COUNT_CREATED_SINCE = "SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND created_at >= :since";
-
-    @SqlUpdate(INSERT)
+            + " :memoryBytes, :network, :env, :metadata, :createdAt, :expiresAt, :isolation)")
     void insert(@BindMethods SandboxRecord sandbox);
 
     /**
@@ -73,7 +63,8 @@ public interface SandboxDao {
     @SqlQuery("SELECT * FROM sandboxes WHERE status = 'running' AND expires_at <= :now")
     List<SandboxRecord> expired(@Bind("now") long now);
 
-    @SqlUpdate(MARK_RUNNING)
+    @SqlUpdate("UPDATE sandboxes SET status = 'running', pod_ip = :podIp, started_at = :now, startup_ms = :startupMs"
+            + " WHERE id = :id AND status = 'creating'")
     int markRunning(@Bind("id") String id, @Bind("podIp") String podIp, @Bind("now") long now,
             @Bind("startupMs") long startupMs);
 
@@ -87,7 +78,8 @@ public interface SandboxDao {
     int end(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to,
             @Bind("reason") String reason, @Bind("now") long now);
 
-    @SqlQuery(COUNT_ACTIVE)
+    /** Sandboxes that hold resources: what the concurrency limit counts. */
+    @SqlQuery("SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND status IN ('creating', 'running', 'terminating')")
     int countActive(@Bind("orgId") String orgId);
 
     /** Every sandbox row by status, all organizations', deleted ones too: for the metrics. */
@@ -96,7 +88,8 @@ public interface SandboxDao {
     @ValueColumn("n")
     Map<String, Long> countByStatus();
 
-    @SqlQuery(COUNT_CREATED_SINCE)
+    /** Every sandbox created since {@code since}, deleted ones too: what the monthly limit counts. */
+    @SqlQuery("SELECT COUNT(*) FROM sandboxes WHERE org_id = :orgId AND created_at >= :since")
     int countCreatedSince(@Bind("orgId") String orgId, @Bind("since") long since);
 
     /** Every sandbox that ran, or was created, during [from, to): what usage is computed from. */
