@@ -45,6 +45,8 @@ final class DockerExec {
     private static final Duration AFTER_REAP_PATIENCE = Duration.ofSeconds(15);
     /** How long killed processes may take to be gone (reaped) before the sandbox runs commands again. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
+    /** How long after a clean kill the killer looks again, for processes that were half-forked. */
+    private static final Duration CONFIRM_AFTER = Duration.ofMillis(300);
     /**
      * Tries each step makes whatever the time: on a loaded host one exec can take longer than a
      * step's patience, and a reap still running kills the server's own probes too.
@@ -203,7 +205,7 @@ final class DockerExec {
 
     private void killClearingInterrupts(String sandboxId, String marker) {
         Set<String> groups = new LinkedHashSet<>();
-        if (killUntilClean(sandboxId, marker, groups, KILL_PATIENCE) && ready(sandboxId)) {
+        if (cleared(sandboxId, marker, groups, KILL_PATIENCE)) {
             return;
         }
         LOG.warn("sandbox {}: a command's processes hold every pid; killing all its processes", sandboxId);
@@ -211,7 +213,7 @@ final class DockerExec {
             if (!signalSupervisor(sandboxId)) {
                 return;
             }
-            if (killUntilClean(sandboxId, marker, groups, AFTER_REAP_PATIENCE) && ready(sandboxId)) {
+            if (cleared(sandboxId, marker, groups, AFTER_REAP_PATIENCE)) {
                 return;
             }
         }
@@ -219,8 +221,26 @@ final class DockerExec {
     }
 
     /**
+     * Whether the killer ran clean, the sandbox runs commands again, and the killer still finds
+     * nothing a moment later: a process half-forked while the killer ran can surface after it (gVisor)
+     * and would regrow the bomb behind a sandbox that looked recovered.
+     */
+    private boolean cleared(String sandboxId, String marker, Set<String> groups, Duration patience) {
+        if (!killUntilClean(sandboxId, marker, groups, patience) || !ready(sandboxId)) {
+            return false;
+        }
+        sleepQuietly(CONFIRM_AFTER.toMillis());
+        if (killOnce(sandboxId, marker, groups)) {
+            return true;
+        }
+        LOG.warn("sandbox {}: processes of a killed command surfaced after the kill; killing again", sandboxId);
+        return killUntilClean(sandboxId, marker, groups, patience) && ready(sandboxId);
+    }
+
+    /**
      * Asks the supervisor to reap, again after a failure: the engine refuses a signal now and then
-     * while a sandbox is swamped (gVisor). False if the sandbox is gone or stopped.
+     * while a sandbox is swamped (under gVisor even as "not running" while it runs). False if the
+     * sandbox is gone or stopped.
      */
     private boolean signalSupervisor(String sandboxId) {
         for (int attempt = 1; attempt <= MIN_ATTEMPTS; attempt++) {
@@ -228,15 +248,29 @@ final class DockerExec {
             try {
                 docker.killContainerCmd(sandboxId).withSignal(Supervisor.SIGNAL).exec();
                 return true;
-            } catch (NotFoundException | ConflictException gone) {
-                LOG.warn("sandbox {} is gone or stopped: nothing left to kill", sandboxId);
-                return false;
+            } catch (NotFoundException | ConflictException refused) {
+                if (!running(sandboxId)) {
+                    LOG.warn("sandbox {} is gone or stopped: nothing left to kill", sandboxId);
+                    return false;
+                }
+                LOG.warn("signalling the supervisor of sandbox {} was refused, though it runs: {}", sandboxId, refused.getMessage());
+                sleepQuietly(200L * attempt);
             } catch (RuntimeException e) {
                 LOG.warn("signalling the supervisor of sandbox {} failed: {}", sandboxId, e.toString());
                 sleepQuietly(200L * attempt);
             }
         }
         return true;
+    }
+
+    private boolean running(String sandboxId) {
+        try {
+            return Boolean.TRUE.equals(docker.inspectContainerCmd(sandboxId).exec().getState().getRunning());
+        } catch (NotFoundException gone) {
+            return false;
+        } catch (RuntimeException unknown) {
+            return true;
+        }
     }
 
     /**
@@ -246,21 +280,27 @@ final class DockerExec {
     private boolean killUntilClean(String sandboxId, String marker, Set<String> groups, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
         for (int attempt = 1; attempt <= MIN_ATTEMPTS || System.nanoTime() < deadline; attempt++) {
-            Thread.interrupted();
-            List<String> killer = new ArrayList<>(List.of("/bin/sh", "-c", KILL_SCRIPT, "sh", marker));
-            killer.addAll(groups);
-            String out = runOnce(sandboxId, killer);
-            if (out != null) {
-                out.lines().filter(l -> l.startsWith("groups")).findFirst()
-                        .ifPresent(l -> groups.addAll(List.of(l.substring("groups".length()).trim().split("\\s+"))));
-                groups.remove("");
-                if (out.lines().anyMatch("clean"::equals)) {
-                    return true;
-                }
+            if (killOnce(sandboxId, marker, groups)) {
+                return true;
             }
             sleepQuietly(Math.min(200, 10L * attempt));
         }
         return false;
+    }
+
+    /** Runs the killer once, adding the groups it learnt to {@code groups}; whether it found nothing to kill. */
+    private boolean killOnce(String sandboxId, String marker, Set<String> groups) {
+        Thread.interrupted();
+        List<String> killer = new ArrayList<>(List.of("/bin/sh", "-c", KILL_SCRIPT, "sh", marker));
+        killer.addAll(groups);
+        String out = runOnce(sandboxId, killer);
+        if (out == null) {
+            return false;
+        }
+        out.lines().filter(l -> l.startsWith("groups")).findFirst()
+                .ifPresent(l -> groups.addAll(List.of(l.substring("groups".length()).trim().split("\\s+"))));
+        groups.remove("");
+        return out.lines().anyMatch("clean"::equals);
     }
 
     /**

@@ -53,10 +53,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sandboxes as Docker containers, hardened by default: the configured non-root user, every
- * capability dropped, no-new-privileges, a read-only root file system, pids, memory (swap off) and
- * CPU limits, an init process, no network unless asked (and then a bridge on which sandboxes cannot
- * reach each other), no host paths, and optionally gVisor.
+ * Sandboxes as Docker containers, hardened by default: commands as the configured non-root user
+ * with every capability dropped, no-new-privileges, a read-only root file system, pids, memory
+ * (swap off) and CPU limits, an init process, no network unless asked (and then a bridge on which
+ * sandboxes cannot reach each other), no host paths, and optionally gVisor. Each sandbox ends at
+ * its longest lifetime by itself, server or not (see {@link Supervisor}).
  *
  * <p>The writable areas ({@value #WORKSPACE}, {@code /tmp}, the home directory) are anonymous
  * volumes of the {@code local} driver backed by size-capped tmpfs: writing past the cap fails with
@@ -71,10 +72,13 @@ final class DockerRuntime implements SandboxRuntime {
     private static final java.time.Duration PULL_TIMEOUT = java.time.Duration.ofMinutes(3);
     private static final java.time.Duration STATS_TIMEOUT = java.time.Duration.ofSeconds(5);
     /**
-     * Host threads gVisor's kernel may run for one sandbox: about a hundred idle, a couple of
-     * thousand while a fork bomb hammers it (measured); fewer and the kernel itself dies.
+     * Host tasks gVisor's kernel may run for one sandbox. Idle it runs about a hundred; a fork bomb
+     * held at the sandbox's own pids limit drove it to 3,600 while it ran and 5,300 once killed
+     * (measured, ptrace platform: its threads stay until the sandbox ends), and past 8,192 when the
+     * bomb came back. Reaching this limit kills the kernel and with it the sandbox; Go stops the
+     * kernel at 10,000 threads of its own anyway, so the limit is set above that.
      */
-    private static final long GVISOR_THREADS = 8192;
+    private static final long GVISOR_THREADS = 16_384;
 
     private final DockerRuntimeConfig config;
     private final DockerClient docker;
@@ -158,15 +162,21 @@ final class DockerRuntime implements SandboxRuntime {
         docker.createContainerCmd(spec.image())
                 .withName(spec.sandboxId())
                 .withHostName("sandbox")
-                // The sandbox idles under its supervisor until commands arrive; the image's own
-                // entrypoint never runs.
-                .withEntrypoint("/bin/sh", "-c", Supervisor.SCRIPT, "supervisor")
-                .withUser(config.uid() + ":" + config.gid())
+                // The sandbox idles under its supervisor until commands arrive (they run as the
+                // sandbox user), and ends at its deadline; the image's own entrypoint never runs.
+                .withEntrypoint(supervisor(spec))
+                .withUser("0:0")
                 .withWorkingDir(WORKSPACE)
                 .withEnv(env)
                 .withLabels(spec.labels())
                 .withHostConfig(hostConfig(spec))
                 .exec();
+    }
+
+    private static String[] supervisor(SandboxSpec spec) {
+        List<String> entrypoint = new ArrayList<>(List.of("/bin/sh", "-c", Supervisor.SCRIPT, "supervisor"));
+        entrypoint.addAll(Supervisor.arguments(java.time.Instant.now(), spec.maxLifetime()));
+        return entrypoint.toArray(String[]::new);
     }
 
     private HostConfig hostConfig(SandboxSpec spec) {
@@ -177,6 +187,9 @@ final class DockerRuntime implements SandboxRuntime {
                 .withInit(true)
                 .withReadonlyRootfs(true)
                 .withCapDrop(Capability.ALL)
+                // For the supervisor (root) to kill the sandbox user's processes; that user's
+                // commands run with no capability at all.
+                .withCapAdd(Capability.KILL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withPidsLimit(gvisor ? config.pidsLimit() + GVISOR_THREADS : config.pidsLimit())
                 // gVisor counts the sandbox's processes itself, per sandbox: the host's pids limit

@@ -1,13 +1,19 @@
 package com.stateset.sandbox.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
+import com.stateset.sandbox.spi.runtime.Isolations;
+import com.stateset.sandbox.spi.runtime.RuntimeState;
+import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.spi.runtime.SandboxSpec;
 import com.stateset.sandbox.testing.SandboxRuntimeContract;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -41,9 +47,10 @@ class DockerRuntimeIT extends SandboxRuntimeContract {
         try (DockerClient docker = DockerClients.connect(new DockerRuntimeConfig())) {
             InspectContainerResponse container = docker.inspectContainerCmd(id).exec();
             HostConfig host = container.getHostConfig();
-            assertThat(container.getConfig().getUser()).isEqualTo("1000:1000");
+            assertThat(container.getConfig().getUser()).as("the supervisor's; commands run as 1000").isEqualTo("0:0");
             assertThat(host.getReadonlyRootfs()).isTrue();
             assertThat(host.getCapDrop()).containsExactly(Capability.ALL);
+            assertThat(host.getCapAdd()).as("the supervisor's only one").containsExactly(Capability.KILL);
             assertThat(host.getSecurityOpts()).contains("no-new-privileges");
             assertThat(host.getInit()).isTrue();
             assertThat(host.getPidsLimit()).isEqualTo(64L);
@@ -65,6 +72,29 @@ class DockerRuntimeIT extends SandboxRuntimeContract {
         }
         assertThat(run(id, List.of("stat", "-f", "-c", "%T", "/workspace", "/tmp"), Map.of(), null).stdout())
                 .isEqualTo("tmpfs\ntmpfs\n");
+    }
+
+    /**
+     * The supervisor ends the sandbox at its longest lifetime with nothing of the server's running,
+     * and the sandbox's user can neither stop nor kill it to live on.
+     */
+    @Test
+    void aSandboxEndsAtItsLongestLifetimeByItselfAndItsUserCannotStopThat() {
+        String id = "sbx_deadline" + hex(8);
+        runtime.create(new SandboxSpec(id, IMAGE, 500, 256L << 20, Map.of(), false, Map.of(SandboxLabels.SANDBOX_ID, id,
+                SandboxLabels.INSTALL_ID, "deadline-test"), Isolations.CONTAINER, Duration.ofSeconds(6)));
+        try {
+            assertThat(runtime.start(id).state()).isEqualTo(RuntimeState.RUNNING);
+            String supervisor = "for f in /proc/[0-9]*/cmdline; do tr '\\0' '\\n' < $f 2>/dev/null | grep -qx supervisor"
+                    + " && p=${f#/proc/} && p=${p%/cmdline}; done; ";
+            assertThat(run(id, List.of("/bin/sh", "-c", supervisor + "echo $(stat -c %u /proc/$p) $(id -u);"
+                    + " kill -STOP $p || echo refused; kill -KILL $p || echo refused"), Map.of(), null).stdout())
+                    .isEqualTo("0 1000\nrefused\nrefused\n");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(runtime.inspect(id).orElseThrow().state()).isEqualTo(RuntimeState.EXITED));
+        } finally {
+            runtime.remove(id);
+        }
     }
 
     @Override

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *       process holds it in its warm pool;
  *   <li>a {@code creating} row older than this server process, or than the create timeout, was cut
  *       short by a crash: its sandbox is removed and the row marked {@code error};
- *   <li>a {@code running} row whose sandbox vanished or stopped is marked {@code error};
+ *   <li>a {@code running} row whose sandbox vanished or stopped is marked {@code error}, unless it
+ *       expired: then its engine ended it at its longest lifetime while the server was away, and the
+ *       expiry check stops it as expired;
  *   <li>a {@code terminating} row is finished (sandbox removed, row {@code terminated}).
  * </ul>
  *
@@ -95,7 +97,7 @@ public final class Reconciler {
                     }
                 }
                 case RUNNING -> {
-                    if (sandbox.state() != RuntimeState.RUNNING) {
+                    if (sandbox.state() != RuntimeState.RUNNING && !expired(row, now)) {
                         remove(row.id(), "it stopped on its own");
                         states.end(row, row.sandboxStatus(), SandboxStatus.ERROR,
                                 "sandbox stopped unexpectedly" + (sandbox.detail() == null ? "" : ": " + sandbox.detail()));
@@ -121,7 +123,7 @@ public final class Reconciler {
                     }
                 }
                 case RUNNING -> {
-                    if (states.end(row, row.sandboxStatus(), SandboxStatus.ERROR, "the sandbox's container vanished")) {
+                    if (!expired(row, now) && states.end(row, row.sandboxStatus(), SandboxStatus.ERROR, "the sandbox's container vanished")) {
                         LOG.warn("sandbox {} vanished from the runtime", row.id());
                         result.failed++;
                     }
@@ -138,6 +140,11 @@ public final class Reconciler {
             LOG.info("reconciled: {} removed, {} marked error, {} stops finished", result.removed, result.failed, result.finished);
         }
         return result;
+    }
+
+    /** Whether the row's lifetime is over: the expiry check's to stop, whatever became of its sandbox. */
+    private static boolean expired(SandboxRecord row, long now) {
+        return row.expiresAt() <= now;
     }
 
     private boolean interrupted(SandboxRecord row, long now) {

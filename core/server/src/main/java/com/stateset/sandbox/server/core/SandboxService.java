@@ -382,8 +382,15 @@ public final class SandboxService {
         return row;
     }
 
-    /** Records that the runtime lost a sandbox the database thinks is running. */
+    /**
+     * Records that the runtime lost a sandbox the database thinks is running; one past its expiry was
+     * ended by its engine at its longest lifetime, and is stopped as expired.
+     */
     public DomainException vanished(SandboxRecord row, SandboxMissingException e) {
+        if (row.expiresAt() <= clock.millis()) {
+            expire(row);
+            return DomainException.conflict("sandbox " + row.id() + " is no longer running: it expired");
+        }
         states.end(row, SandboxStatus.RUNNING, SandboxStatus.ERROR, "the sandbox's container vanished");
         return DomainException.conflict("sandbox " + row.id() + " is no longer running: its container vanished");
     }

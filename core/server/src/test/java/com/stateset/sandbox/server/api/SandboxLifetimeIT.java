@@ -2,15 +2,18 @@ package com.stateset.sandbox.server.api;
 
 import static com.stateset.sandbox.server.api.AuthApiIT.assertField;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stateset.sandbox.server.SandboxConfiguration;
+import com.stateset.sandbox.server.testing.ApiClient;
 import com.stateset.sandbox.server.testing.ApiClient.Reply;
 import com.stateset.sandbox.server.testing.DockerCli;
 import com.stateset.sandbox.server.testing.RequireDocker;
 import com.stateset.sandbox.server.testing.Session;
 import com.stateset.sandbox.server.testing.TestServer;
 import com.stateset.sandbox.testing.Infrastructure;
+import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.time.Duration;
@@ -44,6 +47,45 @@ class SandboxLifetimeIT {
 
     private static boolean gvisorOffered() {
         return DockerCli.run("info", "--format", "{{json .Runtimes}}").output().contains("runsc");
+    }
+
+    /**
+     * A sandbox outlives no server: stopped past the sandbox's longest lifetime (here the server's
+     * 6 seconds), the server finds it ended by the engine when it comes back, and says it expired.
+     */
+    @Test
+    void aSandboxEndsAtItsLongestLifetimeWhileTheServerIsDown() throws Exception {
+        String database = TestServer.memoryDatabase();
+        ConfigOverride shortLives = ConfigOverride.config("limits.maxTimeoutSeconds", "6");
+        DropwizardAppExtension<SandboxConfiguration> app = TestServer.create(database, shortLives);
+        app.before();
+        String key;
+        String id;
+        try {
+            Session owner = Session.register(app.getLocalPort(), "Deadline Org");
+            key = owner.key();
+            id = owner.sandbox(Map.of("timeout_seconds", 6));
+            assertThat(owner.sh(id, "echo alive")).isEqualTo("alive\n");
+        } finally {
+            app.after();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(DockerCli.run("inspect", "--format", "{{.State.Running}}", id).output().strip()).isEqualTo("false"));
+
+        DropwizardAppExtension<SandboxConfiguration> restarted = TestServer.create(database, shortLives);
+        restarted.before();
+        try {
+            ApiClient api = new ApiClient(restarted.getLocalPort());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Reply sandbox = api.get("/api/v1/sandbox/" + id, "X-API-Key", key);
+                assertThat(sandbox.text("/status")).isEqualTo("terminated");
+                assertThat(sandbox.text("/status_reason")).startsWith("expired");
+            });
+            Reply run = api.post("/api/v1/sandbox/" + id + "/execute", Map.of("command", "echo alive"), "X-API-Key", key);
+            assertThat(run.status()).as(run.raw()).isEqualTo(409);
+        } finally {
+            restarted.after();
+        }
     }
 
     @Test
