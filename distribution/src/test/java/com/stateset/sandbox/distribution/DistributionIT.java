@@ -24,6 +24,10 @@ class DistributionIT {
         assertThat(home.resolve("config/sandbox.yml")).isRegularFile();
         assertThat(home.resolve("config/production.yml")).isRegularFile();
         assertThat(home.resolve("plugins/README.md")).isRegularFile();
+        Path agent = home.resolve("agent/stateset-agent");
+        assertThat(agent).as("the in-sandbox agent, static").isExecutable();
+        Process version = new ProcessBuilder(agent.toString(), "version").redirectErrorStream(true).start();
+        assertThat(new String(version.getInputStream().readAllBytes()).strip()).isEqualTo(System.getProperty("project.version"));
         for (String plugin : List.of("docker-runtime", "k8s-runtime", "storage-s3", "storage-gcs")) {
             assertThat(home.resolve("plugins").resolve(plugin).resolve("plugin.properties")).isRegularFile();
         }

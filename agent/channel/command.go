@@ -1,0 +1,216 @@
+package channel
+
+import (
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/stateset/sandbox/agent/protocol"
+)
+
+// drainAfterExit is how long output is still read once a command has exited: what it wrote is in
+// the pipe already; what it left running may hold the pipe open for ever.
+const drainAfterExit = 100 * time.Millisecond
+
+// stdinFrames bounds the input queued for a command that does not read it (64 KiB each); past it
+// the command's standard input is closed.
+const stdinFrames = 64
+
+// command is one running process, the leader of its own process group.
+type command struct {
+	cmd     *exec.Cmd
+	stdin   *stdinQueue
+	outputs sync.WaitGroup
+	readers []*os.File
+}
+
+func startCommand(req protocol.ExecRequest, emit func(protocol.Type, []byte) error) (*command, error) {
+	if len(req.Argv) == 0 || req.Argv[0] == "" {
+		return nil, errors.New("argv is empty")
+	}
+	env := mergeEnv(os.Environ(), req.Env)
+	path, err := lookPath(req.Argv[0], valueOf(env, "PATH"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := &exec.Cmd{Path: path, Args: req.Argv, Env: env, Dir: req.Dir,
+		SysProcAttr: &syscall.SysProcAttr{Setpgid: true}}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	c := &command{cmd: cmd}
+	var writers []*os.File
+	for range 2 {
+		r, w, err := os.Pipe()
+		if err != nil {
+			closeAll(c.readers, writers)
+			return nil, err
+		}
+		c.readers = append(c.readers, r)
+		writers = append(writers, w)
+	}
+	cmd.Stdout, cmd.Stderr = writers[0], writers[1]
+	err = cmd.Start()
+	closeAll(writers) // the child has its own copies; EOF comes when it and its children close them
+	if err != nil {
+		closeAll(c.readers)
+		return nil, err
+	}
+	c.stdin = newStdinQueue(stdin)
+	c.outputs.Add(2)
+	go c.copy(c.readers[0], protocol.Stdout, emit)
+	go c.copy(c.readers[1], protocol.Stderr, emit)
+	return c, nil
+}
+
+func (c *command) pid() int {
+	return c.cmd.Process.Pid
+}
+
+// wait waits for the command to exit and its output to be sent, and says how it ended.
+func (c *command) wait() protocol.ExitMessage {
+	err := c.cmd.Wait()
+	deadline := time.Now().Add(drainAfterExit)
+	for _, r := range c.readers {
+		r.SetReadDeadline(deadline)
+	}
+	c.outputs.Wait()
+	closeAll(c.readers)
+	c.stdin.close()
+	state := c.cmd.ProcessState
+	if state == nil {
+		return protocol.ExitMessage{Code: -1}
+	}
+	if status, ok := state.Sys().(syscall.WaitStatus); ok && status.Signaled() {
+		return protocol.ExitMessage{Code: 128 + int(status.Signal()), Signal: int(status.Signal())}
+	}
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		return protocol.ExitMessage{Code: -1}
+	}
+	return protocol.ExitMessage{Code: state.ExitCode()}
+}
+
+// signal signals the command's whole process group.
+func (c *command) signal(sig syscall.Signal) {
+	syscall.Kill(-c.cmd.Process.Pid, sig)
+}
+
+func (c *command) copy(r *os.File, t protocol.Type, emit func(protocol.Type, []byte) error) {
+	defer c.outputs.Done()
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if emit(t, append([]byte(nil), buf[:n]...)) != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// stdinQueue writes a command's input in order without holding up the channel.
+type stdinQueue struct {
+	mu     sync.Mutex
+	closed bool
+	frames chan []byte
+}
+
+func newStdinQueue(w io.WriteCloser) *stdinQueue {
+	q := &stdinQueue{frames: make(chan []byte, stdinFrames)}
+	go func() {
+		defer w.Close()
+		failed := false
+		for p := range q.frames {
+			if !failed {
+				_, err := w.Write(p)
+				failed = err != nil
+			}
+		}
+	}()
+	return q
+}
+
+func (q *stdinQueue) write(p []byte) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return
+	}
+	select {
+	case q.frames <- p:
+	default:
+		q.closeLocked() // the command does not read its input: it gets an end instead of a stalled channel
+	}
+}
+
+func (q *stdinQueue) close() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closeLocked()
+}
+
+func (q *stdinQueue) closeLocked() {
+	if !q.closed {
+		q.closed = true
+		close(q.frames)
+	}
+}
+
+func mergeEnv(base []string, extra map[string]string) []string {
+	merged := make([]string, 0, len(base)+len(extra))
+	for _, kv := range base {
+		name, _, _ := strings.Cut(kv, "=")
+		if _, overridden := extra[name]; !overridden {
+			merged = append(merged, kv)
+		}
+	}
+	for name, value := range extra {
+		merged = append(merged, name+"="+value)
+	}
+	return merged
+}
+
+func valueOf(env []string, name string) string {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			return v
+		}
+	}
+	return ""
+}
+
+// lookPath finds a command as a shell would, on the command's own PATH rather than the agent's.
+func lookPath(file, path string) (string, error) {
+	if strings.Contains(file, "/") {
+		return file, nil
+	}
+	for _, dir := range filepath.SplitList(path) {
+		if dir == "" {
+			dir = "."
+		}
+		candidate := filepath.Join(dir, file)
+		if info, err := os.Stat(candidate); err == nil && !info.IsDir() && info.Mode()&0o111 != 0 {
+			return candidate, nil
+		}
+	}
+	return "", &exec.Error{Name: file, Err: exec.ErrNotFound}
+}
+
+func closeAll(files ...[]*os.File) {
+	for _, list := range files {
+		for _, f := range list {
+			f.Close()
+		}
+	}
+}

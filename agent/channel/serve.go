@@ -1,0 +1,148 @@
+// Package channel is the agent's side of its channel to the server: frames in on one stream, frames
+// out on another (see package protocol), and the commands they start.
+package channel
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"syscall"
+
+	"github.com/stateset/sandbox/agent/protocol"
+)
+
+// Serve announces the agent, then runs the server's frames until its stream ends or breaks. Every
+// command still running then is killed: commands live as long as the channel that started them.
+func Serve(in io.Reader, out io.Writer, version string) error {
+	s := &session{out: out, commands: map[uint32]*command{}}
+	defer s.killAll()
+	if err := s.sendJSON(protocol.Hello, 0, protocol.HelloMessage{Agent: "stateset-agent", Version: version, Protocol: protocol.Version}); err != nil {
+		return err
+	}
+	for {
+		f, err := protocol.Read(in)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			s.fail(err)
+			return err
+		}
+		if err := s.handle(f); err != nil {
+			s.fail(err)
+			return err
+		}
+	}
+}
+
+type session struct {
+	writeMu  sync.Mutex
+	out      io.Writer
+	mu       sync.Mutex
+	commands map[uint32]*command
+	closed   bool
+}
+
+// handle acts on one frame; an error ends the channel (a frame no server of this protocol sends).
+func (s *session) handle(f protocol.Frame) error {
+	switch f.Type {
+	case protocol.Ping:
+		return s.send(protocol.Frame{Type: protocol.Pong, Stream: f.Stream, Payload: f.Payload})
+	case protocol.Exec:
+		var req protocol.ExecRequest
+		if f.Stream == 0 {
+			return errors.New("exec on stream 0")
+		}
+		if err := json.Unmarshal(f.Payload, &req); err != nil {
+			return fmt.Errorf("exec on stream %d: %w", f.Stream, err)
+		}
+		s.start(f.Stream, req)
+		return nil
+	case protocol.Stdin, protocol.StdinEOF, protocol.Signal:
+		c := s.command(f.Stream)
+		if c == nil {
+			return nil // it ended while the frame was on its way
+		}
+		switch f.Type {
+		case protocol.Stdin:
+			c.stdin.write(f.Payload)
+		case protocol.StdinEOF:
+			c.stdin.close()
+		default:
+			var req protocol.SignalRequest
+			if err := json.Unmarshal(f.Payload, &req); err != nil || req.Signal <= 0 || req.Signal > 64 {
+				return fmt.Errorf("signal on stream %d: not a signal number", f.Stream)
+			}
+			c.signal(syscall.Signal(req.Signal))
+		}
+		return nil
+	default:
+		return fmt.Errorf("unknown frame type 0x%02x", byte(f.Type))
+	}
+}
+
+func (s *session) start(stream uint32, req protocol.ExecRequest) {
+	s.mu.Lock()
+	if _, taken := s.commands[stream]; taken || s.closed {
+		s.mu.Unlock()
+		s.sendJSON(protocol.Error, stream, protocol.ErrorMessage{Message: fmt.Sprintf("stream %d is in use", stream)})
+		return
+	}
+	c, err := startCommand(req, func(t protocol.Type, payload []byte) error {
+		return s.send(protocol.Frame{Type: t, Stream: stream, Payload: payload})
+	})
+	if err != nil {
+		s.mu.Unlock()
+		s.sendJSON(protocol.Error, stream, protocol.ErrorMessage{Message: err.Error()})
+		return
+	}
+	s.commands[stream] = c
+	s.mu.Unlock()
+	s.sendJSON(protocol.Started, stream, protocol.StartedMessage{Pid: c.pid()})
+	go func() {
+		exit := c.wait()
+		s.mu.Lock()
+		delete(s.commands, stream)
+		s.mu.Unlock()
+		s.sendJSON(protocol.Exit, stream, exit)
+	}()
+}
+
+func (s *session) command(stream uint32) *command {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.commands[stream]
+}
+
+func (s *session) killAll() {
+	s.mu.Lock()
+	s.closed = true
+	running := make([]*command, 0, len(s.commands))
+	for _, c := range s.commands {
+		running = append(running, c)
+	}
+	s.mu.Unlock()
+	for _, c := range running {
+		c.signal(syscall.SIGKILL)
+	}
+}
+
+func (s *session) fail(err error) {
+	s.sendJSON(protocol.Error, 0, protocol.ErrorMessage{Message: err.Error()})
+}
+
+func (s *session) send(f protocol.Frame) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return protocol.Write(s.out, f)
+}
+
+func (s *session) sendJSON(t protocol.Type, stream uint32, v any) error {
+	payload, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return s.send(protocol.Frame{Type: t, Stream: stream, Payload: payload})
+}

@@ -1,0 +1,238 @@
+package channel
+
+import (
+	"encoding/json"
+	"io"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stateset/sandbox/agent/protocol"
+)
+
+// client is the server's side of a channel to an agent served in the test.
+type client struct {
+	t      *testing.T
+	in     *io.PipeWriter
+	frames chan protocol.Frame
+	done   chan error
+}
+
+func serve(t *testing.T) *client {
+	t.Helper()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	c := &client{t: t, in: inW, frames: make(chan protocol.Frame, 1024), done: make(chan error, 1)}
+	go func() {
+		err := Serve(inR, outW, "test")
+		outW.Close()
+		c.done <- err
+	}()
+	// As the server does, the agent's frames are read all the time, whatever is being sent.
+	go func() {
+		defer close(c.frames)
+		for {
+			f, err := protocol.Read(outR)
+			if err != nil {
+				return
+			}
+			c.frames <- f
+		}
+	}()
+	hello := c.read()
+	var msg protocol.HelloMessage
+	if hello.Type != protocol.Hello || json.Unmarshal(hello.Payload, &msg) != nil || msg.Protocol != protocol.Version || msg.Version != "test" {
+		t.Fatalf("first frame: %+v", hello)
+	}
+	t.Cleanup(func() { inW.Close() })
+	return c
+}
+
+func (c *client) send(t protocol.Type, stream uint32, payload any) {
+	c.t.Helper()
+	var bytes []byte
+	switch p := payload.(type) {
+	case nil:
+	case []byte:
+		bytes = p
+	default:
+		bytes, _ = json.Marshal(p)
+	}
+	if err := protocol.Write(c.in, protocol.Frame{Type: t, Stream: stream, Payload: bytes}); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func (c *client) read() protocol.Frame {
+	c.t.Helper()
+	select {
+	case f, ok := <-c.frames:
+		if !ok {
+			c.t.Fatal("the channel ended")
+		}
+		return f
+	case <-time.After(10 * time.Second):
+		c.t.Fatal("no frame within 10 s")
+	}
+	return protocol.Frame{}
+}
+
+// result is what a stream said until it ended.
+type result struct {
+	pid    int
+	stdout string
+	stderr string
+	exit   *protocol.ExitMessage
+	err    string
+}
+
+// collect reads frames until the given streams have all ended.
+func (c *client) collect(streams ...uint32) map[uint32]*result {
+	c.t.Helper()
+	results := map[uint32]*result{}
+	for _, s := range streams {
+		results[s] = &result{}
+	}
+	for open := len(streams); open > 0; {
+		f := c.read()
+		r := results[f.Stream]
+		if r == nil {
+			c.t.Fatalf("frame for stream %d: %+v", f.Stream, f)
+		}
+		switch f.Type {
+		case protocol.Started:
+			var m protocol.StartedMessage
+			json.Unmarshal(f.Payload, &m)
+			r.pid = m.Pid
+		case protocol.Stdout:
+			r.stdout += string(f.Payload)
+		case protocol.Stderr:
+			r.stderr += string(f.Payload)
+		case protocol.Exit:
+			r.exit = &protocol.ExitMessage{}
+			json.Unmarshal(f.Payload, r.exit)
+			open--
+		case protocol.Error:
+			var m protocol.ErrorMessage
+			json.Unmarshal(f.Payload, &m)
+			r.err = m.Message
+			open--
+		default:
+			c.t.Fatalf("unexpected frame %+v", f)
+		}
+	}
+	return results
+}
+
+func argv(words ...string) protocol.ExecRequest {
+	return protocol.ExecRequest{Argv: words}
+}
+
+func TestCommandsRunWithTheirOutputEnvironmentDirectoryAndExitCode(t *testing.T) {
+	c := serve(t)
+	c.send(protocol.Exec, 1, protocol.ExecRequest{Argv: []string{"sh", "-c", "echo out; echo err >&2; echo $GREETING; pwd; exit 3"},
+		Env: map[string]string{"GREETING": "hello"}, Dir: "/tmp"})
+	r := c.collect(1)[1]
+	if r.pid <= 0 || r.stdout != "out\nhello\n/tmp\n" || r.stderr != "err\n" || r.exit.Code != 3 {
+		t.Fatalf("got %+v %+v", r, r.exit)
+	}
+}
+
+func TestCommandsRunSideBySideAndStdinArrivesInOrder(t *testing.T) {
+	c := serve(t)
+	c.send(protocol.Exec, 1, argv("cat"))
+	c.send(protocol.Exec, 2, argv("sh", "-c", "sleep 0.2; echo second"))
+	for i := range stdinFrames {
+		c.send(protocol.Stdin, 1, []byte(strings.Repeat(string(rune('a'+i%26)), 1000)))
+	}
+	c.send(protocol.StdinEOF, 1, nil)
+	results := c.collect(1, 2)
+	if len(results[1].stdout) != stdinFrames*1000 || results[1].stdout[:1000] != strings.Repeat("a", 1000) || results[1].exit.Code != 0 {
+		t.Fatalf("cat: %d bytes, exit %+v", len(results[1].stdout), results[1].exit)
+	}
+	if results[2].stdout != "second\n" {
+		t.Fatalf("second: %+v", results[2])
+	}
+}
+
+func TestASignalEndsTheWholeProcessGroupAndSaysSo(t *testing.T) {
+	c := serve(t)
+	c.send(protocol.Exec, 5, argv("sh", "-c", "sleep 100 & echo started; wait"))
+	if f := c.read(); f.Type != protocol.Started {
+		t.Fatalf("got %+v", f)
+	}
+	if f := c.read(); f.Type != protocol.Stdout || string(f.Payload) != "started\n" {
+		t.Fatalf("got %+v", f)
+	}
+	c.send(protocol.Signal, 5, protocol.SignalRequest{Signal: 9})
+	r := c.collect(5)[5]
+	if r.exit.Code != 137 || r.exit.Signal != 9 {
+		t.Fatalf("got %+v", r.exit)
+	}
+}
+
+func TestWhatACommandLeavesRunningDoesNotHoldItsAnswer(t *testing.T) {
+	c := serve(t)
+	started := time.Now()
+	c.send(protocol.Exec, 1, argv("sh", "-c", "sleep 30 & echo done"))
+	r := c.collect(1)[1]
+	if r.stdout != "done\n" || r.exit.Code != 0 || time.Since(started) > 5*time.Second {
+		t.Fatalf("got %+v after %v", r, time.Since(started))
+	}
+	syscall.Kill(-r.pid, syscall.SIGKILL)
+}
+
+func TestAStreamThatCannotRunGetsAnErrorAndTheChannelGoesOn(t *testing.T) {
+	c := serve(t)
+	c.send(protocol.Exec, 1, argv("no-such-command-anywhere"))
+	c.send(protocol.Exec, 2, protocol.ExecRequest{})
+	c.send(protocol.Exec, 3, argv("sleep", "1"))
+	c.send(protocol.Exec, 3, argv("true"))
+	results := c.collect(1, 2)
+	if !strings.Contains(results[1].err, "not found") || results[2].err != "argv is empty" {
+		t.Fatalf("got %+v %+v", results[1], results[2])
+	}
+	r := c.collect(3)[3]
+	if r.err != "stream 3 is in use" {
+		t.Fatalf("a stream in use: %+v", r)
+	}
+	c.send(protocol.Ping, 9, []byte("still there?"))
+	for {
+		f := c.read()
+		if f.Type == protocol.Pong {
+			if f.Stream != 9 || string(f.Payload) != "still there?" {
+				t.Fatalf("got %+v", f)
+			}
+			return
+		}
+	}
+}
+
+func TestAMalformedFrameEndsTheChannelAndKillsItsCommands(t *testing.T) {
+	c := serve(t)
+	c.send(protocol.Exec, 1, argv("sleep", "100"))
+	var pid int
+	if f := c.read(); f.Type == protocol.Started {
+		var m protocol.StartedMessage
+		json.Unmarshal(f.Payload, &m)
+		pid = m.Pid
+	}
+	c.send(protocol.Type(0x7f), 1, nil)
+	for {
+		f := c.read()
+		if f.Type == protocol.Error && f.Stream == 0 {
+			break
+		}
+	}
+	if err := <-c.done; err == nil || !strings.Contains(err.Error(), "unknown frame type 0x7f") {
+		t.Fatalf("got %v", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the command outlived its channel")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

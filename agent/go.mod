@@ -1,0 +1,3 @@
+module github.com/stateset/sandbox/agent
+
+go 1.26
