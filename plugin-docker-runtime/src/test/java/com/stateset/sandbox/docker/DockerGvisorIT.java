@@ -138,7 +138,7 @@ class DockerGvisorIT {
         // (an OOM, not what this test is about).
         String id = sandbox(false, 1L << 30);
         String other = sandbox(false);
-        Run bomb = run(id, "bomb() { bomb | bomb & }; bomb; exec sleep 30", Duration.ofSeconds(5));
+        Run bomb = run(id, "bomb() { bomb | bomb & }; (bomb); exec sleep 30", Duration.ofSeconds(5));
         assertThat(bomb.result().timedOut()).isTrue();
         assertThat(out(other, "echo unharmed")).isEqualTo("unharmed\n");
         assertThat(runtime.inspect(id).orElseThrow().state()).isEqualTo(RuntimeState.RUNNING);
