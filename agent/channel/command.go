@@ -75,8 +75,8 @@ func (c *command) pid() int {
 }
 
 // wait waits for the command to exit and its output to be sent, and says how it ended.
-func (c *command) wait() protocol.ExitMessage {
-	err := c.cmd.Wait()
+func (c *command) wait() protocol.ExitStatus {
+	c.cmd.Wait()
 	deadline := time.Now().Add(drainAfterExit)
 	for _, r := range c.readers {
 		r.SetReadDeadline(deadline)
@@ -84,18 +84,11 @@ func (c *command) wait() protocol.ExitMessage {
 	c.outputs.Wait()
 	closeAll(c.readers)
 	c.stdin.close()
-	state := c.cmd.ProcessState
-	if state == nil {
-		return protocol.ExitMessage{Code: -1}
+	status, ok := c.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if ok && status.Signaled() {
+		return protocol.ExitStatus{Code: 128 + int32(status.Signal()), Signal: uint32(status.Signal())}
 	}
-	if status, ok := state.Sys().(syscall.WaitStatus); ok && status.Signaled() {
-		return protocol.ExitMessage{Code: 128 + int(status.Signal()), Signal: int(status.Signal())}
-	}
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		return protocol.ExitMessage{Code: -1}
-	}
-	return protocol.ExitMessage{Code: state.ExitCode()}
+	return protocol.ExitStatus{Code: int32(c.cmd.ProcessState.ExitCode())}
 }
 
 // signal signals the command's whole process group.

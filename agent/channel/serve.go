@@ -3,7 +3,6 @@
 package channel
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +17,7 @@ import (
 func Serve(in io.Reader, out io.Writer, version string) error {
 	s := &session{out: out, commands: map[uint32]*command{}}
 	defer s.killAll()
-	if err := s.sendJSON(protocol.Hello, 0, protocol.HelloMessage{Agent: "stateset-agent", Version: version, Protocol: protocol.Version}); err != nil {
+	if err := s.send(protocol.Frame{Type: protocol.Hello, Payload: protocol.HelloMessage{Protocol: protocol.Version, Version: version}.Encode()}); err != nil {
 		return err
 	}
 	for {
@@ -51,11 +50,11 @@ func (s *session) handle(f protocol.Frame) error {
 	case protocol.Ping:
 		return s.send(protocol.Frame{Type: protocol.Pong, Stream: f.Stream, Payload: f.Payload})
 	case protocol.Exec:
-		var req protocol.ExecRequest
 		if f.Stream == 0 {
 			return errors.New("exec on stream 0")
 		}
-		if err := json.Unmarshal(f.Payload, &req); err != nil {
+		req, err := protocol.DecodeExecRequest(f.Payload)
+		if err != nil {
 			return fmt.Errorf("exec on stream %d: %w", f.Stream, err)
 		}
 		s.start(f.Stream, req)
@@ -71,11 +70,11 @@ func (s *session) handle(f protocol.Frame) error {
 		case protocol.StdinEOF:
 			c.stdin.close()
 		default:
-			var req protocol.SignalRequest
-			if err := json.Unmarshal(f.Payload, &req); err != nil || req.Signal <= 0 || req.Signal > 64 {
+			n, err := protocol.DecodeNumber(f.Payload)
+			if err != nil || n == 0 || n > 64 {
 				return fmt.Errorf("signal on stream %d: not a signal number", f.Stream)
 			}
-			c.signal(syscall.Signal(req.Signal))
+			c.signal(syscall.Signal(n))
 		}
 		return nil
 	default:
@@ -87,7 +86,7 @@ func (s *session) start(stream uint32, req protocol.ExecRequest) {
 	s.mu.Lock()
 	if _, taken := s.commands[stream]; taken || s.closed {
 		s.mu.Unlock()
-		s.sendJSON(protocol.Error, stream, protocol.ErrorMessage{Message: fmt.Sprintf("stream %d is in use", stream)})
+		s.sendError(stream, fmt.Sprintf("stream %d is in use", stream))
 		return
 	}
 	c, err := startCommand(req, func(t protocol.Type, payload []byte) error {
@@ -95,18 +94,18 @@ func (s *session) start(stream uint32, req protocol.ExecRequest) {
 	})
 	if err != nil {
 		s.mu.Unlock()
-		s.sendJSON(protocol.Error, stream, protocol.ErrorMessage{Message: err.Error()})
+		s.sendError(stream, err.Error())
 		return
 	}
 	s.commands[stream] = c
 	s.mu.Unlock()
-	s.sendJSON(protocol.Started, stream, protocol.StartedMessage{Pid: c.pid()})
+	s.send(protocol.Frame{Type: protocol.Started, Stream: stream, Payload: protocol.EncodeNumber(uint32(c.pid()))})
 	go func() {
 		exit := c.wait()
 		s.mu.Lock()
 		delete(s.commands, stream)
 		s.mu.Unlock()
-		s.sendJSON(protocol.Exit, stream, exit)
+		s.send(protocol.Frame{Type: protocol.Exit, Stream: stream, Payload: exit.Encode()})
 	}()
 }
 
@@ -130,7 +129,7 @@ func (s *session) killAll() {
 }
 
 func (s *session) fail(err error) {
-	s.sendJSON(protocol.Error, 0, protocol.ErrorMessage{Message: err.Error()})
+	s.sendError(0, err.Error())
 }
 
 func (s *session) send(f protocol.Frame) error {
@@ -139,10 +138,6 @@ func (s *session) send(f protocol.Frame) error {
 	return protocol.Write(s.out, f)
 }
 
-func (s *session) sendJSON(t protocol.Type, stream uint32, v any) error {
-	payload, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return s.send(protocol.Frame{Type: t, Stream: stream, Payload: payload})
+func (s *session) sendError(stream uint32, message string) error {
+	return s.send(protocol.Frame{Type: protocol.Error, Stream: stream, Payload: []byte(message)})
 }

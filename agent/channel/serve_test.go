@@ -1,7 +1,7 @@
 package channel
 
 import (
-	"encoding/json"
+	"encoding/binary"
 	"io"
 	"strings"
 	"syscall"
@@ -41,8 +41,8 @@ func serve(t *testing.T) *client {
 		}
 	}()
 	hello := c.read()
-	var msg protocol.HelloMessage
-	if hello.Type != protocol.Hello || json.Unmarshal(hello.Payload, &msg) != nil || msg.Protocol != protocol.Version || msg.Version != "test" {
+	msg, err := protocol.DecodeHello(hello.Payload)
+	if hello.Type != protocol.Hello || err != nil || msg.Protocol != protocol.Version || msg.Version != "test" {
 		t.Fatalf("first frame: %+v", hello)
 	}
 	t.Cleanup(func() { inW.Close() })
@@ -56,8 +56,12 @@ func (c *client) send(t protocol.Type, stream uint32, payload any) {
 	case nil:
 	case []byte:
 		bytes = p
+	case protocol.ExecRequest:
+		bytes = p.Encode()
+	case int:
+		bytes = protocol.EncodeNumber(uint32(p))
 	default:
-		bytes, _ = json.Marshal(p)
+		c.t.Fatalf("no payload of %T", p)
 	}
 	if err := protocol.Write(c.in, protocol.Frame{Type: t, Stream: stream, Payload: bytes}); err != nil {
 		c.t.Fatal(err)
@@ -83,7 +87,7 @@ type result struct {
 	pid    int
 	stdout string
 	stderr string
-	exit   *protocol.ExitMessage
+	exit   *protocol.ExitStatus
 	err    string
 }
 
@@ -102,21 +106,20 @@ func (c *client) collect(streams ...uint32) map[uint32]*result {
 		}
 		switch f.Type {
 		case protocol.Started:
-			var m protocol.StartedMessage
-			json.Unmarshal(f.Payload, &m)
-			r.pid = m.Pid
+			r.pid = int(binary.BigEndian.Uint32(f.Payload))
 		case protocol.Stdout:
 			r.stdout += string(f.Payload)
 		case protocol.Stderr:
 			r.stderr += string(f.Payload)
 		case protocol.Exit:
-			r.exit = &protocol.ExitMessage{}
-			json.Unmarshal(f.Payload, r.exit)
+			exit, err := protocol.DecodeExitStatus(f.Payload)
+			if err != nil {
+				c.t.Fatal(err)
+			}
+			r.exit = &exit
 			open--
 		case protocol.Error:
-			var m protocol.ErrorMessage
-			json.Unmarshal(f.Payload, &m)
-			r.err = m.Message
+			r.err = string(f.Payload)
 			open--
 		default:
 			c.t.Fatalf("unexpected frame %+v", f)
@@ -165,7 +168,7 @@ func TestASignalEndsTheWholeProcessGroupAndSaysSo(t *testing.T) {
 	if f := c.read(); f.Type != protocol.Stdout || string(f.Payload) != "started\n" {
 		t.Fatalf("got %+v", f)
 	}
-	c.send(protocol.Signal, 5, protocol.SignalRequest{Signal: 9})
+	c.send(protocol.Signal, 5, 9)
 	r := c.collect(5)[5]
 	if r.exit.Code != 137 || r.exit.Signal != 9 {
 		t.Fatalf("got %+v", r.exit)
@@ -214,9 +217,7 @@ func TestAMalformedFrameEndsTheChannelAndKillsItsCommands(t *testing.T) {
 	c.send(protocol.Exec, 1, argv("sleep", "100"))
 	var pid int
 	if f := c.read(); f.Type == protocol.Started {
-		var m protocol.StartedMessage
-		json.Unmarshal(f.Payload, &m)
-		pid = m.Pid
+		pid = int(binary.BigEndian.Uint32(f.Payload))
 	}
 	c.send(protocol.Type(0x7f), 1, nil)
 	for {

@@ -1,9 +1,7 @@
 // Package protocol is the agent's wire format: binary frames over one byte stream (the agent's
 // stdin and stdout), multiplexing many commands. A frame is a type byte, a stream id and a payload
-// length (both unsigned 32-bit, big-endian), then the payload. Payloads are raw bytes for output
-// and input, JSON for everything else. Either side treats a malformed or oversized frame as the
-// end of the channel: the agent is untrusted, and the server is untrusted by nothing but checks
-// everything anyway.
+// length (both unsigned 32-bit, big-endian), then the payload (see messages.go). Either side treats
+// a malformed or oversized frame as the end of the channel.
 package protocol
 
 import (
@@ -16,29 +14,29 @@ import (
 // Version is the protocol's version, announced in the agent's Hello.
 const Version = 1
 
-// MaxPayload bounds one frame's payload: output is sent in chunks of at most this size.
-const MaxPayload = 64 * 1024
+// MaxPayload bounds one frame's payload (a command and its environment must fit in one).
+const MaxPayload = 1024 * 1024
 
 // Type says what a frame carries.
 type Type byte
 
 // From the server to the agent.
 const (
-	Exec     Type = 0x01 // start a command as the frame's stream: JSON ExecRequest
+	Exec     Type = 0x01 // start a command as the frame's stream: an ExecRequest
 	Stdin    Type = 0x02 // bytes for the command's standard input
 	StdinEOF Type = 0x03 // close the command's standard input
-	Signal   Type = 0x04 // JSON SignalRequest, to the command's process group
+	Signal   Type = 0x04 // a signal number, for the command's process group
 	Ping     Type = 0x05 // answered by a Pong with the same payload
 )
 
 // From the agent to the server.
 const (
-	Hello   Type = 0x80 // stream 0, first frame: JSON HelloMessage
-	Started Type = 0x81 // JSON StartedMessage
+	Hello   Type = 0x80 // stream 0, the first frame: a HelloMessage
+	Started Type = 0x81 // the command's pid (the leader of its own process group)
 	Stdout  Type = 0x82 // bytes the command wrote to its standard output
 	Stderr  Type = 0x83 // bytes the command wrote to its standard error
-	Exit    Type = 0x84 // JSON ExitMessage; the stream's last frame
-	Error   Type = 0x85 // JSON ErrorMessage; the stream's last frame (stream 0: the channel's)
+	Exit    Type = 0x84 // an ExitStatus; the stream's last frame
+	Error   Type = 0x85 // a UTF-8 message; the stream's last frame (stream 0: the channel's)
 	Pong    Type = 0x86
 )
 

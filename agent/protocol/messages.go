@@ -1,36 +1,148 @@
 package protocol
 
-// HelloMessage is the agent's first frame.
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+// Payloads other than raw bytes are binary too, so that neither side needs a parser for anything
+// richer than lengths: a string is its length (uint32, big-endian) then its UTF-8 bytes; a number
+// is a big-endian 32-bit integer.
+
+// HelloMessage is the agent's first frame: the protocol version, then the agent's version.
 type HelloMessage struct {
-	Agent    string `json:"agent"`
-	Version  string `json:"version"`
-	Protocol int    `json:"protocol"`
+	Protocol uint32
+	Version  string
 }
 
-// ExecRequest starts a command: argv[0] is looked up on PATH, as the engine's exec does.
+// ExecRequest starts a command: argv[0] is looked up on the command's PATH, as the engine's exec does.
 type ExecRequest struct {
-	Argv []string          `json:"argv"`
-	Env  map[string]string `json:"env,omitempty"`
-	Dir  string            `json:"dir,omitempty"`
+	Argv []string
+	Env  map[string]string
+	Dir  string
 }
 
-// SignalRequest sends a signal (by number) to a command's process group.
-type SignalRequest struct {
-	Signal int `json:"signal"`
+// ExitStatus ends a stream: the command's exit code (128 + signal when a signal ended it, as shells
+// and the engine's exec report), and that signal, if any.
+type ExitStatus struct {
+	Code   int32
+	Signal uint32
 }
 
-// StartedMessage says a command runs, as which process (the leader of its own process group).
-type StartedMessage struct {
-	Pid int `json:"pid"`
+func (h HelloMessage) Encode() []byte {
+	return appendString(binary.BigEndian.AppendUint32(nil, h.Protocol), h.Version)
 }
 
-// ExitMessage ends a stream: the command's exit code, or the signal that ended it (code -1).
-type ExitMessage struct {
-	Code   int `json:"code"`
-	Signal int `json:"signal,omitempty"`
+func DecodeHello(p []byte) (HelloMessage, error) {
+	d := decoder{p: p}
+	h := HelloMessage{Protocol: d.uint32(), Version: d.string()}
+	return h, d.end()
 }
 
-// ErrorMessage ends a stream that could not run (or, on stream 0, the channel).
-type ErrorMessage struct {
-	Message string `json:"message"`
+func (r ExecRequest) Encode() []byte {
+	b := binary.BigEndian.AppendUint32(nil, uint32(len(r.Argv)))
+	for _, a := range r.Argv {
+		b = appendString(b, a)
+	}
+	b = binary.BigEndian.AppendUint32(b, uint32(len(r.Env)))
+	for name, value := range r.Env {
+		b = appendString(appendString(b, name), value)
+	}
+	return appendString(b, r.Dir)
+}
+
+func DecodeExecRequest(p []byte) (ExecRequest, error) {
+	d := decoder{p: p}
+	var r ExecRequest
+	for n := d.count(); n > 0 && d.err == nil; n-- {
+		r.Argv = append(r.Argv, d.string())
+	}
+	r.Env = map[string]string{}
+	for n := d.count(); n > 0 && d.err == nil; n-- {
+		name := d.string()
+		r.Env[name] = d.string()
+	}
+	r.Dir = d.string()
+	return r, d.end()
+}
+
+func EncodeNumber(n uint32) []byte {
+	return binary.BigEndian.AppendUint32(nil, n)
+}
+
+func DecodeNumber(p []byte) (uint32, error) {
+	d := decoder{p: p}
+	n := d.uint32()
+	return n, d.end()
+}
+
+func (s ExitStatus) Encode() []byte {
+	return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, uint32(s.Code)), s.Signal)
+}
+
+func DecodeExitStatus(p []byte) (ExitStatus, error) {
+	d := decoder{p: p}
+	s := ExitStatus{Code: int32(d.uint32()), Signal: d.uint32()}
+	return s, d.end()
+}
+
+func appendString(b []byte, s string) []byte {
+	return append(binary.BigEndian.AppendUint32(b, uint32(len(s))), s...)
+}
+
+// decoder reads a payload strictly: a short, long or non-UTF-8 payload is an error.
+type decoder struct {
+	p   []byte
+	err error
+}
+
+var errShort = errors.New("payload too short")
+
+func (d *decoder) uint32() uint32 {
+	if d.err != nil || len(d.p) < 4 {
+		d.fail(errShort)
+		return 0
+	}
+	n := binary.BigEndian.Uint32(d.p)
+	d.p = d.p[4:]
+	return n
+}
+
+// count reads a number of items, each of which takes at least four bytes.
+func (d *decoder) count() uint32 {
+	n := d.uint32()
+	if uint64(n)*4 > uint64(len(d.p)) {
+		d.fail(errShort)
+		return 0
+	}
+	return n
+}
+
+func (d *decoder) string() string {
+	n := d.uint32()
+	if d.err != nil || uint64(n) > uint64(len(d.p)) {
+		d.fail(errShort)
+		return ""
+	}
+	s := string(d.p[:n])
+	d.p = d.p[n:]
+	if !utf8.ValidString(s) {
+		d.fail(errors.New("string is not UTF-8"))
+	}
+	return s
+}
+
+func (d *decoder) fail(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+}
+
+func (d *decoder) end() error {
+	if d.err == nil && len(d.p) > 0 {
+		d.err = fmt.Errorf("%d bytes after the payload", len(d.p))
+	}
+	return d.err
 }

@@ -1,0 +1,297 @@
+package com.stateset.sandbox.spi.runtime.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import com.stateset.sandbox.spi.Experimental;
+import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A channel to a sandbox's agent ({@code stateset-agent serve}, whose protocol agent/README.md
+ * describes): commands run as streams of one connection, the agent's standard input and output as
+ * the runtime reaches them (the engine's own exec stream, say). The agent is untrusted: every frame
+ * is checked before it is believed, one that breaks the protocol ends the channel, and a command's
+ * timeout is kept here, never taken from the agent; a hung agent costs its caller the timeout and
+ * no more.
+ */
+@Experimental
+public final class AgentChannel implements Closeable {
+
+    /** How long a killed command may take to say so before its timeout is answered anyway. */
+    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+    private static final int SIGKILL = 9;
+    /** Answered when the agent could not start a command, as a shell answers a command it cannot run. */
+    public static final int CANNOT_RUN = 127;
+
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final Closeable transport;
+    private final String agentVersion;
+    private final Map<Integer, Command> commands = new ConcurrentHashMap<>();
+    private final AtomicInteger streams = new AtomicInteger();
+    private final Object pinging = new Object();
+    private volatile CompletableFuture<Void> pong = new CompletableFuture<>();
+    private volatile String endedBecause;
+
+    private AgentChannel(DataInputStream in, OutputStream out, Closeable transport, String agentVersion) {
+        this.in = in;
+        this.out = out;
+        this.transport = transport;
+        this.agentVersion = agentVersion;
+    }
+
+    /**
+     * Opens the channel once the agent has said hello within {@code helloWithin}; {@code transport}
+     * is closed with the channel (and when the agent does not answer).
+     */
+    public static AgentChannel open(InputStream fromAgent, OutputStream toAgent, Closeable transport, Duration helloWithin) {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(requireNonNull(fromAgent, "fromAgent is null")));
+        CompletableFuture<String> hello = CompletableFuture.supplyAsync(() -> {
+            try {
+                AgentFrames.Frame f = AgentFrames.read(in);
+                if (f == null || f.type() != AgentFrames.HELLO || f.stream() != 0) {
+                    throw new AgentChannelException("the agent did not say hello");
+                }
+                return AgentFrames.hello(f.payload());
+            } catch (IOException e) {
+                throw new AgentChannelException("the agent's hello: " + e.getMessage(), e);
+            }
+        }, Thread::startVirtualThread);
+        try {
+            String version = hello.get(helloWithin.toMillis(), TimeUnit.MILLISECONDS);
+            AgentChannel channel = new AgentChannel(in, requireNonNull(toAgent, "toAgent is null"), transport, version);
+            Thread.startVirtualThread(channel::readFrames);
+            return channel;
+        } catch (TimeoutException e) {
+            closeQuietly(transport);
+            throw new AgentChannelException("the agent did not answer within " + helloWithin.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            closeQuietly(transport);
+            throw e.getCause() instanceof AgentChannelException known ? known : new AgentChannelException("no agent", e.getCause());
+        } catch (InterruptedException e) {
+            closeQuietly(transport);
+            Thread.currentThread().interrupt();
+            throw new AgentChannelException("interrupted while waiting for the agent");
+        }
+    }
+
+    /** The agent's version, as it said. */
+    public String agentVersion() {
+        return agentVersion;
+    }
+
+    /** Whether commands can still run through the channel. */
+    public boolean isOpen() {
+        return endedBecause == null;
+    }
+
+    /**
+     * Runs a command through the agent, its output to {@code output} as it arrives, and kills its
+     * process group past {@code timeout}. A command the agent cannot start answers {@link
+     * #CANNOT_RUN} with the agent's reason on stderr. A failure of {@code output} kills the command
+     * and is thrown.
+     *
+     * @throws AgentChannelException if the channel ends before the command does
+     */
+    public ExecResult run(List<String> argv, Map<String, String> env, String workingDir, Duration timeout, ExecOutput output) {
+        requireOpen();
+        int stream = streams.incrementAndGet();
+        Command command = new Command(requireNonNull(output, "output is null"));
+        commands.put(stream, command);
+        try {
+            send(AgentFrames.EXEC, stream, AgentFrames.exec(argv, env, workingDir));
+            int code = await(command, timeout);
+            if (command.outputFailure != null) {
+                throw command.outputFailure;
+            }
+            return new ExecResult(code, false);
+        } catch (TimeoutException e) {
+            kill(stream);
+            try {
+                await(command, KILL_GRACE);
+            } catch (TimeoutException | AgentChannelException ignored) {
+                // the timeout stands; the runtime's own kill follows if the agent did not obey
+            }
+            return ExecResult.timeout();
+        } finally {
+            commands.remove(stream);
+        }
+    }
+
+    /** How long the agent takes to answer a ping. */
+    public Duration ping(Duration within) {
+        synchronized (pinging) {
+            requireOpen();
+            long started = System.nanoTime();
+            CompletableFuture<Void> answered = new CompletableFuture<>();
+            pong = answered;
+            if (!isOpen()) {
+                answered.completeExceptionally(new AgentChannelException("the agent's channel is closed"));
+            }
+            send(AgentFrames.PING, 0, new byte[0]);
+            try {
+                answered.get(within.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                throw new AgentChannelException("the agent did not answer a ping within " + within.toMillis() + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AgentChannelException("interrupted while pinging the agent");
+            }
+            return Duration.ofNanos(System.nanoTime() - started);
+        }
+    }
+
+    @Override
+    public void close() {
+        end("closed");
+    }
+
+    private int await(Command command, Duration timeout) throws TimeoutException {
+        try {
+            return command.exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof AgentChannelException ended ? ended : new AgentChannelException("the agent failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxRuntimeException("interrupted while running a command", e);
+        }
+    }
+
+    private void kill(int stream) {
+        try {
+            send(AgentFrames.SIGNAL, stream, AgentFrames.number(SIGKILL));
+        } catch (AgentChannelException ended) {
+            // nothing to tell any more
+        }
+    }
+
+    private void send(byte type, int stream, byte[] payload) {
+        synchronized (out) {
+            requireOpen();
+            try {
+                AgentFrames.write(out, type, stream, payload);
+            } catch (IOException e) {
+                end("writing to the agent failed: " + e.getMessage());
+                throw new AgentChannelException("the agent's channel broke: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void requireOpen() {
+        String why = endedBecause;
+        if (why != null) {
+            throw new AgentChannelException("the agent's channel is closed: " + why);
+        }
+    }
+
+    /** The reader: every frame of the agent's, checked, to the command it belongs to. */
+    private void readFrames() {
+        try {
+            for (AgentFrames.Frame f; (f = AgentFrames.read(in)) != null; ) {
+                dispatch(f);
+            }
+            end("the agent ended the channel");
+        } catch (IOException e) {
+            end(e.getMessage());
+        }
+    }
+
+    private void dispatch(AgentFrames.Frame f) throws IOException {
+        if (f.type() == AgentFrames.PONG) {
+            pong.complete(null);
+            return;
+        }
+        if (f.stream() == 0) {
+            throw new AgentFrames.AgentProtocolException(f.type() == AgentFrames.ERROR
+                    ? "its end: " + AgentFrames.text(f.payload()) : "a frame of type " + (f.type() & 0xff) + " on stream 0");
+        }
+        Command command = commands.get(f.stream());
+        if (command == null) {
+            // a command given up on (timed out) may still say something; anything else is a lie
+            if (Integer.compareUnsigned(f.stream(), streams.get()) <= 0 && f.stream() != 0) {
+                return;
+            }
+            throw new AgentFrames.AgentProtocolException("a frame for stream " + Integer.toUnsignedString(f.stream()) + ", which it was not given");
+        }
+        switch (f.type()) {
+            case AgentFrames.STARTED -> AgentFrames.number(f.payload()); // its pid: checked, not needed
+            case AgentFrames.STDOUT -> command.output(true, f.payload());
+            case AgentFrames.STDERR -> command.output(false, f.payload());
+            case AgentFrames.EXIT -> command.exit.complete(AgentFrames.exitCode(f.payload()));
+            case AgentFrames.ERROR -> {
+                command.output(false, (AgentFrames.text(f.payload()) + "\n").getBytes(StandardCharsets.UTF_8));
+                command.exit.complete(CANNOT_RUN);
+            }
+            default -> throw new AgentFrames.AgentProtocolException("a frame of type " + (f.type() & 0xff));
+        }
+    }
+
+    private void end(String why) {
+        synchronized (this) {
+            if (endedBecause != null) {
+                return;
+            }
+            endedBecause = why;
+        }
+        closeQuietly(transport);
+        AgentChannelException ended = new AgentChannelException("the agent's channel ended: " + why);
+        commands.values().forEach(c -> c.exit.completeExceptionally(ended));
+        pong.completeExceptionally(ended);
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (IOException | RuntimeException ignored) {
+            // ending anyway
+        }
+    }
+
+    /** A command running through the channel. */
+    private final class Command {
+        final ExecOutput output;
+        final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        volatile RuntimeException outputFailure;
+
+        Command(ExecOutput output) {
+            this.output = output;
+        }
+
+        void output(boolean stdout, byte[] bytes) {
+            if (outputFailure != null) {
+                return;
+            }
+            try {
+                if (stdout) {
+                    output.stdout(bytes, 0, bytes.length);
+                } else {
+                    output.stderr(bytes, 0, bytes.length);
+                }
+            } catch (RuntimeException e) {
+                outputFailure = e;
+                commands.entrySet().stream().filter(entry -> entry.getValue() == this).findFirst()
+                        .ifPresent(entry -> kill(entry.getKey()));
+            }
+        }
+    }
+}

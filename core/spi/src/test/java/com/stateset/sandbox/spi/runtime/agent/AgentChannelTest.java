@@ -1,0 +1,212 @@
+package com.stateset.sandbox.spi.runtime.agent;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.ExecResult;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The channel against the real agent (agent/target/stateset-agent, which the build makes before
+ * this module), run here as a local process; and against a lying agent made of pipes.
+ */
+class AgentChannelTest {
+
+    private static final Path AGENT = Path.of("..", "..", "agent", "target", "stateset-agent");
+    private static final Duration HELLO = Duration.ofSeconds(5);
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    private AgentChannel agent() throws IOException {
+        assertThat(AGENT).as("the agent, built by agent/ before this module").isExecutable();
+        Process process = new ProcessBuilder(AGENT.toString(), "serve").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        processes.add(process);
+        return AgentChannel.open(process.getInputStream(), process.getOutputStream(), process::destroyForcibly, HELLO);
+    }
+
+    private record Run(ExecResult result, String stdout, String stderr) {
+    }
+
+    private static Run run(AgentChannel channel, Duration timeout, String... argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ExecResult result = channel.run(List.of(argv), Map.of("GREETING", "hello"), "/tmp", timeout, new ExecOutput() {
+            @Override
+            public void stdout(byte[] bytes, int offset, int length) {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void stderr(byte[] bytes, int offset, int length) {
+                err.write(bytes, offset, length);
+            }
+        });
+        return new Run(result, out.toString(UTF_8), err.toString(UTF_8));
+    }
+
+    @Test
+    void commandsRunThroughTheAgentWithTheirOutputAndExitCodes() throws Exception {
+        try (AgentChannel channel = agent()) {
+            assertThat(channel.agentVersion()).isNotBlank();
+            assertThat(run(channel, Duration.ofSeconds(10), "sh", "-c", "echo $GREETING; pwd; echo oops >&2; exit 3"))
+                    .isEqualTo(new Run(new ExecResult(3, false), "hello\n/tmp\n", "oops\n"));
+            Run missing = run(channel, Duration.ofSeconds(10), "no-such-command-anywhere");
+            assertThat(missing.result()).isEqualTo(new ExecResult(AgentChannel.CANNOT_RUN, false));
+            assertThat(missing.stderr()).contains("no-such-command-anywhere").contains("not found");
+            assertThat(channel.ping(Duration.ofSeconds(5))).isPositive();
+        }
+    }
+
+    @Test
+    void manyCommandsShareTheChannel() throws Exception {
+        try (AgentChannel channel = agent()) {
+            ExecutorService pool = Executors.newFixedThreadPool(20);
+            try {
+                List<Future<Run>> runs = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    String n = Integer.toString(i);
+                    Callable<Run> task = () -> run(channel, Duration.ofSeconds(20), "sh", "-c", "sleep 0.1; echo " + n);
+                    runs.add(pool.submit(task));
+                }
+                for (int i = 0; i < 20; i++) {
+                    assertThat(runs.get(i).get().stdout()).isEqualTo(i + "\n");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aTimeoutKillsTheCommandsWholeProcessGroup(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("pid");
+        try (AgentChannel channel = agent()) {
+            long started = System.nanoTime();
+            Run run = run(channel, Duration.ofMillis(500), "sh", "-c", "sleep 100 & echo $! > " + pidFile + "; wait");
+            assertThat(run.result()).isEqualTo(ExecResult.timeout());
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            long background = Long.parseLong(Files.readString(pidFile).strip());
+            for (int i = 0; i < 100 && ProcessHandle.of(background).map(ProcessHandle::isAlive).orElse(false); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(ProcessHandle.of(background).map(ProcessHandle::isAlive)).as("what it started in the background").isNotEqualTo(java.util.Optional.of(true));
+            assertThat(run(channel, Duration.ofSeconds(10), "echo", "after").stdout()).isEqualTo("after\n");
+        }
+    }
+
+    @Test
+    void aFailingOutputKillsTheCommandAndIsThrown() throws Exception {
+        try (AgentChannel channel = agent()) {
+            IllegalStateException full = new IllegalStateException("output full");
+            assertThatThrownBy(() -> channel.run(List.of("sh", "-c", "while :; do echo spam; done"), Map.of(), null, Duration.ofSeconds(20),
+                    new ExecOutput() {
+                        @Override
+                        public void stdout(byte[] bytes, int offset, int length) {
+                            throw full;
+                        }
+
+                        @Override
+                        public void stderr(byte[] bytes, int offset, int length) {
+                        }
+                    })).isSameAs(full);
+            assertThat(run(channel, Duration.ofSeconds(10), "echo", "still").stdout()).isEqualTo("still\n");
+        }
+    }
+
+    @Test
+    void anAgentKilledMidCommandEndsTheChannelWithAClearError() throws Exception {
+        AgentChannel channel = agent();
+        Process process = processes.get(0);
+        Thread.startVirtualThread(() -> {
+            sleep(300);
+            process.destroyForcibly();
+        });
+        assertThatThrownBy(() -> run(channel, Duration.ofSeconds(30), "sleep", "20"))
+                .isInstanceOf(AgentChannelException.class).hasMessageContaining("channel ended");
+        assertThat(channel.isOpen()).isFalse();
+        assertThatThrownBy(() -> run(channel, Duration.ofSeconds(1), "true")).isInstanceOf(AgentChannelException.class);
+    }
+
+    @Test
+    void anAgentThatNeverAnswersCostsTheHelloTimeout() throws Exception {
+        Process silent = new ProcessBuilder("sleep", "30").start();
+        processes.add(silent);
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> AgentChannel.open(silent.getInputStream(), silent.getOutputStream(), silent::destroyForcibly,
+                Duration.ofMillis(300))).isInstanceOf(AgentChannelException.class).hasMessageContaining("did not answer");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aLyingAgentEndsItsChannelAndNeverHangsACommand() throws Exception {
+        for (byte[] lie : List.of(
+                frame(AgentFrames.STDOUT, 99, "not yours".getBytes(UTF_8)),
+                header(AgentFrames.STDOUT, 1, Integer.MAX_VALUE),
+                frame((byte) 0x7f, 1, new byte[0]),
+                frame(AgentFrames.EXIT, 1, new byte[3]),
+                frame(AgentFrames.HELLO, 0, hello()))) {
+            PipedInputStream fromAgent = new PipedInputStream(1 << 20);
+            PipedOutputStream agentOut = new PipedOutputStream(fromAgent);
+            agentOut.write(frame(AgentFrames.HELLO, 0, hello()));
+            AgentChannel channel = AgentChannel.open(fromAgent, OutputStreamSink.INSTANCE, agentOut::close, HELLO);
+            Future<Run> run = Executors.newVirtualThreadPerTaskExecutor().submit(() -> run(channel, Duration.ofSeconds(30), "true"));
+            Thread.sleep(50);
+            agentOut.write(lie);
+            agentOut.flush();
+            assertThatThrownBy(run::get).hasCauseInstanceOf(AgentChannelException.class).hasMessageContaining("the agent sent");
+            assertThat(channel.isOpen()).isFalse();
+        }
+    }
+
+    private static byte[] hello() {
+        return ByteBuffer.allocate(4 + 4 + 4).putInt(AgentFrames.PROTOCOL).putInt(4).put("test".getBytes(UTF_8)).array();
+    }
+
+    private static byte[] header(byte type, int stream, int length) {
+        return ByteBuffer.allocate(9).put(type).putInt(stream).putInt(length).array();
+    }
+
+    private static byte[] frame(byte type, int stream, byte[] payload) {
+        return ByteBuffer.allocate(9 + payload.length).put(header(type, stream, payload.length)).put(payload).array();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Where a fake agent's input goes: nowhere. */
+    private static final class OutputStreamSink extends java.io.OutputStream {
+        static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+        @Override
+        public void write(int b) {
+        }
+    }
+}
