@@ -8,15 +8,20 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/stateset/sandbox/agent/protocol"
 )
 
-// drainAfterExit is how long output is still read once a command has exited: what it wrote is in
-// the pipe already; what it left running may hold the pipe open for ever.
-const drainAfterExit = 100 * time.Millisecond
+// Once a command has exited, its output is read until its pipes stay empty for drainIdle (what it
+// wrote is in them already; what it left running may hold them open for ever), and for drainMax at
+// most (what it left running may write for ever).
+const (
+	drainIdle = 100 * time.Millisecond
+	drainMax  = 2 * time.Second
+)
 
 // stdinFrames bounds the input queued for a command that does not read it (64 KiB each); past it
 // the command's standard input is closed.
@@ -28,6 +33,7 @@ type command struct {
 	stdin   *stdinQueue
 	outputs sync.WaitGroup
 	readers []*os.File
+	exited  atomic.Int64 // when it exited (Unix nanoseconds), 0 while it runs
 }
 
 func startCommand(req protocol.ExecRequest, emit func(protocol.Type, []byte) error) (*command, error) {
@@ -77,9 +83,10 @@ func (c *command) pid() int {
 // wait waits for the command to exit and its output to be sent, and says how it ended.
 func (c *command) wait() protocol.ExitStatus {
 	c.cmd.Wait()
-	deadline := time.Now().Add(drainAfterExit)
+	now := time.Now()
+	c.exited.Store(now.UnixNano())
 	for _, r := range c.readers {
-		r.SetReadDeadline(deadline)
+		r.SetReadDeadline(now.Add(drainIdle)) // wakes a read waiting on an empty pipe
 	}
 	c.outputs.Wait()
 	closeAll(c.readers)
@@ -100,6 +107,10 @@ func (c *command) copy(r *os.File, t protocol.Type, emit func(protocol.Type, []b
 	defer c.outputs.Done()
 	buf := make([]byte, 32*1024)
 	for {
+		if exited := c.exited.Load(); exited != 0 {
+			// Each read may wait drainIdle for more, so a slow send never cuts output short.
+			r.SetReadDeadline(minTime(time.Now().Add(drainIdle), time.Unix(0, exited).Add(drainMax)))
+		}
 		n, err := r.Read(buf)
 		if n > 0 {
 			if emit(t, append([]byte(nil), buf[:n]...)) != nil {
@@ -158,6 +169,13 @@ func (q *stdinQueue) closeLocked() {
 		q.closed = true
 		close(q.frames)
 	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func mergeEnv(base []string, extra map[string]string) []string {

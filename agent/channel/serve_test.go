@@ -21,6 +21,12 @@ type client struct {
 
 func serve(t *testing.T) *client {
 	t.Helper()
+	return serveReadingAfter(t, 0)
+}
+
+// serveReadingAfter is serve with a slow server: it waits delay before reading each frame after the hello.
+func serveReadingAfter(t *testing.T, delay time.Duration) *client {
+	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	c := &client{t: t, in: inW, frames: make(chan protocol.Frame, 1024), done: make(chan error, 1)}
@@ -32,7 +38,10 @@ func serve(t *testing.T) *client {
 	// As the server does, the agent's frames are read all the time, whatever is being sent.
 	go func() {
 		defer close(c.frames)
-		for {
+		for first := true; ; first = false {
+			if !first {
+				time.Sleep(delay)
+			}
 			f, err := protocol.Read(outR)
 			if err != nil {
 				return
@@ -235,5 +244,18 @@ func TestAMalformedFrameEndsTheChannelAndKillsItsCommands(t *testing.T) {
 			t.Fatal("the command outlived its channel")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestOutputTheServerReadsLateIsNotCutShort(t *testing.T) {
+	c := serveReadingAfter(t, 0)
+	slow := serveReadingAfter(t, 300*time.Millisecond)
+	for _, ch := range []*client{c, slow} {
+		// 60 KB fits in the pipe: the command exits while most of it waits to be sent.
+		ch.send(protocol.Exec, 1, argv("sh", "-c", "head -c 60000 /dev/zero | tr '\\0' x"))
+		r := ch.collect(1)[1]
+		if len(r.stdout) != 60000 || r.exit.Code != 0 {
+			t.Fatalf("got %d bytes, exit %+v", len(r.stdout), r.exit)
+		}
 	}
 }

@@ -10,13 +10,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The registry-free way: a minimal Debian root file system bootstrapped once into a cache, copied
- * per template, provisioned in a chroot and imported into the engine. Needs Linux, root, debootstrap
+ * per template, provisioned in a chroot (in namespaces of its own) and imported into the engine. Needs Linux, root, debootstrap
  * and a reachable Debian mirror (and the npm registry for npm packages); no container registry.
  */
 final class DebootstrapStrategy implements Strategy {
@@ -56,7 +57,7 @@ final class DebootstrapStrategy implements Strategy {
         } catch (IOException | UnsupportedOperationException e) {
             return "cannot tell whether it runs as root";
         }
-        for (String command : List.of("debootstrap", "chroot", "mount", "umount", "tar")) {
+        for (String command : List.of("debootstrap", "chroot", "unshare", "mount", "tar")) {
             if (!Commands.exists(command)) {
                 return "needs " + command;
             }
@@ -156,16 +157,11 @@ final class DebootstrapStrategy implements Strategy {
             }
 
             log.step("installing packages");
-            try {
-                mount(root, log);
-                enterBuildMode(root);
-                Files.writeString(root.resolve("tmp/provision.sh"), ImageLayout.provisionScript(recipe));
-                Map<String, String> env = chrootEnv(root);
-                env.put("KEEP_BUILD_NOTES", "1");
-                Commands.run(log, env, List.of("chroot", root.toString(), "/bin/sh", "/tmp/provision.sh"));
-            } finally {
-                unmount(root, log);
-            }
+            enterBuildMode(root);
+            Files.writeString(root.resolve("tmp/provision.sh"), ImageLayout.provisionScript(recipe));
+            Map<String, String> env = chrootEnv(root);
+            env.put("KEEP_BUILD_NOTES", "1");
+            Commands.run(log, env, isolatedChroot(root, "/bin/sh", "/tmp/provision.sh"));
             Path notes = root.resolve(ImageLayout.NOTES.substring(1));
             if (Files.isRegularFile(notes, LinkOption.NOFOLLOW_LINKS)) {
                 Files.readAllLines(notes).stream().filter(line -> !line.isBlank()).forEach(log::note);
@@ -179,10 +175,7 @@ final class DebootstrapStrategy implements Strategy {
         } catch (IOException e) {
             throw new BuildException(e.toString());
         } finally {
-            if (work != null) {
-                unmount(work, log);
-                Trees.delete(work);
-            }
+            Trees.delete(work);
         }
     }
 
@@ -211,23 +204,28 @@ final class DebootstrapStrategy implements Strategy {
         }
     }
 
-    /** Package maintainer scripts expect /proc, /sys and /dev. */
-    private static void mount(Path root, BuildLog log) {
-        Commands.run(log, List.of("mount", "-t", "proc", "proc", root.resolve("proc").toString()));
-        Commands.run(log, List.of("mount", "-t", "sysfs", "-o", "ro", "sysfs", root.resolve("sys").toString()));
-        Commands.run(log, List.of("mount", "--bind", "/dev", root.resolve("dev").toString()));
-        Commands.run(log, List.of("mount", "--bind", "/dev/pts", root.resolve("dev/pts").toString()));
+    /**
+     * A command run in the chroot inside mount and pid namespaces of its own. Package maintainer
+     * scripts expect /proc, /sys and /dev: they are mounted there privately, so they never propagate
+     * to the host and vanish with the command even when the builder is killed, and the chroot's
+     * /proc shows its own processes only.
+     */
+    private static List<String> isolatedChroot(Path root, String... command) {
+        List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--pid", "--fork",
+                "--mount-proc=" + root.resolve("proc"), "--", "/bin/sh", "-c", MOUNT_AND_CHROOT, "sh", root.toString()));
+        argv.addAll(List.of(command));
+        return argv;
     }
 
-    private static void unmount(Path root, BuildLog log) {
-        for (Path mountPoint : Trees.mountsUnder(root)) {
-            try {
-                Commands.run(log, List.of("umount", mountPoint.toString()));
-            } catch (BuildException busy) {
-                Commands.run(log, List.of("umount", "-l", mountPoint.toString()));
-            }
-        }
-    }
+    private static final String MOUNT_AND_CHROOT = """
+            set -e
+            root=$1
+            shift
+            mount -t sysfs -o ro sysfs "$root/sys"
+            mount --bind /dev "$root/dev"
+            mount --bind /dev/pts "$root/dev/pts"
+            exec chroot "$root" "$@"
+            """;
 
     /** Files that must describe the build host while packages install (DNS, CAs), and no service may start. */
     private void enterBuildMode(Path root) throws IOException {

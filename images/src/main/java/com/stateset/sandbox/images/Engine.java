@@ -3,6 +3,7 @@ package com.stateset.sandbox.images;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.BuildResponseItem;
@@ -23,9 +24,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /** The Docker engine, as the builder uses it (DOCKER_HOST, else the local socket). */
 final class Engine implements Closeable {
+
+    /** How long a check in a new image may take. */
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
 
     private final DockerHttpClient http;
     private final DockerClient docker;
@@ -126,7 +131,7 @@ final class Engine implements Closeable {
                 .getId();
         try {
             docker.startContainerCmd(id).exec();
-            int exitCode = docker.waitContainerCmd(id).start().awaitStatusCode();
+            int exitCode = docker.waitContainerCmd(id).start().awaitStatusCode(RUN_TIMEOUT.toMinutes(), TimeUnit.MINUTES);
             StringBuilder output = new StringBuilder();
             try (ResultCallback.Adapter<Frame> logs = docker.logContainerCmd(id).withStdOut(true).withStdErr(true)
                     .exec(new ResultCallback.Adapter<>() {
@@ -143,8 +148,14 @@ final class Engine implements Closeable {
             throw new BuildException("interrupted");
         } catch (IOException e) {
             throw new BuildException("reading the output of " + image + " failed: " + e.getMessage());
+        } catch (DockerClientException timedOut) {
+            throw new BuildException(image + " did not finish its check within " + RUN_TIMEOUT.toMinutes() + " minutes");
         } finally {
-            docker.removeContainerCmd(id).withForce(true).exec();
+            try {
+                docker.removeContainerCmd(id).withForce(true).exec();
+            } catch (RuntimeException leftBehind) {
+                // the container is left for the engine's own cleanup; the run's outcome stands
+            }
         }
     }
 

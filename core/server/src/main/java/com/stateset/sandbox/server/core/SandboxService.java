@@ -388,7 +388,11 @@ public final class SandboxService {
      */
     public DomainException vanished(SandboxRecord row, SandboxMissingException e) {
         if (row.expiresAt() <= clock.millis()) {
-            expire(row);
+            try {
+                expire(row);
+            } catch (RuntimeException stopFailed) {
+                LOG.warn("stopping expired sandbox {} failed; the expiry check will finish it: {}", row.id(), stopFailed.getMessage());
+            }
             return DomainException.conflict("sandbox " + row.id() + " is no longer running: it expired");
         }
         states.end(row, SandboxStatus.RUNNING, SandboxStatus.ERROR, "the sandbox's container vanished");

@@ -14,11 +14,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +41,8 @@ public final class AgentChannel implements Closeable {
 
     /** How long a killed command may take to say so before its timeout is answered anyway. */
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+    /** How long a frame may take to be written: an agent that stops reading ends its channel. */
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     private static final int SIGKILL = 9;
     /** Answered when the agent could not start a command, as a shell answers a command it cannot run. */
     public static final int CANNOT_RUN = 127;
@@ -47,7 +54,9 @@ public final class AgentChannel implements Closeable {
     private final Map<Integer, Command> commands = new ConcurrentHashMap<>();
     private final AtomicInteger streams = new AtomicInteger();
     private final Object pinging = new Object();
-    private volatile CompletableFuture<Void> pong = new CompletableFuture<>();
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("agent-writer").factory());
+    private final AtomicInteger pings = new AtomicInteger();
+    private volatile Pong pong;
     private volatile String endedBecause;
 
     private AgentChannel(DataInputStream in, OutputStream out, Closeable transport, String agentVersion) {
@@ -62,6 +71,7 @@ public final class AgentChannel implements Closeable {
      * is closed with the channel (and when the agent does not answer).
      */
     public static AgentChannel open(InputStream fromAgent, OutputStream toAgent, Closeable transport, Duration helloWithin) {
+        requireNonNull(transport, "transport is null");
         DataInputStream in = new DataInputStream(new BufferedInputStream(requireNonNull(fromAgent, "fromAgent is null")));
         CompletableFuture<String> hello = CompletableFuture.supplyAsync(() -> {
             try {
@@ -106,17 +116,23 @@ public final class AgentChannel implements Closeable {
      * Runs a command through the agent, its output to {@code output} as it arrives, and kills its
      * process group past {@code timeout}. A command the agent cannot start answers {@link
      * #CANNOT_RUN} with the agent's reason on stderr. A failure of {@code output} kills the command
-     * and is thrown.
+     * and is thrown. {@code output} is called on the channel's reader: a sink that blocks holds up
+     * every command of the channel (and past ten seconds ends it).
      *
      * @throws AgentChannelException if the channel ends before the command does
      */
     public ExecResult run(List<String> argv, Map<String, String> env, String workingDir, Duration timeout, ExecOutput output) {
+        byte[] exec = AgentFrames.exec(argv, env, workingDir);
+        if (exec.length > AgentFrames.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("the command and its environment take " + exec.length + " bytes; the agent takes "
+                    + AgentFrames.MAX_PAYLOAD);
+        }
         requireOpen();
         int stream = streams.incrementAndGet();
-        Command command = new Command(requireNonNull(output, "output is null"));
+        Command command = new Command(stream, requireNonNull(output, "output is null"));
         commands.put(stream, command);
         try {
-            send(AgentFrames.EXEC, stream, AgentFrames.exec(argv, env, workingDir));
+            send(AgentFrames.EXEC, stream, exec);
             int code = await(command, timeout);
             if (command.outputFailure != null) {
                 throw command.outputFailure;
@@ -140,12 +156,13 @@ public final class AgentChannel implements Closeable {
         synchronized (pinging) {
             requireOpen();
             long started = System.nanoTime();
+            byte[] nonce = AgentFrames.number(pings.incrementAndGet());
             CompletableFuture<Void> answered = new CompletableFuture<>();
-            pong = answered;
+            pong = new Pong(nonce, answered);
             if (!isOpen()) {
                 answered.completeExceptionally(new AgentChannelException("the agent's channel is closed"));
             }
-            send(AgentFrames.PING, 0, new byte[0]);
+            send(AgentFrames.PING, 0, nonce);
             try {
                 answered.get(within.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
@@ -169,28 +186,47 @@ public final class AgentChannel implements Closeable {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof AgentChannelException ended ? ended : new AgentChannelException("the agent failed", e.getCause());
         } catch (InterruptedException e) {
+            kill(command.stream);
             Thread.currentThread().interrupt();
             throw new SandboxRuntimeException("interrupted while running a command", e);
         }
     }
 
+    /** Asks for a command's process group to be killed, without waiting: the reader calls this too. */
     private void kill(int stream) {
         try {
-            send(AgentFrames.SIGNAL, stream, AgentFrames.number(SIGKILL));
-        } catch (AgentChannelException ended) {
-            // nothing to tell any more
+            writer.submit(() -> {
+                AgentFrames.write(out, AgentFrames.SIGNAL, stream, AgentFrames.number(SIGKILL));
+                return null;
+            });
+        } catch (RejectedExecutionException ended) {
+            // the channel is over, and its commands with it
         }
     }
 
+    /** Writes a frame within {@link #WRITE_TIMEOUT}, else ends the channel: an agent that stops reading holds no caller. */
     private void send(byte type, int stream, byte[] payload) {
-        synchronized (out) {
-            requireOpen();
-            try {
+        requireOpen();
+        Future<?> written;
+        try {
+            written = writer.submit(() -> {
                 AgentFrames.write(out, type, stream, payload);
-            } catch (IOException e) {
-                end("writing to the agent failed: " + e.getMessage());
-                throw new AgentChannelException("the agent's channel broke: " + e.getMessage(), e);
-            }
+                return null;
+            });
+        } catch (RejectedExecutionException closed) {
+            throw new AgentChannelException("the agent's channel is closed: " + endedBecause);
+        }
+        try {
+            written.get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            end("the agent stopped reading");
+            throw new AgentChannelException("the agent stopped reading its channel");
+        } catch (ExecutionException e) {
+            end("writing to the agent failed: " + e.getCause().getMessage());
+            throw new AgentChannelException("the agent's channel broke: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentChannelException("interrupted while writing to the agent");
         }
     }
 
@@ -215,7 +251,10 @@ public final class AgentChannel implements Closeable {
 
     private void dispatch(AgentFrames.Frame f) throws IOException {
         if (f.type() == AgentFrames.PONG) {
-            pong.complete(null);
+            Pong waiting = pong;
+            if (f.stream() == 0 && waiting != null && Arrays.equals(waiting.nonce(), f.payload())) {
+                waiting.answered().complete(null);
+            }
             return;
         }
         if (f.stream() == 0) {
@@ -234,9 +273,14 @@ public final class AgentChannel implements Closeable {
             case AgentFrames.STARTED -> AgentFrames.number(f.payload()); // its pid: checked, not needed
             case AgentFrames.STDOUT -> command.output(true, f.payload());
             case AgentFrames.STDERR -> command.output(false, f.payload());
-            case AgentFrames.EXIT -> command.exit.complete(AgentFrames.exitCode(f.payload()));
+            case AgentFrames.EXIT -> {
+                int code = AgentFrames.exitCode(f.payload());
+                commands.remove(f.stream()); // nothing more reaches its output once it has ended
+                command.exit.complete(code);
+            }
             case AgentFrames.ERROR -> {
                 command.output(false, (AgentFrames.text(f.payload()) + "\n").getBytes(StandardCharsets.UTF_8));
+                commands.remove(f.stream());
                 command.exit.complete(CANNOT_RUN);
             }
             default -> throw new AgentFrames.AgentProtocolException("a frame of type " + (f.type() & 0xff));
@@ -251,9 +295,13 @@ public final class AgentChannel implements Closeable {
             endedBecause = why;
         }
         closeQuietly(transport);
+        writer.shutdownNow();
         AgentChannelException ended = new AgentChannelException("the agent's channel ended: " + why);
         commands.values().forEach(c -> c.exit.completeExceptionally(ended));
-        pong.completeExceptionally(ended);
+        Pong waiting = pong;
+        if (waiting != null) {
+            waiting.answered().completeExceptionally(ended);
+        }
     }
 
     private static void closeQuietly(Closeable closeable) {
@@ -267,13 +315,18 @@ public final class AgentChannel implements Closeable {
         }
     }
 
+    private record Pong(byte[] nonce, CompletableFuture<Void> answered) {
+    }
+
     /** A command running through the channel. */
     private final class Command {
+        final int stream;
         final ExecOutput output;
         final CompletableFuture<Integer> exit = new CompletableFuture<>();
         volatile RuntimeException outputFailure;
 
-        Command(ExecOutput output) {
+        Command(int stream, ExecOutput output) {
+            this.stream = stream;
             this.output = output;
         }
 
@@ -289,8 +342,7 @@ public final class AgentChannel implements Closeable {
                 }
             } catch (RuntimeException e) {
                 outputFailure = e;
-                commands.entrySet().stream().filter(entry -> entry.getValue() == this).findFirst()
-                        .ifPresent(entry -> kill(entry.getKey()));
+                kill(stream);
             }
         }
     }

@@ -137,6 +137,31 @@ class AgentChannelTest {
     }
 
     @Test
+    void aCommandTooLargeForAFrameIsRefusedAndTheChannelGoesOn() throws Exception {
+        try (AgentChannel channel = agent()) {
+            String huge = "x".repeat(AgentFrames.MAX_PAYLOAD);
+            assertThatThrownBy(() -> run(channel, Duration.ofSeconds(10), "echo", huge))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bytes");
+            assertThat(channel.isOpen()).isTrue();
+            assertThat(run(channel, Duration.ofSeconds(10), "echo", "fine").stdout()).isEqualTo("fine\n");
+        }
+    }
+
+    @Test
+    void anAgentThatStopsReadingEndsItsChannelInsteadOfHoldingTheCaller() throws Exception {
+        PipedInputStream fromAgent = new PipedInputStream(1 << 20);
+        PipedOutputStream agentOut = new PipedOutputStream(fromAgent);
+        agentOut.write(frame(AgentFrames.HELLO, 0, hello()));
+        PipedInputStream neverRead = new PipedInputStream(1024);
+        AgentChannel channel = AgentChannel.open(fromAgent, new PipedOutputStream(neverRead), agentOut::close, HELLO);
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> run(channel, Duration.ofSeconds(60), "echo", "x".repeat(100_000)))
+                .isInstanceOf(AgentChannelException.class).hasMessageContaining("stopped reading");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
     void anAgentKilledMidCommandEndsTheChannelWithAClearError() throws Exception {
         AgentChannel channel = agent();
         Process process = processes.get(0);
