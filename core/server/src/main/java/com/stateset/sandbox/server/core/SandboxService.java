@@ -191,7 +191,9 @@ public final class SandboxService {
             Optional<RuntimeSandbox> claimed = poolable ? pool.claim(template.name(), cpuMillis, memoryBytes, network, id)
                     : Optional.empty();
             warm = claimed.isPresent();
-            RuntimeSandbox running = warm ? claimed.get() : startCold(row, env, Duration.ofSeconds(maxLifetime));
+            // The engine's end is the server's longest lifetime, not the plan's: a plan upgraded
+            // later lets extend go further, and the engine's deadline cannot follow.
+            RuntimeSandbox running = warm ? claimed.get() : startCold(row, env, Duration.ofSeconds(limits.maxTimeoutSeconds()));
             seed.files().accept(id);
             long startupMs = (System.nanoTime() - started) / 1_000_000;
             boolean marked = jdbi.inTransaction(handle -> {

@@ -50,6 +50,21 @@ class SandboxLifetimeIT {
     }
 
     /**
+     * The engine's end is the server's longest lifetime, not the plan's (free: 300 s): a plan
+     * upgraded later lets extend go further, and the engine's deadline could not follow.
+     */
+    @Test
+    void theEnginesDeadlineIsTheServersLongestLifetime() {
+        Reply created = session.post("/api/v1/sandbox/create", Map.of("template", "python-basic"));
+        assertThat(created.status()).as(created.raw()).isEqualTo(200);
+        String args = DockerCli.run("inspect", "--format", "{{range .Args}}{{println .}}{{end}}", created.text("/id")).output();
+        long deadline = Long.parseLong(args.strip().lines().reduce((first, last) -> last).orElseThrow());
+        long createdAt = Instant.parse(created.text("/created_at")).getEpochSecond();
+        assertThat(deadline - createdAt).isBetween((long) APP.getConfiguration().limits().maxTimeoutSeconds(),
+                APP.getConfiguration().limits().maxTimeoutSeconds() + 2L);
+    }
+
+    /**
      * A sandbox outlives no server: stopped past the sandbox's longest lifetime (here the server's
      * 6 seconds), the server finds it ended by the engine when it comes back, and says it expired.
      */
