@@ -120,6 +120,16 @@ class DistributionIT {
         }
     }
 
+    @Test
+    void noTemplatesAtAllStopTheStartWithTheReason(@TempDir Path data) throws Exception {
+        try (ServerProcess server = ServerProcess.start(data, Map.of(), "-Ddw.catalog.enabled=false")) {
+            assertThat(server.awaitExit(Duration.ofSeconds(90))).isNotZero();
+            assertThat(server.output()).contains("stateset-sandbox cannot start:")
+                    .contains("templates: none; list some, or turn the catalog on (catalog.enabled)")
+                    .doesNotContain("\tat ");
+        }
+    }
+
     static void requireDocker() {
         try {
             Process info = new ProcessBuilder("docker", "image", "inspect", "stateset-sandbox/python-basic:latest")

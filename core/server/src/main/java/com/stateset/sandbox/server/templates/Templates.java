@@ -1,6 +1,7 @@
 package com.stateset.sandbox.server.templates;
 
 import com.stateset.sandbox.api.ErrorCodes;
+import com.stateset.sandbox.server.config.StartupException;
 import com.stateset.sandbox.server.config.TemplateConfig;
 import com.stateset.sandbox.server.errors.DomainException;
 import java.util.LinkedHashMap;
@@ -21,16 +22,16 @@ public final class Templates {
     /** @param allowedImages images a create may name besides the templates' own */
     public Templates(List<TemplateConfig> templates, String defaultName, List<String> allowedImages) {
         if (templates.isEmpty()) {
-            throw new IllegalArgumentException("templates: none; list some, or turn the catalog on (catalog.enabled)");
+            throw new StartupException("templates: none; list some, or turn the catalog on (catalog.enabled)");
         }
         for (TemplateConfig t : templates) {
             if (byName.put(t.name(), t) != null) {
-                throw new IllegalArgumentException("templates: " + t.name() + " is defined twice");
+                throw new StartupException("templates: " + t.name() + " is defined twice");
             }
             images.add(t.image());
         }
         if (!byName.containsKey(defaultName)) {
-            throw new IllegalArgumentException("defaultTemplate: " + defaultName + " is not among templates " + byName.keySet());
+            throw new StartupException("defaultTemplate: " + defaultName + " is not among templates " + byName.keySet());
         }
         this.defaultName = defaultName;
         images.addAll(allowedImages);
