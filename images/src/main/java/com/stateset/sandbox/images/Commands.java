@@ -29,7 +29,9 @@ final class Commands {
             log.copy(process.getInputStream());
             int exit = process.waitFor();
             if (exit != 0) {
-                throw new BuildException(String.join(" ", argv.subList(0, Math.min(2, argv.size()))) + " exited with " + exit);
+                // The program and what it was given last (a chroot's script, debootstrap's target), not every argument.
+                String what = argv.size() > 1 ? argv.get(0) + " ... " + argv.getLast() : argv.get(0);
+                throw new BuildException(what + " exited with " + exit);
             }
         } catch (IOException e) {
             throw new BuildException("cannot run " + argv.get(0) + ": " + e.getMessage());
