@@ -8,11 +8,13 @@ import com.github.dockerjava.api.command.InspectExecResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.ProcessReaper;
 import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
+import com.stateset.sandbox.spi.runtime.SandboxRecoveringException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +24,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +63,15 @@ final class DockerExec {
     /** Times the supervisor is asked to reap before the sandbox is left as it is (each reap repeats its own sweeps). */
     private static final int SUPERVISOR_SIGNALS = 3;
     private static final List<String> READY = List.of("echo", "ready");
+    /** The exit code and the first words of the engine's answer for a process it could not start. */
+    private static final int ENGINE_CANNOT_RUN = 126;
+    private static final String ENGINE_FAILURE = "OCI runtime exec failed";
+    /** Its reason when the sandbox had no pid left (runc, gVisor). */
+    private static final Pattern NO_PID_LEFT = Pattern.compile("try again|resource temporarily unavailable", Pattern.CASE_INSENSITIVE);
+    /** How long a command waits for its sandbox's recovery before it is refused, at most. */
+    private static final Duration RECOVERY_WAIT = Duration.ofSeconds(10);
+    /** The pause between the rounds of a recovery that goes on after its command has answered. */
+    private static final Duration RECOVERY_PAUSE = Duration.ofSeconds(5);
 
     // The command was started as the leader of its own process group (the engine does that for
     // every exec), and what it starts stays in that group unless it leaves on purpose. The killer
@@ -98,6 +115,8 @@ final class DockerExec {
 
     private final DockerClient docker;
     private final String user;
+    /** The sandboxes being reaped, each done once it runs commands again. */
+    private final Map<String, CompletableFuture<Void>> recoveries = new ConcurrentHashMap<>();
 
     DockerExec(DockerClient docker, String user) {
         this.docker = requireNonNull(docker, "docker is null");
@@ -105,6 +124,7 @@ final class DockerExec {
     }
 
     ExecResult run(String sandboxId, ExecSpec spec, ExecOutput output) {
+        awaitRecovery(sandboxId, spec.timeout());
         String marker = MARKER_VARIABLE + "=" + HexFormat.of().formatHex(randomBytes());
         List<String> env = new ArrayList<>();
         spec.env().forEach((k, v) -> env.add(k + "=" + v));
@@ -123,7 +143,12 @@ final class DockerExec {
                 }
                 return ExecResult.timeout();
             }
-            return new ExecResult(DockerErrors.onSandbox(sandboxId, () -> exitCode(execId)), false);
+            int code = DockerErrors.onSandbox(sandboxId, () -> exitCode(execId));
+            if (code == ENGINE_CANNOT_RUN && callback.held != null && NO_PID_LEFT.matcher(callback.held).find()) {
+                throw noPidLeft(sandboxId);
+            }
+            callback.release();
+            return new ExecResult(code, false);
         } catch (InterruptedException e) {
             // Kill with the flag cleared (its waits would fail at once), then restore it.
             kill(sandboxId, marker);
@@ -186,7 +211,10 @@ final class DockerExec {
      * and kills every process of the sandbox: the only way left to give the sandbox back to its owner.
      * It is signalled again until the killer runs clean: a process that escaped the reap half-forked
      * would regrow the bomb. Each step insists for a while and a few tries: under load one exec can
-     * take seconds, and slow recovery beats a sandbox left unusable.
+     * take seconds, and slow recovery beats a sandbox left unusable. From the first signal until the
+     * sandbox runs commands again, its new commands wait and are then refused ({@link
+     * SandboxRecoveringException}) rather than started for a reap to kill; if it still cannot after
+     * {@link #SUPERVISOR_SIGNALS} reaps, this returns and the recovery goes on in the background.
      */
     void kill(String sandboxId, String marker) {
         // With the interrupt flag set every wait would end at once and the engine's client would
@@ -208,16 +236,93 @@ final class DockerExec {
         if (cleared(sandboxId, marker, groups, KILL_PATIENCE)) {
             return;
         }
+        CompletableFuture<Void> recovery = new CompletableFuture<>();
+        CompletableFuture<Void> other = recoveries.putIfAbsent(sandboxId, recovery);
+        if (other != null) {
+            // Another command's kill is reaping the sandbox already, and its reap ends this one's processes too.
+            awaitQuietly(other, AFTER_REAP_PATIENCE);
+            return;
+        }
         LOG.warn("sandbox {}: a command's processes hold every pid; killing all its processes", sandboxId);
-        for (int signal = 1; signal <= SUPERVISOR_SIGNALS; signal++) {
-            if (!signalSupervisor(sandboxId)) {
-                return;
+        if (reaped(sandboxId, marker, groups)) {
+            recovered(sandboxId, recovery);
+            return;
+        }
+        LOG.warn("sandbox {} still cannot run commands after its processes were killed; its commands are refused"
+                + " until they can run", sandboxId);
+        recoverInBackground(sandboxId, marker, groups, recovery);
+    }
+
+    /**
+     * A command could not start: processes left by earlier commands hold every pid (a fork bomb's
+     * that outlived its command: under gVisor such a bomb would soon bring down the whole sandbox).
+     * Nothing else can free the sandbox, so its supervisor reaps every process of it; the answer
+     * says so, and commands wait for the reap or are refused until it is over.
+     */
+    private SandboxRecoveringException noPidLeft(String sandboxId) {
+        CompletableFuture<Void> recovery = new CompletableFuture<>();
+        if (recoveries.putIfAbsent(sandboxId, recovery) == null) {
+            LOG.warn("sandbox {}: a command could not start, processes of earlier commands hold every pid; killing all"
+                    + " its processes", sandboxId);
+            String nobody = MARKER_VARIABLE + "=" + HexFormat.of().formatHex(randomBytes());
+            recoverInBackground(sandboxId, nobody, new LinkedHashSet<>(), recovery);
+        }
+        return new SandboxRecoveringException(sandboxId, RECOVERY_PAUSE);
+    }
+
+    private void recoverInBackground(String sandboxId, String marker, Set<String> groups, CompletableFuture<Void> recovery) {
+        Thread.ofVirtual().name("recover-" + sandboxId).start(() -> {
+            while (!reaped(sandboxId, marker, groups)) {
+                sleepQuietly(RECOVERY_PAUSE.toMillis());
             }
-            if (cleared(sandboxId, marker, groups, AFTER_REAP_PATIENCE)) {
-                return;
+            recovered(sandboxId, recovery);
+        });
+    }
+
+    /**
+     * Has the supervisor reap until the sandbox runs commands again, {@link #SUPERVISOR_SIGNALS}
+     * times at most; whether it does, or is gone (nothing left to recover).
+     */
+    private boolean reaped(String sandboxId, String marker, Set<String> groups) {
+        for (int signal = 1; signal <= SUPERVISOR_SIGNALS; signal++) {
+            Thread.interrupted();
+            if (!signalSupervisor(sandboxId) || cleared(sandboxId, marker, groups, AFTER_REAP_PATIENCE)) {
+                return true;
             }
         }
-        LOG.warn("sandbox {} still cannot run commands after its processes were killed", sandboxId);
+        return false;
+    }
+
+    private void recovered(String sandboxId, CompletableFuture<Void> recovery) {
+        recoveries.remove(sandboxId, recovery);
+        recovery.complete(null);
+        LOG.info("sandbox {} runs commands again", sandboxId);
+    }
+
+    /**
+     * Returns once no reap of the sandbox is under way, waiting for one for {@code patience} at
+     * most: the supervisor's reap kills every process of the sandbox, and would kill a command
+     * started meanwhile without a word.
+     *
+     * @throws SandboxRecoveringException if the sandbox is still being reaped
+     */
+    private void awaitRecovery(String sandboxId, Duration patience) {
+        CompletableFuture<Void> recovery = recoveries.get(sandboxId);
+        if (recovery != null && !awaitQuietly(recovery, patience.compareTo(RECOVERY_WAIT) < 0 ? patience : RECOVERY_WAIT)) {
+            throw new SandboxRecoveringException(sandboxId, RECOVERY_PAUSE);
+        }
+    }
+
+    private static boolean awaitQuietly(CompletableFuture<Void> recovery, Duration patience) {
+        try {
+            recovery.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
@@ -374,10 +479,16 @@ final class DockerExec {
         }
     }
 
-    /** Hands frames to the caller's output; remembers the output's failure. */
+    /**
+     * Hands frames to the caller's output; remembers the output's failure. Output that begins as the
+     * engine's report of a process it could not start is held until the exit code tells whether it
+     * was that report (then it is no output of the command's) or the command's own.
+     */
     private static final class OutputCallback extends ResultCallback.Adapter<Frame> {
         private final ExecOutput output;
         private volatile RuntimeException outputFailure;
+        private boolean first = true;
+        private volatile String held;
 
         OutputCallback(ExecOutput output) {
             this.output = output;
@@ -389,8 +500,32 @@ final class DockerExec {
                 return;
             }
             byte[] payload = frame.getPayload();
+            if (first) {
+                first = false;
+                String text = new String(payload, StandardCharsets.UTF_8);
+                if (frame.getStreamType() != StreamType.STDERR && text.startsWith(ENGINE_FAILURE)) {
+                    held = text;
+                    return;
+                }
+            }
+            if (held != null) {
+                release();
+            }
+            deliver(frame.getStreamType(), payload);
+        }
+
+        /** Hands on the output held back: it was the command's own. */
+        void release() {
+            String text = held;
+            held = null;
+            if (text != null && outputFailure == null) {
+                deliver(StreamType.STDOUT, text.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        private void deliver(StreamType stream, byte[] payload) {
             try {
-                switch (frame.getStreamType()) {
+                switch (stream) {
                     case STDOUT, RAW -> output.stdout(payload, 0, payload.length);
                     case STDERR -> output.stderr(payload, 0, payload.length);
                     default -> {

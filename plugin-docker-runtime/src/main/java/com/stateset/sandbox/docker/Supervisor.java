@@ -12,7 +12,8 @@ import java.util.List;
  * live), server or no server: when it exits, init exits and the engine stops the container. It
  * idles until then, and on SIGUSR1 reaps every other process of the sandbox (see {@link
  * ProcessReaper}): the last resort for a fork bomb that holds every pid, when not even a new exec
- * can start to kill the commands one by one (the signal needs no new process). The clock it
+ * can start to kill the commands one by one (the signal needs no new process). Signals that come
+ * during a reap are dropped. The clock it
  * watches is /proc/uptime, read without a fork, so a fork bomb cannot keep it from the deadline.
  */
 final class Supervisor {
@@ -23,7 +24,15 @@ final class Supervisor {
             chosen() {
               case "$1" in 1|"$$"|"$child") return 1 ;; *) return 0 ;; esac
             }
-            trap reap USR1
+            # A signal that comes during a reap is dropped, not kept for later: the server signals
+            # again if the sandbox still needs it, and a reap held back would kill the commands
+            # that run once the sandbox has recovered.
+            signalled() {
+              trap '' USR1
+              reap
+              trap signalled USR1
+            }
+            trap signalled USR1
             child=
             end=
             if [ -n "${1:-}" ]; then

@@ -17,6 +17,7 @@ import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
+import com.stateset.sandbox.spi.runtime.SandboxRecoveringException;
 import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.storage.ObjectNotFoundException;
@@ -154,6 +155,11 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     private static DomainException runtime(SandboxRuntimeException e) {
         if (e instanceof RuntimeUnavailableException) {
             return DomainException.runtimeUnavailable("the sandbox runtime is unavailable: " + e.getMessage());
+        }
+        if (e instanceof SandboxRecoveringException recovering) {
+            long seconds = Math.max(1, recovering.retryAfter().toSeconds());
+            return new DomainException(ErrorKind.UNAVAILABLE, ErrorCodes.SANDBOX_RECOVERING, e.getMessage(),
+                    Map.of("retry_after", seconds));
         }
         if (e instanceof SandboxRejectedException rejected) {
             return DomainException.validation(rejected.field(), rejected.getMessage());
