@@ -64,6 +64,9 @@ class DistributionIT {
             String id = created.body().get("id").asText();
             Http.Reply run = Http.post(server.url("/api/v1/sandbox/" + id + "/execute"), key, Map.of("command", "python3 -c 'print(2+2)'"));
             assertThat(run.body().get("stdout").asText()).isEqualTo("4\n");
+            Http.Reply parent = Http.post(server.url("/api/v1/sandbox/" + id + "/execute"), key,
+                    Map.of("command", "tr '\\0' ' ' < /proc/$PPID/cmdline"));
+            assertThat(parent.body().get("stdout").asText()).as("run by the agent the tarball ships").isEqualTo("/.stateset/stateset-agent serve ");
 
             Http.post(server.url("/api/v1/sandbox/" + id + "/execute"), key, Map.of("command", "echo '{\"answer\": 4}' > result.json"));
             Http.Reply artifact = Http.post(server.url("/api/v1/sandbox/" + id + "/artifacts/upload"), key, Map.of("path", "result.json"));

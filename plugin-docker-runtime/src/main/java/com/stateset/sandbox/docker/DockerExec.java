@@ -17,11 +17,15 @@ import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
 import com.stateset.sandbox.spi.runtime.SandboxRecoveringException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import com.stateset.sandbox.spi.runtime.agent.AgentChannel;
+import com.stateset.sandbox.spi.runtime.agent.AgentChannelException;
+import com.stateset.sandbox.spi.runtime.agent.AgentCommandNotStartedException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs commands through the exec API as the sandbox user. Docker has no call that kills an exec, so
+ * Runs commands as the sandbox user: through the sandbox's agent when it has one that answers
+ * (see {@link DockerAgents}), else through the exec API. Docker has no call that kills an exec, so
  * each command carries a random marker in its environment, inherited by everything it starts; on
  * timeout a second exec kills the command's process group and every process whose environment
  * holds the marker. The killer uses shell built-ins only, so it still works when a fork bomb has
@@ -115,21 +120,40 @@ final class DockerExec {
 
     private final DockerClient docker;
     private final String user;
+    private final DockerAgents agents;
     /** The sandboxes being reaped, each done once it runs commands again. */
     private final Map<String, CompletableFuture<Void>> recoveries = new ConcurrentHashMap<>();
 
-    DockerExec(DockerClient docker, String user) {
+    /** @param agents the sandboxes' agents, null if there are none: commands then go through the engine's exec */
+    DockerExec(DockerClient docker, String user, DockerAgents agents) {
         this.docker = requireNonNull(docker, "docker is null");
         this.user = requireNonNull(user, "user is null");
+        this.agents = agents;
     }
 
     ExecResult run(String sandboxId, ExecSpec spec, ExecOutput output) {
         awaitRecovery(sandboxId, spec.timeout());
-        String marker = MARKER_VARIABLE + "=" + HexFormat.of().formatHex(randomBytes());
+        String markerValue = HexFormat.of().formatHex(randomBytes());
+        String marker = MARKER_VARIABLE + "=" + markerValue;
+        String workingDir = spec.workingDir() == null ? SandboxRuntime.WORKSPACE : spec.workingDir();
+        AgentChannel agent = agents == null ? null : agents.channel(sandboxId);
+        if (agent != null) {
+            Map<String, String> env = new LinkedHashMap<>(spec.env());
+            env.put(MARKER_VARIABLE, markerValue);
+            try {
+                return throughAgent(agent, sandboxId, marker, spec.argv(), env, workingDir, spec.timeout(), output);
+            } catch (AgentChannelException e) {
+                if (e.commandSent()) {
+                    throw new SandboxRuntimeException("the sandbox's agent went away while the command ran (what the command"
+                            + " started was killed): " + e.getMessage(), e);
+                }
+                // It never reached the agent: the engine runs it.
+            }
+        }
         List<String> env = new ArrayList<>();
         spec.env().forEach((k, v) -> env.add(k + "=" + v));
         env.add(marker);
-        String execId = create(sandboxId, spec.argv(), env, spec.workingDir() == null ? SandboxRuntime.WORKSPACE : spec.workingDir());
+        String execId = create(sandboxId, spec.argv(), env, workingDir);
 
         OutputCallback callback = new OutputCallback(output);
         try {
@@ -156,6 +180,36 @@ final class DockerExec {
             throw new SandboxRuntimeException("interrupted while running a command", e);
         } finally {
             closeQuietly(callback);
+        }
+    }
+
+    /**
+     * Runs the command through the agent. Past its timeout, when the caller's output fails, or when
+     * the channel ends under it, the agent is asked to kill the command and the runtime kills it
+     * itself anyway (by its marker, as for the engine's exec): the agent is not trusted to.
+     */
+    private ExecResult throughAgent(AgentChannel agent, String sandboxId, String marker, List<String> argv, Map<String, String> env,
+            String workingDir, Duration timeout, ExecOutput output) {
+        boolean over = false;
+        try {
+            ExecResult result = agent.run(argv, env, workingDir, timeout, output);
+            over = !result.timedOut();
+            return result;
+        } catch (AgentCommandNotStartedException e) {
+            over = true;
+            if (NO_PID_LEFT.matcher(e.getMessage()).find()) {
+                throw noPidLeft(sandboxId);
+            }
+            byte[] reason = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+            output.stderr(reason, 0, reason.length);
+            return new ExecResult(AgentChannel.CANNOT_RUN, false);
+        } catch (AgentChannelException e) {
+            over = !e.commandSent();
+            throw e;
+        } finally {
+            if (!over) {
+                kill(sandboxId, marker);
+            }
         }
     }
 

@@ -32,6 +32,7 @@ import com.stateset.sandbox.spi.runtime.ResourceUsage;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
 import com.stateset.sandbox.spi.runtime.RuntimeMisconfiguredException;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
+import com.stateset.sandbox.spi.runtime.RuntimeUnavailableException;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
@@ -82,6 +83,8 @@ final class DockerRuntime implements SandboxRuntime {
 
     private final DockerRuntimeConfig config;
     private final DockerClient docker;
+    private final AgentVolume agent;
+    private final DockerAgents agents;
     private final DockerExec exec;
     private final SandboxArchives archives;
     private volatile boolean networkReady;
@@ -90,7 +93,10 @@ final class DockerRuntime implements SandboxRuntime {
     DockerRuntime(DockerRuntimeConfig config, DockerClient docker) {
         this.config = requireNonNull(config, "config is null");
         this.docker = requireNonNull(docker, "docker is null");
-        this.exec = new DockerExec(docker, config.uid() + ":" + config.gid());
+        String user = config.uid() + ":" + config.gid();
+        this.agent = AgentVolume.of(docker, config.agent());
+        this.agents = agent == null ? null : new DockerAgents(docker, user);
+        this.exec = new DockerExec(docker, user, agents);
         this.archives = new SandboxArchives(docker, exec, config.uid(), config.gid());
     }
 
@@ -201,13 +207,29 @@ final class DockerRuntime implements SandboxRuntime {
                 .withNanoCPUs(spec.cpuMillis() * 1_000_000L)
                 .withNetworkMode(spec.network() ? config.network() : "none")
                 .withIpcMode("private")
-                .withMounts(List.of(
-                        tmpfsVolume(WORKSPACE, config.workspaceBytes(), config.uid(), config.gid(), "0755", spec),
-                        tmpfsVolume("/tmp", config.tmpBytes(), 0, 0, "1777", spec),
-                        tmpfsVolume(config.homeDirectory(), config.homeBytes(), config.uid(), config.gid(), "0700", spec)))
+                .withMounts(mounts(spec))
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE))
                 .withRestartPolicy(RestartPolicy.noRestart())
                 .withRuntime(config.ociRuntime(spec.isolation()));
+    }
+
+    private List<Mount> mounts(SandboxSpec spec) {
+        List<Mount> mounts = new ArrayList<>(List.of(
+                tmpfsVolume(WORKSPACE, config.workspaceBytes(), config.uid(), config.gid(), "0755", spec),
+                tmpfsVolume("/tmp", config.tmpBytes(), 0, 0, "1777", spec),
+                tmpfsVolume(config.homeDirectory(), config.homeBytes(), config.uid(), config.gid(), "0700", spec)));
+        if (agent != null) {
+            try {
+                mounts.add(agent.mount(spec.image()));
+            } catch (RuntimeException e) {
+                if (DockerErrors.translate(e) instanceof RuntimeUnavailableException down) {
+                    throw down;
+                }
+                // The sandbox works without it: its commands go through the engine's exec.
+                LOG.warn("sandbox {} gets no agent: its volume {} could not be filled: {}", spec.sandboxId(), agent.name(), e.toString());
+            }
+        }
+        return mounts;
     }
 
     private static Mount tmpfsVolume(String target, long bytes, int uid, int gid, String mode, SandboxSpec spec) {
@@ -232,6 +254,9 @@ final class DockerRuntime implements SandboxRuntime {
             }
             return null;
         });
+        if (agents != null) {
+            agents.open(sandboxId);
+        }
         // No command of the sandbox's owner has run yet, so nothing can race the inbox's creation.
         archives.createInbox(sandboxId);
         return inspect(sandboxId).orElseThrow(() -> new SandboxRuntimeException(
@@ -240,6 +265,7 @@ final class DockerRuntime implements SandboxRuntime {
 
     @Override
     public void stop(String sandboxId) {
+        forgetAgent(sandboxId);
         try {
             docker.stopContainerCmd(sandboxId).withTimeout(1).exec();
         } catch (NotModifiedException | NotFoundException alreadyStoppedOrGone) {
@@ -251,6 +277,7 @@ final class DockerRuntime implements SandboxRuntime {
 
     @Override
     public void remove(String sandboxId) {
+        forgetAgent(sandboxId);
         try {
             docker.removeContainerCmd(sandboxId).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException gone) {
@@ -262,6 +289,12 @@ final class DockerRuntime implements SandboxRuntime {
         }
         for (InspectVolumeResponse volume : volumes(Map.of(SandboxLabels.SANDBOX_ID, sandboxId))) {
             removeVolume(volume.getName());
+        }
+    }
+
+    private void forgetAgent(String sandboxId) {
+        if (agents != null) {
+            agents.forget(sandboxId);
         }
     }
 
@@ -285,6 +318,9 @@ final class DockerRuntime implements SandboxRuntime {
                 throw new SandboxRuntimeException("a container named " + newId + " already exists", e);
             }
         });
+        if (agents != null) {
+            agents.renamed(sandboxId, newId);
+        }
         return inspect(newId).orElseThrow(() -> new SandboxMissingException(newId));
     }
 
@@ -460,6 +496,9 @@ final class DockerRuntime implements SandboxRuntime {
 
     @Override
     public void close() {
+        if (agents != null) {
+            agents.close();
+        }
         try {
             docker.close();
         } catch (IOException e) {

@@ -95,6 +95,14 @@ public class DockerRuntimeConfig {
     @Max(1024)
     private int maxConnections = 100;
 
+    /**
+     * The agent's binary (relative paths from the server's working directory, the installation's
+     * own directory when started by bin/sandbox), placed read-only in every sandbox to run its
+     * commands; empty for none. Without it, commands go through the engine's exec.
+     */
+    @JsonProperty
+    private String agent = "agent/stateset-agent";
+
     public String host() {
         return host;
     }
@@ -164,6 +172,15 @@ public class DockerRuntimeConfig {
 
     public int maxConnections() {
         return maxConnections;
+    }
+
+    public String agent() {
+        return agent;
+    }
+
+    public DockerRuntimeConfig withAgent(String agent) {
+        this.agent = agent;
+        return this;
     }
 
     public DockerRuntimeConfig withHost(String host) {

@@ -40,13 +40,13 @@ class DockerGvisorIT {
 
     @BeforeAll
     static void connect() throws Exception {
-        DockerTestSupport.requireEngineAndImage(DockerRuntimeIT.IMAGE);
+        DockerTestSupport.requireEngineImageAndAgent(DockerRuntimeIT.IMAGE);
         try (DockerClient docker = DockerClients.connect(new DockerRuntimeConfig())) {
             Infrastructure.require(docker.infoCmd().exec().getRuntimes().containsKey("runsc"),
                     "the gVisor runtime (runsc) registered with the Docker engine");
         }
         runtime = new DockerRuntimeFactory().create(new DockerRuntimeConfig()
-                .withOciRuntime("runsc").withWorkspaceSize("32Mi").withPidsLimit(64), null);
+                .withOciRuntime("runsc").withWorkspaceSize("32Mi").withPidsLimit(64).withAgent(DockerTestSupport.AGENT), null);
     }
 
     @Test
@@ -118,6 +118,7 @@ class DockerGvisorIT {
     void commandsRunHardenedUnderTheGvisorKernel() {
         String id = sandbox(true);
         assertThat(out(id, "dmesg")).contains("gVisor");
+        assertThat(out(id, "tr '\\0' ' ' < /proc/$PPID/cmdline")).as("run by the agent").isEqualTo("/.stateset/stateset-agent serve ");
         assertThat(out(id, "id -u; grep CapEff /proc/self/status")).startsWith("1000\n").containsPattern("CapEff:\\s+0000000000000000");
         assertThat(out(id, "touch /usr/evil 2>/dev/null || echo read-only")).isEqualTo("read-only\n");
         assertThat(out(id, "touch /workspace/a /tmp/a \"$HOME/a\" && echo writable")).isEqualTo("writable\n");
@@ -149,8 +150,9 @@ class DockerGvisorIT {
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).ignoreException(SandboxRecoveringException.class)
                 .untilAsserted(() -> {
                     assertThat(out(id, "echo recovered")).isEqualTo("recovered\n");
-                    assertThat(out(id, "n=0; for d in /proc/[0-9]*; do n=$((n + 1)); done; echo $n").strip())
-                            .as("processes left: init, supervisor, its sleep, this shell").isEqualTo("4");
+                    assertThat(out(id, "n=0; for d in /proc/[0-9]*; do case \"$(tr '\\0' ' ' < $d/cmdline)\" in"
+                            + " '/.stateset/stateset-agent serve ') ;; *) n=$((n + 1)) ;; esac; done; echo $n").strip())
+                            .as("processes left besides the agent: init, supervisor, its sleep, this shell").isEqualTo("4");
                 });
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The runtime contract against the real Docker engine of this machine. */
+/** The runtime contract against the real Docker engine of this machine, commands through the agent. */
 class DockerRuntimeIT extends SandboxRuntimeContract {
 
     static final String IMAGE = System.getProperty("sandbox.test.image", "stateset-sandbox/python-basic:latest");
@@ -29,8 +29,9 @@ class DockerRuntimeIT extends SandboxRuntimeContract {
 
     @BeforeAll
     static void connect() {
-        DockerTestSupport.requireEngineAndImage(IMAGE);
-        runtime = new DockerRuntimeFactory().create(new DockerRuntimeConfig().withWorkspaceSize(WORKSPACE).withPidsLimit(64), null);
+        DockerTestSupport.requireEngineImageAndAgent(IMAGE);
+        runtime = new DockerRuntimeFactory().create(new DockerRuntimeConfig().withWorkspaceSize(WORKSPACE).withPidsLimit(64)
+                .withAgent(DockerTestSupport.AGENT), null);
     }
 
     @AfterAll
@@ -38,6 +39,16 @@ class DockerRuntimeIT extends SandboxRuntimeContract {
         if (runtime != null) {
             runtime.close();
         }
+    }
+
+    @Test
+    void commandsRunThroughTheAgentFromItsReadOnlyVolume() {
+        String id = newSandbox(false);
+        assertThat(run(id, List.of("/bin/sh", "-c", "tr '\\0' ' ' < /proc/$PPID/cmdline"), Map.of(), null).stdout())
+                .isEqualTo("/.stateset/stateset-agent serve ");
+        assertThat(run(id, List.of("/bin/sh", "-c", "cp /bin/true /.stateset/stateset-agent 2>&1; rm -f /.stateset/stateset-agent 2>&1;"
+                + " ls -ln /.stateset"), Map.of(), null).stdout())
+                .contains("Read-only file system").containsPattern("-rwxr-xr-x +1 0 +0 .* stateset-agent");
     }
 
     /** How the contract's rules look in Docker's terms: the hardening flags and the disk mechanism. */
@@ -61,11 +72,19 @@ class DockerRuntimeIT extends SandboxRuntimeContract {
             assertThat(host.getNetworkMode()).isEqualTo("none");
             assertThat(host.getBinds()).as("no host paths").isNullOrEmpty();
             assertThat(host.getPrivileged()).isFalse();
-            assertThat(container.getMounts()).hasSize(3).allSatisfy(m -> {
+            var writable = container.getMounts().stream().filter(m -> !m.getDestination().getPath().equals("/.stateset")).toList();
+            assertThat(writable).hasSize(3).allSatisfy(m -> {
                 assertThat(m.getDriver()).isEqualTo("local");
                 assertThat(m.getName()).as("anonymous volume").isNotNull();
+                assertThat(m.getRW()).isTrue();
             });
-            for (var mount : container.getMounts()) {
+            assertThat(container.getMounts()).as("and the agent's, read-only").hasSize(4)
+                    .filteredOn(m -> m.getDestination().getPath().equals("/.stateset")).singleElement()
+                    .satisfies(m -> {
+                        assertThat(m.getName()).startsWith("stateset-agent-");
+                        assertThat(m.getRW()).isFalse();
+                    });
+            for (var mount : writable) {
                 Map<String, String> options = docker.inspectVolumeCmd(mount.getName()).exec().getOptions();
                 assertThat(options).containsEntry("type", "tmpfs").hasEntrySatisfying("o", o -> assertThat(o).contains("size="));
             }
@@ -119,6 +138,6 @@ class DockerRuntimeIT extends SandboxRuntimeContract {
 
     @Override
     protected SandboxRuntime unreachableRuntime() {
-        return new DockerRuntimeFactory().create(new DockerRuntimeConfig().withHost("tcp://127.0.0.1:9"), null);
+        return new DockerRuntimeFactory().create(new DockerRuntimeConfig().withHost("tcp://127.0.0.1:9").withAgent(DockerTestSupport.AGENT), null);
     }
 }

@@ -7,7 +7,16 @@ import com.stateset.sandbox.testing.Infrastructure;
 /** Finds the local engine and the test image, or skips (fails in CI) saying which is missing. */
 final class DockerTestSupport {
 
+    /** The agent as the build makes it (the agent module builds first). */
+    static final String AGENT = System.getProperty("sandbox.test.agent", "../agent/target/stateset-agent");
+
     private DockerTestSupport() {
+    }
+
+    /** The engine, the image and the agent's binary, built by the agent module (mvn -pl agent package). */
+    static void requireEngineImageAndAgent(String image) {
+        requireEngineAndImage(image);
+        Infrastructure.require(java.nio.file.Files.isExecutable(java.nio.file.Path.of(AGENT)), "the agent's binary at " + AGENT);
     }
 
     static void requireEngineAndImage(String image) {

@@ -41,13 +41,13 @@ class ProcessFloodIT {
 
     @BeforeAll
     static void connect() throws Exception {
-        DockerTestSupport.requireEngineAndImage(DockerRuntimeIT.IMAGE);
+        DockerTestSupport.requireEngineImageAndAgent(DockerRuntimeIT.IMAGE);
         try (DockerClient docker = DockerClients.connect(new DockerRuntimeConfig())) {
             Infrastructure.require(docker.infoCmd().exec().getRuntimes().containsKey("runsc"),
                     "the gVisor runtime (runsc) registered with the Docker engine");
         }
         runtime = new DockerRuntimeFactory().create(new DockerRuntimeConfig().withDefaultIsolation(Isolations.CONTAINER)
-                .withIsolations(List.of(Isolations.CONTAINER, Isolations.GVISOR)).withWorkspaceSize("32Mi").withPidsLimit(64), null);
+                .withIsolations(List.of(Isolations.CONTAINER, Isolations.GVISOR)).withWorkspaceSize("32Mi").withPidsLimit(64).withAgent(DockerTestSupport.AGENT), null);
     }
 
     @AfterAll

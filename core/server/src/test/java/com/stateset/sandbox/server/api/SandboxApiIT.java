@@ -125,6 +125,9 @@ class SandboxApiIT {
         Reply slow = exec(sandbox, "sleep 30", "timeout", 1000);
         assertThat(slow.text("/exit_code")).isEqualTo("124");
         assertThat(slow.text("/timed_out")).isEqualTo("true");
+
+        assertThat(exec(sandbox, "tr '\\0' ' ' < /proc/$PPID/cmdline").text("/stdout")).as("commands go through the agent")
+                .isEqualTo("/.stateset/stateset-agent serve ");
     }
 
     @Test

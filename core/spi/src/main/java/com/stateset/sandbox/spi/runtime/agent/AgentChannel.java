@@ -12,7 +12,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +43,7 @@ public final class AgentChannel implements Closeable {
     /** How long a frame may take to be written: an agent that stops reading ends its channel. */
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     private static final int SIGKILL = 9;
-    /** Answered when the agent could not start a command, as a shell answers a command it cannot run. */
+    /** What a runtime answers for a command the agent could not start, as a shell does for one it cannot run. */
     public static final int CANNOT_RUN = 127;
 
     private final DataInputStream in;
@@ -114,12 +113,13 @@ public final class AgentChannel implements Closeable {
 
     /**
      * Runs a command through the agent, its output to {@code output} as it arrives, and kills its
-     * process group past {@code timeout}. A command the agent cannot start answers {@link
-     * #CANNOT_RUN} with the agent's reason on stderr. A failure of {@code output} kills the command
-     * and is thrown. {@code output} is called on the channel's reader: a sink that blocks holds up
-     * every command of the channel (and past ten seconds ends it).
+     * process group past {@code timeout}. A failure of {@code output} kills the command and is
+     * thrown. {@code output} is called on the channel's reader: a sink that blocks holds up every
+     * command of the channel (and past ten seconds ends it).
      *
-     * @throws AgentChannelException if the channel ends before the command does
+     * @throws AgentCommandNotStartedException if the agent could not start the command
+     * @throws AgentChannelException if the channel ends before the command does ({@link
+     *     AgentChannelException#commandSent()} false if it had ended before the command was sent)
      */
     public ExecResult run(List<String> argv, Map<String, String> env, String workingDir, Duration timeout, ExecOutput output) {
         byte[] exec = AgentFrames.exec(argv, env, workingDir);
@@ -127,7 +127,10 @@ public final class AgentChannel implements Closeable {
             throw new IllegalArgumentException("the command and its environment take " + exec.length + " bytes; the agent takes "
                     + AgentFrames.MAX_PAYLOAD);
         }
-        requireOpen();
+        String ended = endedBecause;
+        if (ended != null) {
+            throw AgentChannelException.beforeSending("the agent's channel is closed: " + ended);
+        }
         int stream = streams.incrementAndGet();
         Command command = new Command(stream, requireNonNull(output, "output is null"));
         commands.put(stream, command);
@@ -184,6 +187,9 @@ public final class AgentChannel implements Closeable {
         try {
             return command.exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof AgentCommandNotStartedException notStarted) {
+                throw new AgentCommandNotStartedException(notStarted.getMessage());
+            }
             throw e.getCause() instanceof AgentChannelException ended ? ended : new AgentChannelException("the agent failed", e.getCause());
         } catch (InterruptedException e) {
             kill(command.stream);
@@ -279,9 +285,8 @@ public final class AgentChannel implements Closeable {
                 command.exit.complete(code);
             }
             case AgentFrames.ERROR -> {
-                command.output(false, (AgentFrames.text(f.payload()) + "\n").getBytes(StandardCharsets.UTF_8));
                 commands.remove(f.stream());
-                command.exit.complete(CANNOT_RUN);
+                command.exit.completeExceptionally(new AgentCommandNotStartedException(AgentFrames.text(f.payload())));
             }
             default -> throw new AgentFrames.AgentProtocolException("a frame of type " + (f.type() & 0xff));
         }

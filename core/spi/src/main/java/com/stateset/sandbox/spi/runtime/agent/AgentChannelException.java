@@ -10,11 +10,31 @@ import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 @Experimental
 public class AgentChannelException extends SandboxRuntimeException {
 
+    private final boolean commandSent;
+
     public AgentChannelException(String message) {
-        super(message);
+        this(message, null, true);
     }
 
     public AgentChannelException(String message, Throwable cause) {
+        this(message, cause, true);
+    }
+
+    private AgentChannelException(String message, Throwable cause, boolean commandSent) {
         super(message, cause);
+        this.commandSent = commandSent;
+    }
+
+    /** The channel had ended before a command was given to it: that command never reached the agent. */
+    static AgentChannelException beforeSending(String message) {
+        return new AgentChannelException(message, null, false);
+    }
+
+    /**
+     * Whether the command in hand may have reached the agent (and so may have run, in part): only
+     * one that cannot have may be run another way.
+     */
+    public boolean commandSent() {
+        return commandSent;
     }
 }

@@ -73,9 +73,10 @@ class AgentChannelTest {
             assertThat(channel.agentVersion()).isNotBlank();
             assertThat(run(channel, Duration.ofSeconds(10), "sh", "-c", "echo $GREETING; pwd; echo oops >&2; exit 3"))
                     .isEqualTo(new Run(new ExecResult(3, false), "hello\n/tmp\n", "oops\n"));
-            Run missing = run(channel, Duration.ofSeconds(10), "no-such-command-anywhere");
-            assertThat(missing.result()).isEqualTo(new ExecResult(AgentChannel.CANNOT_RUN, false));
-            assertThat(missing.stderr()).contains("no-such-command-anywhere").contains("not found");
+            assertThatThrownBy(() -> run(channel, Duration.ofSeconds(10), "no-such-command-anywhere"))
+                    .isInstanceOf(AgentCommandNotStartedException.class)
+                    .hasMessageContaining("no-such-command-anywhere").hasMessageContaining("not found");
+            assertThat(run(channel, Duration.ofSeconds(10), "true").result()).as("the channel goes on").isEqualTo(new ExecResult(0, false));
             assertThat(channel.ping(Duration.ofSeconds(5))).isPositive();
         }
     }
@@ -170,9 +171,11 @@ class AgentChannelTest {
             process.destroyForcibly();
         });
         assertThatThrownBy(() -> run(channel, Duration.ofSeconds(30), "sleep", "20"))
-                .isInstanceOf(AgentChannelException.class).hasMessageContaining("channel ended");
+                .isInstanceOf(AgentChannelException.class).hasMessageContaining("channel ended")
+                .matches(e -> ((AgentChannelException) e).commandSent(), "says the command may have run");
         assertThat(channel.isOpen()).isFalse();
-        assertThatThrownBy(() -> run(channel, Duration.ofSeconds(1), "true")).isInstanceOf(AgentChannelException.class);
+        assertThatThrownBy(() -> run(channel, Duration.ofSeconds(1), "true")).isInstanceOf(AgentChannelException.class)
+                .matches(e -> !((AgentChannelException) e).commandSent(), "says the command was never sent");
     }
 
     @Test

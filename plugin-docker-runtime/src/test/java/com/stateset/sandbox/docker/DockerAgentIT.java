@@ -1,0 +1,128 @@
+package com.stateset.sandbox.docker;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.Isolations;
+import com.stateset.sandbox.spi.runtime.RuntimeState;
+import com.stateset.sandbox.spi.runtime.SandboxLabels;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import com.stateset.sandbox.spi.runtime.SandboxSpec;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent is the sandbox's to kill, replace or impersonate: whatever the sandbox does to it, a
+ * command answers (its own answer, or a clear error when its agent went away under it), never
+ * hangs, and the next command runs.
+ */
+class DockerAgentIT {
+
+    /** The agent's pids, found the way the sandbox would. */
+    private static final String AGENT_PIDS = "for d in /proc/[0-9]*; do case \"$(tr '\\0' ' ' < $d/cmdline 2>/dev/null)\" in"
+            + " '/.stateset/stateset-agent serve ') echo ${d#/proc/} ;; esac; done";
+    private static SandboxRuntime runtime;
+    private final List<String> created = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() {
+        DockerTestSupport.requireEngineImageAndAgent(DockerRuntimeIT.IMAGE);
+        runtime = new DockerRuntimeFactory().create(new DockerRuntimeConfig().withWorkspaceSize("32Mi").withPidsLimit(64)
+                .withAgent(DockerTestSupport.AGENT), null);
+    }
+
+    @AfterAll
+    static void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    @AfterEach
+    void remove() {
+        created.forEach(runtime::remove);
+    }
+
+    @Test
+    void anAgentKilledMidCommandCostsThatCommandAClearErrorAndTheNextOneRuns() throws Exception {
+        String id = sandbox();
+        CompletableFuture<Answer> slow = CompletableFuture.supplyAsync(() -> run(id, "sleep 30; echo finished", Duration.ofSeconds(60)));
+        Thread.sleep(500);
+        // The command that kills the agent runs through it, and goes with it.
+        assertThatThrownBy(() -> run(id, "for p in $(" + AGENT_PIDS + "); do kill -9 $p; done; sleep 5", Duration.ofSeconds(10)))
+                .isInstanceOf(SandboxRuntimeException.class).hasMessageContaining("agent went away");
+        assertThat(slow).failsWithin(20, TimeUnit.SECONDS).withThrowableThat()
+                .havingCause().isInstanceOf(SandboxRuntimeException.class).withMessageContaining("agent went away");
+        assertThat(run(id, "for d in /proc/[0-9]*; do case \"$(tr '\\0' ' ' < $d/cmdline 2>/dev/null)\" in 'sleep 30 ') echo left ;;"
+                + " esac; done; echo checked", Duration.ofSeconds(10)).stdout())
+                .as("what the command started was killed").isEqualTo("checked\n");
+        assertThat(run(id, "tr '\\0' ' ' < /proc/$PPID/cmdline", Duration.ofSeconds(10)).stdout())
+                .as("a new agent runs the next command").isEqualTo("/.stateset/stateset-agent serve ");
+    }
+
+    @Test
+    void garbageWrittenInTheAgentsNameEndsItsChannelAndNothingElse() {
+        String id = sandbox();
+        // The sandbox user owns the agent's process, so it can write to the agent's end of the channel:
+        // the channel ends, and with it the command that wrote (it ran through that agent).
+        assertThatThrownBy(() -> run(id, "for p in $(" + AGENT_PIDS + "); do printf 'garbage that is no frame' > /proc/$p/fd/1; done;"
+                + " sleep 5", Duration.ofSeconds(10)))
+                .isInstanceOf(SandboxRuntimeException.class).hasMessageContaining("agent went away");
+        assertThat(run(id, "echo still here", Duration.ofSeconds(10)).stdout()).isEqualTo("still here\n");
+    }
+
+    @Test
+    void aSandboxThatKillsEveryAgentStillRunsCommandsThroughTheEngine() {
+        String id = sandbox();
+        run(id, "setsid sh -c 'while :; do for p in $(" + AGENT_PIDS.replace("'", "'\\''") + "); do kill -9 $p; done; sleep 0.05; done'"
+                + " > /dev/null 2>&1 < /dev/null &", Duration.ofSeconds(10));
+        for (int i = 0; i < 5; i++) {
+            try {
+                assertThat(run(id, "echo ran", Duration.ofSeconds(20)).stdout()).isEqualTo("ran\n");
+            } catch (SandboxRuntimeException agentKilledUnderIt) {
+                assertThat(agentKilledUnderIt).hasMessageContaining("agent went away");
+            }
+        }
+    }
+
+    private String sandbox() {
+        String id = "sbx_agent" + System.nanoTime();
+        runtime.create(new SandboxSpec(id, DockerRuntimeIT.IMAGE, 500, 256L << 20, Map.of(), false,
+                Map.of(SandboxLabels.SANDBOX_ID, id, SandboxLabels.INSTALL_ID, "agent-test"), Isolations.CONTAINER));
+        created.add(id);
+        assertThat(runtime.start(id).state()).isEqualTo(RuntimeState.RUNNING);
+        return id;
+    }
+
+    private record Answer(ExecResult result, String stdout) {
+    }
+
+    private static Answer run(String id, String command, Duration timeout) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExecResult result = runtime.exec(id, new ExecSpec(List.of("/bin/sh", "-c", command), Map.of(), null, timeout), new ExecOutput() {
+            @Override
+            public void stdout(byte[] bytes, int offset, int length) {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void stderr(byte[] bytes, int offset, int length) {
+            }
+        });
+        return new Answer(result, out.toString(UTF_8));
+    }
+}
