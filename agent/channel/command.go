@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/creack/pty"
 	"github.com/stateset/sandbox/agent/protocol"
 )
 
@@ -27,26 +28,23 @@ const (
 // the command's standard input is closed.
 const stdinFrames = 64
 
-// command is one running process, the leader of its own process group.
+// command is one running process, the leader of its own process group (of its own session, on a
+// terminal).
 type command struct {
-	cmd     *exec.Cmd
-	stdin   *stdinQueue
-	outputs sync.WaitGroup
-	readers []*os.File
-	exited  atomic.Int64 // when it exited (Unix nanoseconds), 0 while it runs
+	cmd      *exec.Cmd
+	stdin    *stdinQueue
+	outputs  sync.WaitGroup
+	readers  []*os.File
+	terminal *os.File     // the terminal's master side, for a command on one
+	exited   atomic.Int64 // when it exited (Unix nanoseconds), 0 while it runs
 }
 
 func startCommand(req protocol.ExecRequest, emit func(protocol.Type, []byte) error) (*command, error) {
-	if len(req.Argv) == 0 || req.Argv[0] == "" {
-		return nil, errors.New("argv is empty")
-	}
-	env := mergeEnv(os.Environ(), req.Env)
-	path, err := lookPath(req.Argv[0], valueOf(env, "PATH"))
+	cmd, err := prepare(req)
 	if err != nil {
 		return nil, err
 	}
-	cmd := &exec.Cmd{Path: path, Args: req.Argv, Env: env, Dir: req.Dir,
-		SysProcAttr: &syscall.SysProcAttr{Setpgid: true}}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -76,6 +74,66 @@ func startCommand(req protocol.ExecRequest, emit func(protocol.Type, []byte) err
 	return c, nil
 }
 
+// startTerminal starts a command on a terminal of its own: the leader of a new session whose
+// controlling terminal it is, its output (standard output and error alike) sent as Stdout.
+func startTerminal(req protocol.PtyRequest, emit func(protocol.Type, []byte) error) (*command, error) {
+	cmd, err := prepare(req.Exec)
+	if err != nil {
+		return nil, err
+	}
+	if valueOf(cmd.Env, "TERM") == "" {
+		cmd.Env = append(cmd.Env, "TERM=xterm-256color")
+	}
+	terminal, err := pty.StartWithSize(cmd, winsize(req.Size))
+	if err != nil {
+		return nil, err
+	}
+	c := &command{cmd: cmd, terminal: terminal, readers: []*os.File{terminal}}
+	c.stdin = newStdinQueue(terminalInput{terminal})
+	c.outputs.Add(1)
+	go c.copy(terminal, protocol.Stdout, emit)
+	return c, nil
+}
+
+// prepare finds the command's program on its own PATH, with the agent's environment and the request's.
+func prepare(req protocol.ExecRequest) (*exec.Cmd, error) {
+	if len(req.Argv) == 0 || req.Argv[0] == "" {
+		return nil, errors.New("argv is empty")
+	}
+	env := mergeEnv(os.Environ(), req.Env)
+	path, err := lookPath(req.Argv[0], valueOf(env, "PATH"))
+	if err != nil {
+		return nil, err
+	}
+	return &exec.Cmd{Path: path, Args: req.Argv, Env: env, Dir: req.Dir}, nil
+}
+
+// resize gives the command's terminal a new size; a command without one has nothing to resize.
+func (c *command) resize(size protocol.WindowSize) {
+	if c.terminal != nil {
+		pty.Setsize(c.terminal, winsize(size))
+	}
+}
+
+func winsize(size protocol.WindowSize) *pty.Winsize {
+	return &pty.Winsize{Rows: uint16(size.Rows), Cols: uint16(size.Cols)}
+}
+
+// terminalInput is a terminal's input: its end is the terminal's end-of-file character (^D), as
+// typed, for the terminal stays the command's until it exits.
+type terminalInput struct {
+	terminal *os.File
+}
+
+func (t terminalInput) Write(p []byte) (int, error) {
+	return t.terminal.Write(p)
+}
+
+func (t terminalInput) Close() error {
+	_, err := t.terminal.Write([]byte{4})
+	return err
+}
+
 func (c *command) pid() int {
 	return c.cmd.Process.Pid
 }
@@ -87,6 +145,12 @@ func (c *command) wait() protocol.ExitStatus {
 	c.exited.Store(now.UnixNano())
 	for _, r := range c.readers {
 		r.SetReadDeadline(now.Add(drainIdle)) // wakes a read waiting on an empty pipe
+	}
+	if c.terminal != nil {
+		// What the command left running keeps its terminal open; once the drain is over the
+		// terminal is closed, as a terminal window is when its shell exits.
+		timer := time.AfterFunc(drainMax+drainIdle, func() { c.terminal.Close() })
+		defer timer.Stop()
 	}
 	c.outputs.Wait()
 	closeAll(c.readers)

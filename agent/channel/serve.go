@@ -57,7 +57,26 @@ func (s *session) handle(f protocol.Frame) error {
 		if err != nil {
 			return fmt.Errorf("exec on stream %d: %w", f.Stream, err)
 		}
-		s.start(f.Stream, req)
+		s.start(f.Stream, func(emit func(protocol.Type, []byte) error) (*command, error) { return startCommand(req, emit) })
+		return nil
+	case protocol.ExecPty:
+		if f.Stream == 0 {
+			return errors.New("exec on stream 0")
+		}
+		req, err := protocol.DecodePtyRequest(f.Payload)
+		if err != nil {
+			return fmt.Errorf("terminal exec on stream %d: %w", f.Stream, err)
+		}
+		s.start(f.Stream, func(emit func(protocol.Type, []byte) error) (*command, error) { return startTerminal(req, emit) })
+		return nil
+	case protocol.Resize:
+		size, err := protocol.DecodeWindowSize(f.Payload)
+		if err != nil {
+			return fmt.Errorf("resize on stream %d: %w", f.Stream, err)
+		}
+		if c := s.command(f.Stream); c != nil {
+			c.resize(size)
+		}
 		return nil
 	case protocol.Stdin, protocol.StdinEOF, protocol.Signal:
 		c := s.command(f.Stream)
@@ -82,14 +101,14 @@ func (s *session) handle(f protocol.Frame) error {
 	}
 }
 
-func (s *session) start(stream uint32, req protocol.ExecRequest) {
+func (s *session) start(stream uint32, starter func(emit func(protocol.Type, []byte) error) (*command, error)) {
 	s.mu.Lock()
 	if _, taken := s.commands[stream]; taken || s.closed {
 		s.mu.Unlock()
 		s.sendError(stream, fmt.Sprintf("stream %d is in use", stream))
 		return
 	}
-	c, err := startCommand(req, func(t protocol.Type, payload []byte) error {
+	c, err := starter(func(t protocol.Type, payload []byte) error {
 		return s.send(protocol.Frame{Type: t, Stream: stream, Payload: payload})
 	})
 	if err != nil {

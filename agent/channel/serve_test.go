@@ -67,6 +67,10 @@ func (c *client) send(t protocol.Type, stream uint32, payload any) {
 		bytes = p
 	case protocol.ExecRequest:
 		bytes = p.Encode()
+	case protocol.PtyRequest:
+		bytes = p.Encode()
+	case protocol.WindowSize:
+		bytes = p.Encode()
 	case int:
 		bytes = protocol.EncodeNumber(uint32(p))
 	default:
@@ -257,5 +261,70 @@ func TestOutputTheServerReadsLateIsNotCutShort(t *testing.T) {
 		if len(r.stdout) != 60000 || r.exit.Code != 0 {
 			t.Fatalf("got %d bytes, exit %+v", len(r.stdout), r.exit)
 		}
+	}
+}
+
+func TestACommandOnATerminalSeesATerminalOfItsSizeAndItsResizes(t *testing.T) {
+	t.Setenv("TERM", "") // as in a sandbox, where the engine's exec sets none
+	c := serve(t)
+	script := `test -t 0 && test -t 1 && echo tty; stty size; echo "$TERM"; read line; stty size; echo "got $line"`
+	c.send(protocol.ExecPty, 1, protocol.PtyRequest{Exec: argv("sh", "-c", script), Size: protocol.WindowSize{Rows: 24, Cols: 80}})
+	seen := ""
+	for !strings.Contains(seen, "xterm-256color") {
+		f := c.read()
+		if f.Type == protocol.Stdout {
+			seen += string(f.Payload)
+		}
+	}
+	c.send(protocol.Resize, 1, protocol.WindowSize{Rows: 50, Cols: 132})
+	time.Sleep(100 * time.Millisecond)
+	c.send(protocol.Stdin, 1, []byte("hello\r"))
+	r := c.collect(1)[1]
+	out := strings.ReplaceAll(seen+r.stdout, "\r\n", "\n")
+	if !strings.Contains(out, "tty\n24 80\nxterm-256color\n") || !strings.Contains(out, "50 132\ngot hello\n") {
+		t.Fatalf("terminal output: %q", out)
+	}
+	if r.stderr != "" || r.exit == nil || r.exit.Code != 0 {
+		t.Fatalf("terminal end: %+v", r)
+	}
+}
+
+func TestATerminalsEndOfInputIsItsEndOfFileCharacter(t *testing.T) {
+	c := serve(t)
+	c.send(protocol.ExecPty, 1, protocol.PtyRequest{Exec: argv("cat"), Size: protocol.WindowSize{Rows: 24, Cols: 80}})
+	c.send(protocol.Stdin, 1, []byte("line\r"))
+	c.send(protocol.StdinEOF, 1, nil)
+	r := c.collect(1)[1]
+	if r.exit == nil || r.exit.Code != 0 || !strings.Contains(r.stdout, "line") {
+		t.Fatalf("cat on a terminal: %+v", r)
+	}
+}
+
+func TestASignalEndsATerminalsWholeSessionAndWhatItLeftDoesNotHoldItsAnswer(t *testing.T) {
+	c := serve(t)
+	c.send(protocol.ExecPty, 1, protocol.PtyRequest{Exec: argv("sh", "-c", "sleep 60 & echo started; wait"), Size: protocol.WindowSize{Rows: 24, Cols: 80}})
+	for f := c.read(); f.Type != protocol.Stdout || !strings.Contains(string(f.Payload), "started"); f = c.read() {
+	}
+	c.send(protocol.Signal, 1, int(syscall.SIGKILL))
+	r := c.collect(1)[1]
+	if r.exit == nil || r.exit.Signal != uint32(syscall.SIGKILL) {
+		t.Fatalf("killed terminal: %+v", r)
+	}
+	c.send(protocol.ExecPty, 2, protocol.PtyRequest{Exec: argv("sh", "-c", "sleep 60 & echo left"), Size: protocol.WindowSize{Rows: 24, Cols: 80}})
+	start := time.Now()
+	if r := c.collect(2)[2]; r.exit == nil || r.exit.Code != 0 || !strings.Contains(r.stdout, "left") {
+		t.Fatalf("a terminal whose shell left a process behind: %+v", r)
+	}
+	if waited := time.Since(start); waited > 5*time.Second {
+		t.Fatalf("the answer waited %v for what the command left running", waited)
+	}
+}
+
+func TestABadTerminalSizeEndsTheChannel(t *testing.T) {
+	c := serve(t)
+	bad := protocol.PtyRequest{Exec: argv("sh"), Size: protocol.WindowSize{Rows: 0, Cols: 80}}.Encode()
+	c.send(protocol.ExecPty, 1, bad)
+	if f := c.read(); f.Type != protocol.Error || f.Stream != 0 {
+		t.Fatalf("first frame after a bad size: %+v", f)
 	}
 }

@@ -27,6 +27,8 @@ const (
 	StdinEOF Type = 0x03 // close the command's standard input
 	Signal   Type = 0x04 // a signal number, for the command's process group
 	Ping     Type = 0x05 // answered by a Pong with the same payload
+	ExecPty  Type = 0x06 // start a command on a terminal of its own as the frame's stream: a PtyRequest
+	Resize   Type = 0x07 // a terminal's new size: a WindowSize
 )
 
 // From the agent to the server.

@@ -24,6 +24,22 @@ type ExecRequest struct {
 	Dir  string
 }
 
+// WindowSize is a terminal's size in characters, each from 1 to MaxWindowSide.
+type WindowSize struct {
+	Rows uint32
+	Cols uint32
+}
+
+// MaxWindowSide bounds a terminal's rows and columns.
+const MaxWindowSide = 1000
+
+// PtyRequest starts a command on a terminal of its own (a new session, the terminal its
+// controlling one, its standard input, output and error): its output comes as Stdout only.
+type PtyRequest struct {
+	Exec ExecRequest
+	Size WindowSize
+}
+
 // ExitStatus ends a stream: the command's exit code (128 + signal when a signal ended it, as shells
 // and the engine's exec report), and that signal, if any.
 type ExitStatus struct {
@@ -55,17 +71,32 @@ func (r ExecRequest) Encode() []byte {
 
 func DecodeExecRequest(p []byte) (ExecRequest, error) {
 	d := decoder{p: p}
-	var r ExecRequest
-	for n := d.count(); n > 0 && d.err == nil; n-- {
-		r.Argv = append(r.Argv, d.string())
-	}
-	r.Env = map[string]string{}
-	for n := d.count(); n > 0 && d.err == nil; n-- {
-		name := d.string()
-		r.Env[name] = d.string()
-	}
-	r.Dir = d.string()
+	r := d.execRequest()
 	return r, d.end()
+}
+
+func (r PtyRequest) Encode() []byte {
+	return r.Size.append(r.Exec.Encode())
+}
+
+func DecodePtyRequest(p []byte) (PtyRequest, error) {
+	d := decoder{p: p}
+	r := PtyRequest{Exec: d.execRequest(), Size: d.windowSize()}
+	return r, d.end()
+}
+
+func (s WindowSize) Encode() []byte {
+	return s.append(nil)
+}
+
+func (s WindowSize) append(b []byte) []byte {
+	return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(b, s.Rows), s.Cols)
+}
+
+func DecodeWindowSize(p []byte) (WindowSize, error) {
+	d := decoder{p: p}
+	s := d.windowSize()
+	return s, d.end()
 }
 
 func EncodeNumber(n uint32) []byte {
@@ -130,6 +161,28 @@ func (d *decoder) string() string {
 	d.p = d.p[n:]
 	if !utf8.ValidString(s) {
 		d.fail(errors.New("string is not UTF-8"))
+	}
+	return s
+}
+
+func (d *decoder) execRequest() ExecRequest {
+	var r ExecRequest
+	for n := d.count(); n > 0 && d.err == nil; n-- {
+		r.Argv = append(r.Argv, d.string())
+	}
+	r.Env = map[string]string{}
+	for n := d.count(); n > 0 && d.err == nil; n-- {
+		name := d.string()
+		r.Env[name] = d.string()
+	}
+	r.Dir = d.string()
+	return r
+}
+
+func (d *decoder) windowSize() WindowSize {
+	s := WindowSize{Rows: d.uint32(), Cols: d.uint32()}
+	if d.err == nil && (s.Rows < 1 || s.Rows > MaxWindowSide || s.Cols < 1 || s.Cols > MaxWindowSide) {
+		d.fail(fmt.Errorf("a terminal of %d rows and %d columns: each must be 1 to %d", s.Rows, s.Cols, MaxWindowSide))
 	}
 	return s
 }

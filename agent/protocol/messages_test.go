@@ -24,6 +24,24 @@ func TestMessagesRoundTrip(t *testing.T) {
 	if n, err := DecodeNumber(EncodeNumber(42)); err != nil || n != 42 {
 		t.Fatalf("number: %d %v", n, err)
 	}
+	pty := PtyRequest{Exec: req, Size: WindowSize{Rows: 24, Cols: 80}}
+	if got, err := DecodePtyRequest(pty.Encode()); err != nil || !reflect.DeepEqual(got, pty) {
+		t.Fatalf("pty: %+v %v", got, err)
+	}
+	if size, err := DecodeWindowSize(WindowSize{Rows: 50, Cols: 132}.Encode()); err != nil || size != (WindowSize{50, 132}) {
+		t.Fatalf("size: %+v %v", size, err)
+	}
+}
+
+func TestTerminalSizesOutsideBoundsAreRefused(t *testing.T) {
+	for _, size := range []WindowSize{{0, 80}, {24, 0}, {MaxWindowSide + 1, 80}, {24, 1 << 31}} {
+		if _, err := DecodeWindowSize(size.Encode()); err == nil {
+			t.Errorf("%+v: accepted", size)
+		}
+		if _, err := DecodePtyRequest(PtyRequest{Exec: ExecRequest{Argv: []string{"sh"}}, Size: size}.Encode()); err == nil {
+			t.Errorf("a terminal of %+v: accepted", size)
+		}
+	}
 }
 
 func TestMalformedPayloadsAreRefused(t *testing.T) {

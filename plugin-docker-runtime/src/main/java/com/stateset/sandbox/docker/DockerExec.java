@@ -17,6 +17,9 @@ import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
 import com.stateset.sandbox.spi.runtime.SandboxRecoveringException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import com.stateset.sandbox.spi.runtime.Terminal;
+import com.stateset.sandbox.spi.runtime.TerminalSpec;
+import com.stateset.sandbox.spi.runtime.TerminalUnavailableException;
 import com.stateset.sandbox.spi.runtime.agent.AgentChannel;
 import com.stateset.sandbox.spi.runtime.agent.AgentChannelException;
 import com.stateset.sandbox.spi.runtime.agent.AgentCommandNotStartedException;
@@ -180,6 +183,24 @@ final class DockerExec {
             throw new SandboxRuntimeException("interrupted while running a command", e);
         } finally {
             closeQuietly(callback);
+        }
+    }
+
+    /** A terminal through the sandbox's agent; there is none without one. */
+    Terminal openTerminal(String sandboxId, TerminalSpec spec, ExecOutput output) {
+        awaitRecovery(sandboxId, RECOVERY_WAIT);
+        AgentChannel agent = agents == null ? null : agents.channel(sandboxId);
+        if (agent == null) {
+            throw new TerminalUnavailableException("sandbox " + sandboxId + " has no agent that answers, and a terminal needs one");
+        }
+        Map<String, String> env = new LinkedHashMap<>(spec.env());
+        env.put(MARKER_VARIABLE, HexFormat.of().formatHex(randomBytes()));
+        TerminalSpec marked = new TerminalSpec(spec.argv(), env, spec.workingDir() == null ? SandboxRuntime.WORKSPACE : spec.workingDir(),
+                spec.rows(), spec.cols());
+        try {
+            return agent.openTerminal(marked, output);
+        } catch (AgentChannelException e) {
+            throw new TerminalUnavailableException("the sandbox's agent went away: " + e.getMessage());
         }
     }
 

@@ -39,6 +39,8 @@ import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
+import com.stateset.sandbox.spi.runtime.Terminal;
+import com.stateset.sandbox.spi.runtime.TerminalSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -471,6 +473,11 @@ final class DockerRuntime implements SandboxRuntime {
     @Override
     public ExecResult exec(String sandboxId, ExecSpec spec, ExecOutput output) {
         return exec.run(sandboxId, spec, output);
+    }
+
+    @Override
+    public Terminal openTerminal(String sandboxId, TerminalSpec spec, ExecOutput output) {
+        return exec.openTerminal(sandboxId, spec, output);
     }
 
     @Override

@@ -1,8 +1,12 @@
 package com.stateset.sandbox.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.spi.runtime.TerminalSpec;
+import com.stateset.sandbox.spi.runtime.TerminalUnavailableException;
 import com.stateset.sandbox.testing.SandboxRuntimeContract;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +41,13 @@ class DockerEngineExecIT extends SandboxRuntimeContract {
         String id = newSandbox(false);
         assertThat(run(id, List.of("/bin/sh", "-c", "echo $PPID; ls -a / | grep -c stateset"), Map.of(), null).stdout())
                 .as("no agent for a parent, and no agent's volume").isEqualTo("0\n0\n");
+    }
+
+    @Test
+    void thereIsNoTerminalWithoutAnAgent() {
+        String id = newSandbox(false);
+        assertThatThrownBy(() -> runtime.openTerminal(id, new TerminalSpec(List.of("sh"), Map.of(), null, 24, 80), ExecOutput.DISCARD))
+                .isInstanceOf(TerminalUnavailableException.class).hasMessageContaining("agent");
     }
 
     @Override

@@ -13,6 +13,7 @@ import com.stateset.sandbox.server.core.ForkService;
 import com.stateset.sandbox.server.core.RegistrationService;
 import com.stateset.sandbox.server.core.ReplService;
 import com.stateset.sandbox.server.core.SandboxFiles;
+import com.stateset.sandbox.server.core.TerminalService;
 import com.stateset.sandbox.server.core.UsageService;
 import com.stateset.sandbox.server.crypto.SecretCipher;
 import com.stateset.sandbox.server.events.DeliveryQueue;
@@ -26,6 +27,7 @@ import com.stateset.sandbox.server.http.IdempotencyFilter;
 import com.stateset.sandbox.server.http.JsonErrorHandler;
 import com.stateset.sandbox.server.http.RequestIdFilter;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter;
+import com.stateset.sandbox.server.http.TerminalSockets;
 import com.stateset.sandbox.server.resources.ApiKeyResource;
 import com.stateset.sandbox.server.resources.ArtifactResource;
 import com.stateset.sandbox.server.resources.AuditResource;
@@ -38,6 +40,7 @@ import com.stateset.sandbox.server.resources.ReplResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.SecretResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
+import com.stateset.sandbox.server.resources.TerminalResource;
 import com.stateset.sandbox.server.resources.UsageResource;
 import com.stateset.sandbox.server.resources.WebhookResource;
 import com.stateset.sandbox.server.storage.SignedFileResource;
@@ -141,5 +144,9 @@ final class ApiRoutes {
             environment.jersey().register(new SignedFileResource(extensions.localStore(), clock));
         }
         environment.jersey().register(new SecretResource(services.secrets()));
+        TerminalService terminals = new TerminalService(jdbi, services.sandboxes(), services.secrets(), extensions.runtime(),
+                environment.getObjectMapper(), clock);
+        environment.jersey().register(new TerminalResource(terminals));
+        TerminalSockets.register(environment.getApplicationContext(), terminals, environment.getObjectMapper());
     }
 }

@@ -71,11 +71,8 @@ public final class CommandService {
         if (request.workingDir() != null && request.cwd() != null && !request.workingDir().equals(request.cwd())) {
             throw DomainException.validation("cwd", "differs from working_dir; send one of them");
         }
-        String workingDir = request.workingDir() != null ? request.workingDir() : request.cwd();
-        String workingDirField = request.workingDir() != null ? "working_dir" : "cwd";
-        if (workingDir != null && (!workingDir.startsWith("/") || workingDir.indexOf('\0') >= 0 || workingDir.length() > 4096)) {
-            throw DomainException.validation(workingDirField, "must be an absolute path");
-        }
+        String workingDir = workingDir(request.workingDir() != null ? "working_dir" : "cwd",
+                request.workingDir() != null ? request.workingDir() : request.cwd());
         SandboxRecord sandbox = sandboxes.requireRunning(caller, id);
         // Variables added after the sandbox started (a restored checkpoint's, injected secrets) reach every command.
         Map<String, String> env = sandboxes.envOf(sandbox);
@@ -138,7 +135,16 @@ public final class CommandService {
         return limits.maxOutputBytes();
     }
 
-    private static List<String> argv(JsonNode command) {
+    /** A command's working directory as asked: none, or an absolute path. */
+    static String workingDir(String field, String workingDir) {
+        if (workingDir != null && (!workingDir.startsWith("/") || workingDir.indexOf('\0') >= 0 || workingDir.length() > 4096)) {
+            throw DomainException.validation(field, "must be an absolute path");
+        }
+        return workingDir;
+    }
+
+    /** A command as asked: a shell string (run by /bin/sh -c) or an argv list. */
+    static List<String> argv(JsonNode command) {
         if (command == null || command.isNull()) {
             throw DomainException.validation("command", "required");
         }

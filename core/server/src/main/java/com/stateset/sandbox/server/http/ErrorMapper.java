@@ -20,6 +20,7 @@ import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
 import com.stateset.sandbox.spi.runtime.SandboxRecoveringException;
 import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import com.stateset.sandbox.spi.runtime.TerminalUnavailableException;
 import com.stateset.sandbox.spi.storage.ObjectNotFoundException;
 import com.stateset.sandbox.spi.storage.ObjectStoreException;
 import com.stateset.sandbox.spi.storage.ObjectStoreMisconfiguredException;
@@ -165,7 +166,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             return DomainException.validation(rejected.field(), rejected.getMessage());
         }
         // Not 5xx: retrying cannot cure these.
-        if (e instanceof SandboxMissingException || e instanceof SandboxNotRunningException) {
+        if (e instanceof SandboxMissingException || e instanceof SandboxNotRunningException || e instanceof TerminalUnavailableException) {
             return DomainException.conflict(e.getMessage());
         }
         if (e instanceof RuntimeMisconfiguredException) {

@@ -19,6 +19,7 @@ import com.stateset.sandbox.server.resources.ReplResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.SecretResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
+import com.stateset.sandbox.server.resources.TerminalResource;
 import com.stateset.sandbox.server.resources.UsageResource;
 import com.stateset.sandbox.server.resources.WebhookResource;
 import jakarta.ws.rs.DELETE;
@@ -77,7 +78,7 @@ class OpenApiDocumentTest {
         for (Class<?> resource : List.of(RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
                 CheckpointResource.class, ArtifactResource.class, AuditResource.class, TemplateResource.class, HealthResource.UnderApi.class,
                 SecretResource.class, WebhookResource.class, BillingResource.class,
-                UsageResource.class, OperationsResource.class, EventStreamResource.class, ReplResource.class)) {
+                UsageResource.class, OperationsResource.class, EventStreamResource.class, ReplResource.class, TerminalResource.class)) {
             String root = resource.getAnnotation(Path.class).value();
             for (Method method : resource.getDeclaredMethods()) {
                 String verb = method.isAnnotationPresent(GET.class) ? "GET"
@@ -93,6 +94,7 @@ class OpenApiDocumentTest {
                 served.add(verb + " " + full.substring(BASE.length()));
             }
         }
+        served.add("GET /sandbox/{id}/terminal/connect"); // the terminal's WebSocket, served by http.TerminalSockets
         assertThat(documented).isEqualTo(served);
     }
 }

@@ -84,6 +84,20 @@ public interface SandboxRuntime extends AutoCloseable {
     ExecResult exec(String sandboxId, ExecSpec spec, ExecOutput output);
 
     /**
+     * Starts a command on a terminal of its own as the sandbox user, for an interactive client:
+     * its output goes to {@code output}'s {@code stdout} as it is written (standard error included:
+     * a terminal has one output), on a thread of the runtime's; a sink that blocks holds up the
+     * sandbox's other commands, so it should hand the bytes on. The terminal lives until its
+     * command ends or it is closed; it has no timeout of its own (the sandbox's lifetime bounds it).
+     *
+     * @throws TerminalUnavailableException if the runtime cannot give this sandbox a terminal
+     */
+    @Experimental
+    default Terminal openTerminal(String sandboxId, TerminalSpec spec, ExecOutput output) {
+        throw new TerminalUnavailableException("this runtime gives no terminals");
+    }
+
+    /**
      * Extracts a tar stream into the sandbox with the sandbox user's permissions: entries are named
      * by their absolute path without the leading slash ({@code workspace/src/app.py}); regular files,
      * directories, symbolic links (created as links, whatever they point to, and never followed

@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import com.stateset.sandbox.spi.Experimental;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import com.stateset.sandbox.spi.runtime.Terminal;
+import com.stateset.sandbox.spi.runtime.TerminalSpec;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -154,6 +157,34 @@ public final class AgentChannel implements Closeable {
         }
     }
 
+    /**
+     * Starts a command on a terminal of its own (see {@link SandboxRuntime#openTerminal}); its
+     * output goes to {@code output}'s {@code stdout} on the channel's reader.
+     *
+     * @throws AgentChannelException if the channel has ended or ends while the command is sent
+     */
+    public Terminal openTerminal(TerminalSpec spec, ExecOutput output) {
+        byte[] pty = AgentFrames.pty(spec.argv(), spec.env(), spec.workingDir(), spec.rows(), spec.cols());
+        if (pty.length > AgentFrames.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("the command and its environment take " + pty.length + " bytes; the agent takes "
+                    + AgentFrames.MAX_PAYLOAD);
+        }
+        String ended = endedBecause;
+        if (ended != null) {
+            throw AgentChannelException.beforeSending("the agent's channel is closed: " + ended);
+        }
+        int stream = streams.incrementAndGet();
+        Command command = new Command(stream, requireNonNull(output, "output is null"));
+        commands.put(stream, command);
+        try {
+            send(AgentFrames.EXEC_PTY, stream, pty);
+        } catch (RuntimeException e) {
+            commands.remove(stream);
+            throw e;
+        }
+        return new AgentTerminal(command);
+    }
+
     /** How long the agent takes to answer a ping. */
     public Duration ping(Duration within) {
         synchronized (pinging) {
@@ -200,9 +231,13 @@ public final class AgentChannel implements Closeable {
 
     /** Asks for a command's process group to be killed, without waiting: the reader calls this too. */
     private void kill(int stream) {
+        signal(stream, SIGKILL);
+    }
+
+    private void signal(int stream, int signal) {
         try {
             writer.submit(() -> {
-                AgentFrames.write(out, AgentFrames.SIGNAL, stream, AgentFrames.number(SIGKILL));
+                AgentFrames.write(out, AgentFrames.SIGNAL, stream, AgentFrames.number(signal));
                 return null;
             });
         } catch (RejectedExecutionException ended) {
@@ -321,6 +356,64 @@ public final class AgentChannel implements Closeable {
     }
 
     private record Pong(byte[] nonce, CompletableFuture<Void> answered) {
+    }
+
+    /** A command on a terminal, through the channel. */
+    private final class AgentTerminal implements Terminal {
+        /** What one Stdin frame carries at most: the agent queues 64 frames for a command. */
+        private static final int INPUT_CHUNK = 32 * 1024;
+        private static final Duration HANG_UP_GRACE = Duration.ofSeconds(2);
+        private static final int SIGHUP = 1;
+        private final Command command;
+        private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+        AgentTerminal(Command command) {
+            this.command = command;
+            command.exit.whenComplete((code, failure) -> {
+                commands.remove(command.stream);
+                if (failure == null) {
+                    exit.complete(code);
+                } else {
+                    exit.completeExceptionally(failure);
+                }
+            });
+        }
+
+        @Override
+        public void write(byte[] bytes) {
+            for (int from = 0; from < bytes.length; from += INPUT_CHUNK) {
+                send(AgentFrames.STDIN, command.stream, Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + INPUT_CHUNK)));
+            }
+        }
+
+        @Override
+        public void resize(int rows, int cols) {
+            TerminalSpec.requireSide("rows", rows);
+            TerminalSpec.requireSide("cols", cols);
+            send(AgentFrames.RESIZE, command.stream, AgentFrames.size(rows, cols));
+        }
+
+        @Override
+        public CompletableFuture<Integer> exit() {
+            return exit;
+        }
+
+        @Override
+        public void close() {
+            if (exit.isDone()) {
+                return;
+            }
+            signal(command.stream, SIGHUP);
+            Thread.startVirtualThread(() -> {
+                try {
+                    exit.get(HANG_UP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillRunning) {
+                    kill(command.stream);
+                } catch (ExecutionException | InterruptedException over) {
+                    // ended, one way or another
+                }
+            });
+        }
     }
 
     /** A command running through the channel. */

@@ -23,8 +23,12 @@ final class AgentFrames {
     static final int MAX_PAYLOAD = 1024 * 1024;
 
     static final byte EXEC = 0x01;
+    static final byte STDIN = 0x02;
+    static final byte STDIN_EOF = 0x03;
     static final byte SIGNAL = 0x04;
     static final byte PING = 0x05;
+    static final byte EXEC_PTY = 0x06;
+    static final byte RESIZE = 0x07;
     static final byte HELLO = (byte) 0x80;
     static final byte STARTED = (byte) 0x81;
     static final byte STDOUT = (byte) 0x82;
@@ -79,6 +83,16 @@ final class AgentFrames {
 
     static byte[] number(int n) {
         return ByteBuffer.allocate(4).putInt(n).array();
+    }
+
+    /** A command on a terminal of the given size: an Exec's payload, then the size. */
+    static byte[] pty(List<String> argv, Map<String, String> env, String dir, int rows, int cols) {
+        byte[] exec = exec(argv, env, dir);
+        return ByteBuffer.allocate(exec.length + 8).put(exec).put(size(rows, cols)).array();
+    }
+
+    static byte[] size(int rows, int cols) {
+        return ByteBuffer.allocate(8).putInt(rows).putInt(cols).array();
     }
 
     /** The agent's Hello: its protocol (which must be this one's) and version. */

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.Terminal;
+import com.stateset.sandbox.spi.runtime.TerminalSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -21,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +45,9 @@ class AgentChannelTest {
 
     private AgentChannel agent() throws IOException {
         assertThat(AGENT).as("the agent, built by agent/ before this module").isExecutable();
-        Process process = new ProcessBuilder(AGENT.toString(), "serve").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder builder = new ProcessBuilder(AGENT.toString(), "serve").redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().remove("TERM"); // as in a sandbox, where the engine's exec sets none
+        Process process = builder.start();
         processes.add(process);
         return AgentChannel.open(process.getInputStream(), process.getOutputStream(), process::destroyForcibly, HELLO);
     }
@@ -78,6 +83,40 @@ class AgentChannelTest {
                     .hasMessageContaining("no-such-command-anywhere").hasMessageContaining("not found");
             assertThat(run(channel, Duration.ofSeconds(10), "true").result()).as("the channel goes on").isEqualTo(new ExecResult(0, false));
             assertThat(channel.ping(Duration.ofSeconds(5))).isPositive();
+        }
+    }
+
+    @Test
+    void aTerminalTakesInputAndResizesAndSaysHowItEnded() throws Exception {
+        try (AgentChannel channel = agent()) {
+            StringBuffer seen = new StringBuffer();
+            ExecOutput screen = new ExecOutput() {
+                @Override
+                public void stdout(byte[] bytes, int offset, int length) {
+                    seen.append(new String(bytes, offset, length, UTF_8));
+                }
+
+                @Override
+                public void stderr(byte[] bytes, int offset, int length) {
+                    seen.append("[stderr]");
+                }
+            };
+            Terminal terminal = channel.openTerminal(new TerminalSpec(List.of("sh", "-c",
+                    "stty size; echo $TERM; read line; stty size; echo \"got $line\" >&2; exit 5"), Map.of(), "/tmp", 24, 80), screen);
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); !seen.toString().contains("xterm-256color"); ) {
+                assertThat(System.nanoTime()).as("the terminal's first lines, got %s", seen).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            terminal.resize(40, 100);
+            Thread.sleep(100);
+            terminal.write("hello\r".getBytes(UTF_8));
+            assertThat(terminal.exit().get(10, TimeUnit.SECONDS)).isEqualTo(5);
+            assertThat(seen.toString().replace("\r\n", "\n")).contains("24 80\n").contains("40 100\ngot hello\n")
+                    .doesNotContain("[stderr]");
+            assertThatThrownBy(() -> terminal.resize(0, 80)).isInstanceOf(IllegalArgumentException.class);
+            Terminal hungUp = channel.openTerminal(new TerminalSpec(List.of("sleep", "60"), Map.of(), null, 24, 80), screen);
+            hungUp.close();
+            assertThat(hungUp.exit().get(10, TimeUnit.SECONDS)).as("SIGHUP").isEqualTo(129);
         }
     }
 
