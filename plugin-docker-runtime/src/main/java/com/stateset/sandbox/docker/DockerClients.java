@@ -14,7 +14,23 @@ final class DockerClients {
     private DockerClients() {
     }
 
+    /**
+     * Connections for the agents' channels: each holds one for as long as its sandbox runs, so
+     * they come from a pool of their own, never in the way of the engine calls that create, inspect
+     * and stop sandboxes (whose pool is {@code maxConnections}).
+     */
+    private static final int AGENT_CHANNELS = 16_384;
+
     static DockerClient connect(DockerRuntimeConfig config) {
+        return connect(config, config.maxConnections());
+    }
+
+    /** A client whose pool holds a connection for every agent's channel (see {@link #AGENT_CHANNELS}). */
+    static DockerClient connectForAgents(DockerRuntimeConfig config) {
+        return connect(config, AGENT_CHANNELS);
+    }
+
+    private static DockerClient connect(DockerRuntimeConfig config, int maxConnections) {
         DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
         if (config.host() != null) {
             builder.withDockerHost(config.host());
@@ -25,7 +41,7 @@ final class DockerClients {
         DockerHttpClient http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(clientConfig.getDockerHost())
                 .sslConfig(clientConfig.getSSLConfig())
-                .maxConnections(config.maxConnections())
+                .maxConnections(maxConnections)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .build();
         return DockerClientImpl.getInstance(clientConfig, http);

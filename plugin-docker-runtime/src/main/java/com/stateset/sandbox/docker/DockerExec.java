@@ -193,12 +193,10 @@ final class DockerExec {
         if (agent == null) {
             throw new TerminalUnavailableException("sandbox " + sandboxId + " has no agent that answers, and a terminal needs one");
         }
-        Map<String, String> env = new LinkedHashMap<>(spec.env());
-        env.put(MARKER_VARIABLE, HexFormat.of().formatHex(randomBytes()));
-        TerminalSpec marked = new TerminalSpec(spec.argv(), env, spec.workingDir() == null ? SandboxRuntime.WORKSPACE : spec.workingDir(),
-                spec.rows(), spec.cols());
+        TerminalSpec placed = new TerminalSpec(spec.argv(), spec.env(), spec.workingDir() == null ? SandboxRuntime.WORKSPACE
+                : spec.workingDir(), spec.rows(), spec.cols());
         try {
-            return agent.openTerminal(marked, output);
+            return agent.openTerminal(placed, output);
         } catch (AgentChannelException e) {
             throw new TerminalUnavailableException("the sandbox's agent went away: " + e.getMessage());
         }

@@ -85,6 +85,7 @@ final class DockerRuntime implements SandboxRuntime {
 
     private final DockerRuntimeConfig config;
     private final DockerClient docker;
+    private final DockerClient agentDocker;
     private final AgentVolume agent;
     private final DockerAgents agents;
     private final DockerExec exec;
@@ -92,12 +93,14 @@ final class DockerRuntime implements SandboxRuntime {
     private volatile boolean networkReady;
     private volatile List<String> isolations;
 
-    DockerRuntime(DockerRuntimeConfig config, DockerClient docker) {
+    /** @param agentDocker the client for the agents' channels, which hold a connection each (see {@link DockerClients}) */
+    DockerRuntime(DockerRuntimeConfig config, DockerClient docker, DockerClient agentDocker) {
         this.config = requireNonNull(config, "config is null");
         this.docker = requireNonNull(docker, "docker is null");
+        this.agentDocker = agentDocker;
         String user = config.uid() + ":" + config.gid();
         this.agent = AgentVolume.of(docker, config.agent());
-        this.agents = agent == null ? null : new DockerAgents(docker, user);
+        this.agents = agent == null ? null : new DockerAgents(requireNonNull(agentDocker, "agentDocker is null"), user);
         this.exec = new DockerExec(docker, user, agents);
         this.archives = new SandboxArchives(docker, exec, config.uid(), config.gid());
     }
@@ -507,6 +510,7 @@ final class DockerRuntime implements SandboxRuntime {
             agents.close();
         }
         try {
+            agentDocker.close();
             docker.close();
         } catch (IOException e) {
             LOG.warn("closing the Docker client failed", e);

@@ -21,6 +21,6 @@ public class DockerRuntimeFactory implements SandboxRuntimeFactory<DockerRuntime
 
     @Override
     public SandboxRuntime create(DockerRuntimeConfig config, PluginContext context) {
-        return new DockerRuntime(config, DockerClients.connect(config));
+        return new DockerRuntime(config, DockerClients.connect(config), DockerClients.connectForAgents(config));
     }
 }

@@ -9,6 +9,7 @@ import com.stateset.sandbox.server.core.ApiKeyService;
 import com.stateset.sandbox.server.core.AuditLog;
 import com.stateset.sandbox.server.core.BenchmarkService;
 import com.stateset.sandbox.server.core.BillingService;
+import com.stateset.sandbox.server.core.FileStreams;
 import com.stateset.sandbox.server.core.ForkService;
 import com.stateset.sandbox.server.core.RegistrationService;
 import com.stateset.sandbox.server.core.ReplService;
@@ -34,6 +35,7 @@ import com.stateset.sandbox.server.resources.AuditResource;
 import com.stateset.sandbox.server.resources.BillingResource;
 import com.stateset.sandbox.server.resources.CheckpointResource;
 import com.stateset.sandbox.server.resources.EventStreamResource;
+import com.stateset.sandbox.server.resources.FileStreamResource;
 import com.stateset.sandbox.server.resources.OperationsResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
 import com.stateset.sandbox.server.resources.ReplResource;
@@ -74,7 +76,7 @@ final class ApiRoutes {
         environment.servlets().addFilter("request-id", new RequestIdFilter())
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         environment.servlets().addFilter("request-size", new RequestSizeLimitFilter(config.limits().maxRequestBytes(),
-                        environment.getObjectMapper()))
+                        config.limits().maxArtifactBytes(), environment.getObjectMapper()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
 
         ExecutorService background = environment.lifecycle().virtualExecutorService("background");
@@ -127,6 +129,8 @@ final class ApiRoutes {
         environment.jersey().register(new SandboxResource(services.sandboxes(), services.checkpoints(), services.commands(),
                 services.files(), new SandboxFiles(services.sandboxes(), extensions.runtime()),
                 new ForkService(services.sandboxes(), services.checkpoints()), services.templates(), environment.getObjectMapper()));
+        environment.jersey().register(new FileStreamResource(new FileStreams(services.sandboxes(), extensions.runtime(),
+                config.limits(), pipeline.events())));
         environment.jersey().register(new CheckpointResource(services.checkpoints()));
         environment.jersey().register(new ArtifactResource(services.artifacts()));
         environment.jersey().register(new BillingResource(new BillingService(jdbi, services.plans(), services.quota(), clock)));

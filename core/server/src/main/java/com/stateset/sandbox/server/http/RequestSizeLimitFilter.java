@@ -18,15 +18,20 @@ import java.util.Map;
 
 /**
  * Refuses request bodies over the configured size: at once when {@code Content-Length} says so,
- * otherwise as soon as the body being read passes the limit.
+ * otherwise as soon as the body being read passes the limit. A file's bytes streamed into a sandbox
+ * ({@code PUT .../files/raw}, never held whole) have a limit of their own.
  */
 public final class RequestSizeLimitFilter implements Filter {
 
+    private static final java.util.regex.Pattern STREAMED = java.util.regex.Pattern.compile("/api/v1/sandbox/[^/]+/files/raw");
+
     private final long maxBytes;
+    private final long maxStreamedBytes;
     private final ObjectMapper mapper;
 
-    public RequestSizeLimitFilter(long maxBytes, ObjectMapper mapper) {
+    public RequestSizeLimitFilter(long maxBytes, long maxStreamedBytes, ObjectMapper mapper) {
         this.maxBytes = maxBytes;
+        this.maxStreamedBytes = maxStreamedBytes;
         this.mapper = mapper;
     }
 
@@ -34,6 +39,7 @@ public final class RequestSizeLimitFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) request;
+        long maxBytes = "PUT".equals(http.getMethod()) && STREAMED.matcher(http.getRequestURI()).matches() ? maxStreamedBytes : this.maxBytes;
         if (http.getContentLengthLong() > maxBytes) {
             HttpServletResponse out = (HttpServletResponse) response;
             out.setStatus(413);

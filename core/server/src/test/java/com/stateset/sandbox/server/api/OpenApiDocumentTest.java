@@ -13,6 +13,7 @@ import com.stateset.sandbox.server.resources.AuditResource;
 import com.stateset.sandbox.server.resources.BillingResource;
 import com.stateset.sandbox.server.resources.CheckpointResource;
 import com.stateset.sandbox.server.resources.EventStreamResource;
+import com.stateset.sandbox.server.resources.FileStreamResource;
 import com.stateset.sandbox.server.resources.OperationsResource;
 import com.stateset.sandbox.server.resources.RegistrationResource;
 import com.stateset.sandbox.server.resources.ReplResource;
@@ -78,7 +79,7 @@ class OpenApiDocumentTest {
         for (Class<?> resource : List.of(RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
                 CheckpointResource.class, ArtifactResource.class, AuditResource.class, TemplateResource.class, HealthResource.UnderApi.class,
                 SecretResource.class, WebhookResource.class, BillingResource.class,
-                UsageResource.class, OperationsResource.class, EventStreamResource.class, ReplResource.class, TerminalResource.class)) {
+                UsageResource.class, OperationsResource.class, EventStreamResource.class, ReplResource.class, TerminalResource.class, FileStreamResource.class)) {
             String root = resource.getAnnotation(Path.class).value();
             for (Method method : resource.getDeclaredMethods()) {
                 String verb = method.isAnnotationPresent(GET.class) ? "GET"
