@@ -1,19 +1,15 @@
 package com.stateset.sandbox.docker;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.stateset.sandbox.spi.runtime.ExecOutput;
-import com.stateset.sandbox.spi.runtime.ExecResult;
-import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.Isolations;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import com.stateset.sandbox.docker.DockerTestSupport.Answer;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +95,10 @@ class DockerAgentIT {
         }
     }
 
+    private static Answer run(String id, String command, Duration timeout) {
+        return DockerTestSupport.run(runtime, id, command, timeout);
+    }
+
     private String sandbox() {
         String id = "sbx_agent" + System.nanoTime();
         runtime.create(new SandboxSpec(id, DockerRuntimeIT.IMAGE, 500, 256L << 20, Map.of(), false,
@@ -108,21 +108,5 @@ class DockerAgentIT {
         return id;
     }
 
-    private record Answer(ExecResult result, String stdout) {
-    }
 
-    private static Answer run(String id, String command, Duration timeout) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ExecResult result = runtime.exec(id, new ExecSpec(List.of("/bin/sh", "-c", command), Map.of(), null, timeout), new ExecOutput() {
-            @Override
-            public void stdout(byte[] bytes, int offset, int length) {
-                out.write(bytes, offset, length);
-            }
-
-            @Override
-            public void stderr(byte[] bytes, int offset, int length) {
-            }
-        });
-        return new Answer(result, out.toString(UTF_8));
-    }
 }

@@ -6,19 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
-import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
-import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.Isolations;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxRecoveringException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.docker.DockerTestSupport.Answer;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
 import com.stateset.sandbox.testing.Infrastructure;
 import com.stateset.sandbox.testing.Tars;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,25 +91,12 @@ class DockerGvisorIT {
     }
 
     private static String out(String id, String command) {
-        return run(id, command, Duration.ofSeconds(60)).stdout;
+        return run(id, command, Duration.ofSeconds(60)).stdout();
     }
 
-    private record Run(ExecResult result, String stdout) {
-    }
 
-    private static Run run(String id, String command, Duration timeout) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ExecResult result = runtime.exec(id, new ExecSpec(List.of("/bin/sh", "-c", command), Map.of(), null, timeout), new ExecOutput() {
-            @Override
-            public void stdout(byte[] bytes, int offset, int length) {
-                out.write(bytes, offset, length);
-            }
-
-            @Override
-            public void stderr(byte[] bytes, int offset, int length) {
-            }
-        });
-        return new Run(result, out.toString(UTF_8));
+    private static Answer run(String id, String command, Duration timeout) {
+        return DockerTestSupport.run(runtime, id, command, timeout);
     }
 
     @Test
@@ -140,7 +125,7 @@ class DockerGvisorIT {
         // (an OOM, not what this test is about).
         String id = sandbox(false, 1L << 30);
         String other = sandbox(false);
-        Run bomb = run(id, "bomb() { bomb | bomb & }; (bomb); exec sleep 30", Duration.ofSeconds(5));
+        Answer bomb = run(id, "bomb() { bomb | bomb & }; (bomb); exec sleep 30", Duration.ofSeconds(5));
         assertThat(bomb.result().timedOut()).isTrue();
         assertThat(out(other, "echo unharmed")).isEqualTo("unharmed\n");
         assertThat(runtime.inspect(id).orElseThrow().state()).isEqualTo(RuntimeState.RUNNING);

@@ -2,7 +2,16 @@ package com.stateset.sandbox.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.testing.Infrastructure;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** Finds the local engine and the test image, or skips (fails in CI) saying which is missing. */
 final class DockerTestSupport {
@@ -34,5 +43,25 @@ final class DockerTestSupport {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** A shell command's answer and standard output. */
+    record Answer(ExecResult result, String stdout) {
+    }
+
+    /** Runs {@code command} with {@code /bin/sh -c}, keeping its standard output. */
+    static Answer run(SandboxRuntime runtime, String id, String command, Duration timeout) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExecResult result = runtime.exec(id, new ExecSpec(List.of("/bin/sh", "-c", command), Map.of(), null, timeout), new ExecOutput() {
+            @Override
+            public void stdout(byte[] bytes, int offset, int length) {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void stderr(byte[] bytes, int offset, int length) {
+            }
+        });
+        return new Answer(result, out.toString(StandardCharsets.UTF_8));
     }
 }

@@ -1,20 +1,16 @@
 package com.stateset.sandbox.docker;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
-import com.stateset.sandbox.spi.runtime.ExecOutput;
-import com.stateset.sandbox.spi.runtime.ExecResult;
-import com.stateset.sandbox.spi.runtime.ExecSpec;
 import com.stateset.sandbox.spi.runtime.Isolations;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxRecoveringException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
+import com.stateset.sandbox.docker.DockerTestSupport.Answer;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
 import com.stateset.sandbox.testing.Infrastructure;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +89,10 @@ class ProcessFloodIT {
     }
 
     /** The command's answer, or null when the sandbox refused it while recovering. */
+    private static Answer run(String id, String command, Duration timeout) {
+        return DockerTestSupport.run(runtime, id, command, timeout);
+    }
+
     private static Answer runOrRefused(String id, String command) {
         try {
             return run(id, command, Duration.ofSeconds(60));
@@ -101,23 +101,7 @@ class ProcessFloodIT {
         }
     }
 
-    private record Answer(ExecResult result, String stdout) {
-    }
 
-    private static Answer run(String id, String command, Duration timeout) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ExecResult result = runtime.exec(id, new ExecSpec(List.of("/bin/sh", "-c", command), Map.of(), null, timeout), new ExecOutput() {
-            @Override
-            public void stdout(byte[] bytes, int offset, int length) {
-                out.write(bytes, offset, length);
-            }
-
-            @Override
-            public void stderr(byte[] bytes, int offset, int length) {
-            }
-        });
-        return new Answer(result, out.toString(UTF_8));
-    }
 
     /** Every core of the host kept busy, as other work on a shared host would. */
     private static final class BusyCores {

@@ -125,15 +125,7 @@ public final class AgentChannel implements Closeable {
      *     AgentChannelException#commandSent()} false if it had ended before the command was sent)
      */
     public ExecResult run(List<String> argv, Map<String, String> env, String workingDir, Duration timeout, ExecOutput output) {
-        byte[] exec = AgentFrames.exec(argv, env, workingDir);
-        if (exec.length > AgentFrames.MAX_PAYLOAD) {
-            throw new IllegalArgumentException("the command and its environment take " + exec.length + " bytes; the agent takes "
-                    + AgentFrames.MAX_PAYLOAD);
-        }
-        String ended = endedBecause;
-        if (ended != null) {
-            throw AgentChannelException.beforeSending("the agent's channel is closed: " + ended);
-        }
+        byte[] exec = sendable(AgentFrames.exec(argv, env, workingDir));
         int stream = streams.incrementAndGet();
         Command command = new Command(stream, requireNonNull(output, "output is null"));
         commands.put(stream, command);
@@ -164,15 +156,7 @@ public final class AgentChannel implements Closeable {
      * @throws AgentChannelException if the channel has ended or ends while the command is sent
      */
     public Terminal openTerminal(TerminalSpec spec, ExecOutput output) {
-        byte[] pty = AgentFrames.pty(spec.argv(), spec.env(), spec.workingDir(), spec.rows(), spec.cols());
-        if (pty.length > AgentFrames.MAX_PAYLOAD) {
-            throw new IllegalArgumentException("the command and its environment take " + pty.length + " bytes; the agent takes "
-                    + AgentFrames.MAX_PAYLOAD);
-        }
-        String ended = endedBecause;
-        if (ended != null) {
-            throw AgentChannelException.beforeSending("the agent's channel is closed: " + ended);
-        }
+        byte[] pty = sendable(AgentFrames.pty(spec.argv(), spec.env(), spec.workingDir(), spec.rows(), spec.cols()));
         int stream = streams.incrementAndGet();
         Command command = new Command(stream, requireNonNull(output, "output is null"));
         commands.put(stream, command);
@@ -183,6 +167,19 @@ public final class AgentChannel implements Closeable {
             throw e;
         }
         return new AgentTerminal(command);
+    }
+
+    /** A command's frame, if it fits in one and the channel is still open to take it. */
+    private byte[] sendable(byte[] command) {
+        if (command.length > AgentFrames.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("the command and its environment take " + command.length + " bytes; the agent takes "
+                    + AgentFrames.MAX_PAYLOAD);
+        }
+        String ended = endedBecause;
+        if (ended != null) {
+            throw AgentChannelException.beforeSending("the agent's channel is closed: " + ended);
+        }
+        return command;
     }
 
     /** How long the agent takes to answer a ping. */
