@@ -1,5 +1,5 @@
 module github.com/stateset/sandbox/agent
 
-go 1.26
+go 1.22
 
 require github.com/creack/pty v1.1.24
