@@ -116,8 +116,20 @@ final class SandboxArchives {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        AtomicReference<IOException> sourceFailed = new AtomicReference<>();
+        InputStream watched = new java.io.FilterInputStream(source) {
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                try {
+                    return super.read(buffer, offset, length);
+                } catch (IOException e) {
+                    sourceFailed.compareAndSet(null, e);
+                    throw e;
+                }
+            }
+        };
         Thread stager = Thread.ofVirtual().name("stage-" + sandboxId).start(() -> {
-            try (TarArchiveInputStream in = new TarArchiveInputStream(source);
+            try (TarArchiveInputStream in = new TarArchiveInputStream(watched);
                     TarArchiveOutputStream out = new TarArchiveOutputStream(sink)) {
                 out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -138,8 +150,15 @@ final class SandboxArchives {
             closeQuietly(stagedTar);
             join(stager);
             discard(sandboxId, batch, staged.get());
-            // An invalid entry explains the failure; a broken pipe is only our own close.
-            throw invalid.get() instanceof SandboxFileException refused ? refused : e;
+            // An invalid entry or a source that failed (a client's body cut short) explains the
+            // failure, not the engine's complaint of a tar that ended; a broken pipe is only our own close.
+            if (invalid.get() instanceof SandboxFileException refused) {
+                throw refused;
+            }
+            if (sourceFailed.get() != null) {
+                throw new UncheckedIOException("reading the tar stream failed", sourceFailed.get());
+            }
+            throw e;
         } finally {
             closeQuietly(stagedTar);
         }

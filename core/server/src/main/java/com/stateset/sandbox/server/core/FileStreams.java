@@ -102,6 +102,15 @@ public final class FileStreams {
         SandboxRecord sandbox = sandboxes.requireRunning(caller, id);
         try {
             runtime.writeArchive(sandbox.id(), oneFile(path, length, body));
+        } catch (UncheckedIOException e) {
+            // The runtime wrote nothing; the client's body ended early (or the client went away).
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof EOFException cutShort) {
+                    throw DomainException.validation("Content-Length", "the body ended before its " + length + " bytes: "
+                            + cutShort.getMessage() + "; nothing was written");
+                }
+            }
+            throw e;
         } catch (SandboxMissingException e) {
             throw sandboxes.vanished(sandbox, e);
         } catch (SandboxFileException e) {

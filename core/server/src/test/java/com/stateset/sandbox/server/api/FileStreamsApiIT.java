@@ -124,6 +124,18 @@ class FileStreamsApiIT {
         assertThat(chunked.statusCode()).isEqualTo(400);
         assertThat(chunked.body()).contains("\"field\":\"Content-Length\"");
         assertField(api.get("/api/v1/sandbox/" + sandbox + "/files/archive?path=/etc", "X-API-Key", key), 400, "path");
+
+        // A body that ends before its Content-Length: 400 naming it, and no file left behind.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", APP.getLocalPort())) {
+            socket.getOutputStream().write(("PUT /api/v1/sandbox/" + sandbox + "/files/raw?path=short.bin HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-API-Key: " + key + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n"
+                    + "only this much").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.shutdownOutput();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("\"field\":\"Content-Length\"");
+        }
+        assertThat(api.post("/api/v1/sandbox/" + sandbox + "/execute", Map.of("command", "ls /workspace/short.bin 2>&1"),
+                "X-API-Key", key).text("/stdout")).contains("No such file");
     }
 
     private static String sha256(byte[] bytes) throws Exception {
