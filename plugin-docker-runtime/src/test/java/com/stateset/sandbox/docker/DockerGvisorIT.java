@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.github.dockerjava.api.DockerClient;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.Isolations;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
@@ -15,7 +14,6 @@ import com.stateset.sandbox.spi.runtime.SandboxRecoveringException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.docker.DockerTestSupport.Answer;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
-import com.stateset.sandbox.testing.Infrastructure;
 import com.stateset.sandbox.testing.Tars;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,12 +35,8 @@ class DockerGvisorIT {
     private final List<String> created = new ArrayList<>();
 
     @BeforeAll
-    static void connect() throws Exception {
-        DockerTestSupport.requireEngineImageAndAgent(DockerRuntimeIT.IMAGE);
-        try (DockerClient docker = DockerClients.connect(new DockerRuntimeConfig())) {
-            Infrastructure.require(docker.infoCmd().exec().getRuntimes().containsKey("runsc"),
-                    "the gVisor runtime (runsc) registered with the Docker engine");
-        }
+    static void connect() {
+        DockerTestSupport.requireGvisor(DockerRuntimeIT.IMAGE);
         runtime = new DockerRuntimeFactory().create(new DockerRuntimeConfig()
                 .withOciRuntime("runsc").withWorkspaceSize("32Mi").withPidsLimit(64).withAgent(DockerTestSupport.AGENT), null);
     }

@@ -28,6 +28,17 @@ final class DockerTestSupport {
         Infrastructure.require(java.nio.file.Files.isExecutable(java.nio.file.Path.of(AGENT)), "the agent's binary at " + AGENT);
     }
 
+    /** The engine, the image, the agent, and gVisor registered with the engine as the README shows (runsc). */
+    static void requireGvisor(String image) {
+        requireEngineImageAndAgent(image);
+        try (DockerClient docker = DockerClients.connect(new DockerRuntimeConfig())) {
+            Infrastructure.require(docker.infoCmd().exec().getRuntimes().containsKey("runsc"),
+                    "the gVisor runtime (runsc) registered with the Docker engine");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static void requireEngineAndImage(String image) {
         try (DockerClient docker = DockerClients.connect(new DockerRuntimeConfig())) {
             try {

@@ -2,7 +2,6 @@ package com.stateset.sandbox.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.DockerClient;
 import com.stateset.sandbox.spi.runtime.Isolations;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
@@ -10,7 +9,6 @@ import com.stateset.sandbox.spi.runtime.SandboxRecoveringException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.docker.DockerTestSupport.Answer;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
-import com.stateset.sandbox.testing.Infrastructure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +34,8 @@ class ProcessFloodIT {
     private final List<String> created = new ArrayList<>();
 
     @BeforeAll
-    static void connect() throws Exception {
-        DockerTestSupport.requireEngineImageAndAgent(DockerRuntimeIT.IMAGE);
-        try (DockerClient docker = DockerClients.connect(new DockerRuntimeConfig())) {
-            Infrastructure.require(docker.infoCmd().exec().getRuntimes().containsKey("runsc"),
-                    "the gVisor runtime (runsc) registered with the Docker engine");
-        }
+    static void connect() {
+        DockerTestSupport.requireGvisor(DockerRuntimeIT.IMAGE);
         runtime = new DockerRuntimeFactory().create(new DockerRuntimeConfig().withDefaultIsolation(Isolations.CONTAINER)
                 .withIsolations(List.of(Isolations.CONTAINER, Isolations.GVISOR)).withWorkspaceSize("32Mi").withPidsLimit(64).withAgent(DockerTestSupport.AGENT), null);
     }
