@@ -27,11 +27,17 @@ func serve(t *testing.T) *client {
 // serveReadingAfter is serve with a slow server: it waits delay before reading each frame after the hello.
 func serveReadingAfter(t *testing.T, delay time.Duration) *client {
 	t.Helper()
+	return serveProcesses(t, delay, NewProcesses())
+}
+
+// serveProcesses serves a channel whose background processes are those given.
+func serveProcesses(t *testing.T, delay time.Duration, processes *Processes) *client {
+	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	c := &client{t: t, in: inW, frames: make(chan protocol.Frame, 1024), done: make(chan error, 1)}
 	go func() {
-		err := Serve(inR, outW, "test")
+		err := Serve(inR, outW, "test", processes)
 		outW.Close()
 		c.done <- err
 	}()
@@ -73,6 +79,10 @@ func (c *client) send(t protocol.Type, stream uint32, payload any) {
 		bytes = p.Encode()
 	case int:
 		bytes = protocol.EncodeNumber(uint32(p))
+	case protocol.SpawnRequest:
+		bytes = p.Encode()
+	case protocol.AttachRequest:
+		bytes = p.Encode()
 	default:
 		c.t.Fatalf("no payload of %T", p)
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // Version is the protocol's version, announced in the agent's Hello.
-const Version = 1
+const Version = 2
 
 // MaxPayload bounds one frame's payload (a command and its environment must fit in one).
 const MaxPayload = 1024 * 1024
@@ -29,6 +29,19 @@ const (
 	Ping     Type = 0x05 // answered by a Pong with the same payload
 	ExecPty  Type = 0x06 // start a command on a terminal of its own as the frame's stream: a PtyRequest
 	Resize   Type = 0x07 // a terminal's new size: a WindowSize
+
+	// Background processes outlive the channel that started them (see package channel): each
+	// request is a stream of its own, answered by one frame (or, for Attach, a stream of them).
+	Spawn        Type = 0x08 // start a background process: a SpawnRequest; answered by a Process
+	List         Type = 0x09 // no payload; answered by Processes
+	Attach       Type = 0x0A // a process id and an offset (AttachRequest): Attached, its output, then Exit
+	Detach       Type = 0x0B // no payload: ends the Attach or Wait of the frame's stream, which says no more
+	ProcInput    Type = 0x0C // a process id, then bytes for its standard input; answered by Done
+	ProcInputEOF Type = 0x0D // a process id: closes its standard input (^D on a terminal); answered by Done
+	ProcSignal   Type = 0x0E // a process id and a signal number, for its process group; answered by Done
+	ProcResize   Type = 0x0F // a process id, rows and columns, for its terminal; answered by Done
+	Wait         Type = 0x10 // a process id: answered by Exit once it has exited and its output is kept
+	Remove       Type = 0x11 // a process id: kills its process group if it runs, and forgets it; answered by Done
 )
 
 // From the agent to the server.
@@ -40,6 +53,11 @@ const (
 	Exit    Type = 0x84 // an ExitStatus; the stream's last frame
 	Error   Type = 0x85 // a UTF-8 message; the stream's last frame (stream 0: the channel's)
 	Pong    Type = 0x86
+
+	Process   Type = 0x87 // a ProcessInfo: the process started
+	Processes Type = 0x88 // a count, then ProcessInfos: every process the agent keeps
+	Attached  Type = 0x89 // the offset the attach's output starts at (an Offset): the one asked for, or the oldest kept if that is gone
+	Done      Type = 0x8A // no payload: the request is done
 )
 
 // Frame is one unit of the channel.

@@ -199,3 +199,186 @@ func (d *decoder) end() error {
 	}
 	return d.err
 }
+
+// SpawnRequest starts a background process: a command (on a terminal of its own when Terminal is
+// set, of Size), whose output the agent keeps, the last Buffer bytes of it, for clients to attach to.
+type SpawnRequest struct {
+	Exec     ExecRequest
+	Terminal bool
+	Size     WindowSize // ignored without a terminal
+	Buffer   uint32
+}
+
+// Bounds of a process's kept output.
+const (
+	MinBuffer = 1024
+	MaxBuffer = 64 * 1024 * 1024
+)
+
+// ProcessIDLength is the length of a process id: lowercase hexadecimal digits.
+const ProcessIDLength = 12
+
+// ProcessInfo describes a background process. Its output is one log of both streams in the order
+// they were written; Start is the offset of the oldest byte still kept, End the number written.
+type ProcessInfo struct {
+	ID       string
+	Pid      uint32
+	Argv     []string
+	Terminal bool
+	Started  uint64 // Unix milliseconds
+	Running  bool
+	Exit     ExitStatus // once it has exited
+	Start    uint64
+	End      uint64
+}
+
+// AttachRequest asks for a process's output from an offset of its log, then as it comes.
+type AttachRequest struct {
+	ID     string
+	Offset uint64
+}
+
+func (r SpawnRequest) Encode() []byte {
+	b := binary.BigEndian.AppendUint32(r.Exec.Encode(), boolNumber(r.Terminal))
+	return binary.BigEndian.AppendUint32(r.Size.append(b), r.Buffer) // the size is zero without a terminal
+}
+
+func DecodeSpawnRequest(p []byte) (SpawnRequest, error) {
+	d := decoder{p: p}
+	r := SpawnRequest{Exec: d.execRequest(), Terminal: d.flag()}
+	if r.Terminal {
+		r.Size = d.windowSize()
+	} else {
+		d.uint32()
+		d.uint32()
+	}
+	r.Buffer = d.uint32()
+	if d.err == nil && (r.Buffer < MinBuffer || r.Buffer > MaxBuffer) {
+		d.fail(fmt.Errorf("a buffer of %d bytes: it must be %d to %d", r.Buffer, MinBuffer, MaxBuffer))
+	}
+	return r, d.end()
+}
+
+func (i ProcessInfo) Encode() []byte {
+	return i.append(nil)
+}
+
+func (i ProcessInfo) append(b []byte) []byte {
+	b = binary.BigEndian.AppendUint32(appendString(b, i.ID), i.Pid)
+	b = binary.BigEndian.AppendUint32(b, uint32(len(i.Argv)))
+	for _, a := range i.Argv {
+		b = appendString(b, a)
+	}
+	b = binary.BigEndian.AppendUint32(b, boolNumber(i.Terminal))
+	b = binary.BigEndian.AppendUint64(b, i.Started)
+	b = binary.BigEndian.AppendUint32(b, boolNumber(i.Running))
+	b = append(b, i.Exit.Encode()...)
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(b, i.Start), i.End)
+}
+
+// EncodeProcesses is a Processes payload: a count, then each process.
+func EncodeProcesses(list []ProcessInfo) []byte {
+	b := binary.BigEndian.AppendUint32(nil, uint32(len(list)))
+	for _, i := range list {
+		b = i.append(b)
+	}
+	return b
+}
+
+func (r AttachRequest) Encode() []byte {
+	return binary.BigEndian.AppendUint64(appendString(nil, r.ID), r.Offset)
+}
+
+func DecodeAttachRequest(p []byte) (AttachRequest, error) {
+	d := decoder{p: p}
+	r := AttachRequest{ID: d.processID(), Offset: d.uint64()}
+	return r, d.end()
+}
+
+// EncodeOffset is an Attached payload.
+func EncodeOffset(n uint64) []byte {
+	return binary.BigEndian.AppendUint64(nil, n)
+}
+
+// EncodeProcessID is the payload of a request that names a process and nothing else.
+func EncodeProcessID(id string) []byte {
+	return appendString(nil, id)
+}
+
+func DecodeProcessID(p []byte) (string, error) {
+	d := decoder{p: p}
+	id := d.processID()
+	return id, d.end()
+}
+
+// DecodeProcessInput is a ProcInput's payload: the process id, then the bytes (the rest).
+func DecodeProcessInput(p []byte) (string, []byte, error) {
+	d := decoder{p: p}
+	id := d.processID()
+	return id, d.p, d.err
+}
+
+// DecodeProcessSignal is a ProcSignal's payload: the process id and a signal number (1 to 64).
+func DecodeProcessSignal(p []byte) (string, uint32, error) {
+	d := decoder{p: p}
+	id := d.processID()
+	n := d.uint32()
+	if d.err == nil && (n == 0 || n > 64) {
+		d.fail(fmt.Errorf("signal %d: not a signal number", n))
+	}
+	return id, n, d.end()
+}
+
+// DecodeProcessResize is a ProcResize's payload: the process id and its terminal's new size.
+func DecodeProcessResize(p []byte) (string, WindowSize, error) {
+	d := decoder{p: p}
+	id := d.processID()
+	s := d.windowSize()
+	return id, s, d.end()
+}
+
+func boolNumber(b bool) uint32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (d *decoder) uint64() uint64 {
+	if d.err != nil || len(d.p) < 8 {
+		d.fail(errShort)
+		return 0
+	}
+	n := binary.BigEndian.Uint64(d.p)
+	d.p = d.p[8:]
+	return n
+}
+
+func (d *decoder) flag() bool {
+	n := d.uint32()
+	if d.err == nil && n > 1 {
+		d.fail(fmt.Errorf("a flag of %d: it must be 0 or 1", n))
+	}
+	return n == 1
+}
+
+func (d *decoder) processID() string {
+	id := d.string()
+	if d.err == nil && !ValidProcessID(id) {
+		d.fail(fmt.Errorf("%q is not a process id", id))
+	}
+	return id
+}
+
+// ValidProcessID says whether id has a process id's form.
+func ValidProcessID(id string) bool {
+	if len(id) != ProcessIDLength {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}

@@ -66,7 +66,7 @@ class DistributionIT {
             assertThat(run.body().get("stdout").asText()).isEqualTo("4\n");
             Http.Reply parent = Http.post(server.url("/api/v1/sandbox/" + id + "/execute"), key,
                     Map.of("command", "tr '\\0' ' ' < /proc/$PPID/cmdline"));
-            assertThat(parent.body().get("stdout").asText()).as("run by the agent the tarball ships").isEqualTo("/.stateset/stateset-agent serve ");
+            assertThat(parent.body().get("stdout").asText()).as("run by the agent the tarball ships").isEqualTo("/.stateset/stateset-agent keeper ");
 
             Http.post(server.url("/api/v1/sandbox/" + id + "/execute"), key, Map.of("command", "echo '{\"answer\": 4}' > result.json"));
             Http.Reply artifact = Http.post(server.url("/api/v1/sandbox/" + id + "/artifacts/upload"), key, Map.of("path", "result.json"));

@@ -20,6 +20,8 @@ import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.Terminal;
 import com.stateset.sandbox.spi.runtime.TerminalSpec;
 import com.stateset.sandbox.spi.runtime.TerminalUnavailableException;
+import com.stateset.sandbox.spi.runtime.process.ProcessesUnavailableException;
+import com.stateset.sandbox.spi.runtime.process.SandboxProcesses;
 import com.stateset.sandbox.spi.runtime.agent.AgentChannel;
 import com.stateset.sandbox.spi.runtime.agent.AgentChannelException;
 import com.stateset.sandbox.spi.runtime.agent.AgentCommandNotStartedException;
@@ -200,6 +202,17 @@ final class DockerExec {
         } catch (AgentChannelException e) {
             throw new TerminalUnavailableException("the sandbox's agent went away: " + e.getMessage());
         }
+    }
+
+    /** The sandbox's background processes, kept by its agent; there are none without one. */
+    SandboxProcesses processes(String sandboxId) {
+        awaitRecovery(sandboxId, RECOVERY_WAIT);
+        AgentChannel agent = agents == null ? null : agents.channel(sandboxId);
+        if (agent == null) {
+            throw new ProcessesUnavailableException("sandbox " + sandboxId + " has no agent that answers, and background processes"
+                    + " need one");
+        }
+        return agent.processes();
     }
 
     /**

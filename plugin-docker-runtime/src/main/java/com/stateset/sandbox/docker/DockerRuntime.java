@@ -41,6 +41,7 @@ import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
 import com.stateset.sandbox.spi.runtime.Terminal;
 import com.stateset.sandbox.spi.runtime.TerminalSpec;
+import com.stateset.sandbox.spi.runtime.process.SandboxProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -481,6 +482,11 @@ final class DockerRuntime implements SandboxRuntime {
     @Override
     public Terminal openTerminal(String sandboxId, TerminalSpec spec, ExecOutput output) {
         return exec.openTerminal(sandboxId, spec, output);
+    }
+
+    @Override
+    public SandboxProcesses processes(String sandboxId) {
+        return exec.processes(sandboxId);
     }
 
     @Override

@@ -3,19 +3,26 @@ package com.stateset.sandbox.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.stateset.sandbox.docker.DockerTestSupport.Answer;
 import com.stateset.sandbox.spi.runtime.Isolations;
 import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
-import com.stateset.sandbox.docker.DockerTestSupport.Answer;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
+import com.stateset.sandbox.spi.runtime.process.ProcessInfo;
+import com.stateset.sandbox.spi.runtime.process.ProcessNotFoundException;
+import com.stateset.sandbox.spi.runtime.process.ProcessSpec;
+import com.stateset.sandbox.spi.runtime.process.SandboxProcesses;
+import com.stateset.sandbox.testing.SandboxRuntimeContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,9 +35,9 @@ import org.junit.jupiter.api.Test;
  */
 class DockerAgentIT {
 
-    /** The agent's pids, found the way the sandbox would. */
+    /** The agent's pids (its channels' bridges and its keeper), found the way the sandbox would. */
     private static final String AGENT_PIDS = "for d in /proc/[0-9]*; do case \"$(tr '\\0' ' ' < $d/cmdline 2>/dev/null)\" in"
-            + " '/.stateset/stateset-agent serve ') echo ${d#/proc/} ;; esac; done";
+            + " '/.stateset/stateset-agent serve '|'/.stateset/stateset-agent keeper ') echo ${d#/proc/} ;; esac; done";
     private static SandboxRuntime runtime;
     private final List<String> created = new ArrayList<>();
 
@@ -67,7 +74,7 @@ class DockerAgentIT {
                 + " esac; done; echo checked", Duration.ofSeconds(10)).stdout())
                 .as("what the command started was killed").isEqualTo("checked\n");
         assertThat(run(id, "tr '\\0' ' ' < /proc/$PPID/cmdline", Duration.ofSeconds(10)).stdout())
-                .as("a new agent runs the next command").isEqualTo("/.stateset/stateset-agent serve ");
+                .as("a new agent runs the next command").isEqualTo("/.stateset/stateset-agent keeper ");
     }
 
     @Test
@@ -93,6 +100,47 @@ class DockerAgentIT {
                 assertThat(agentKilledUnderIt).hasMessageContaining("agent went away");
             }
         }
+    }
+
+    @Test
+    void backgroundProcessesOutliveTheServersChannelsButNotTheirKeeper() throws Exception {
+        String id = sandbox();
+        ProcessInfo counter = runtime.processes(id).start(new ProcessSpec(List.of("/bin/sh", "-c",
+                "i=0; while [ $i -lt 20 ]; do echo $i; i=$((i + 1)); sleep 0.1; done"), Map.of(), null, false, 0, 0, 4096));
+        // The channel's bridge killed from inside, as a server that went away leaves it.
+        assertThatThrownBy(() -> run(id, "for p in $(" + AGENT_PIDS.replace("|'/.stateset/stateset-agent keeper '", "")
+                + "); do kill -9 $p; done; sleep 5", Duration.ofSeconds(10))).hasMessageContaining("agent went away");
+        // Another runtime, as a restarted server is, reaches the same keeper.
+        SandboxRuntime restarted = new DockerRuntimeFactory().create(new DockerRuntimeConfig().withWorkspaceSize("32Mi").withPidsLimit(64)
+                .withAgent(DockerTestSupport.AGENT), null);
+        try {
+            SandboxRuntimeContract.Attached all = SandboxRuntimeContract.attach(restarted.processes(id), counter.id(), 0);
+            assertThat(all.output()).isEqualTo(IntStream.range(0, 20).mapToObj(i -> i + "\n").collect(Collectors.joining()));
+            assertThat(all.exit().code()).isZero();
+
+            ProcessInfo sleeper = restarted.processes(id).start(new ProcessSpec(List.of("sleep", "300"), Map.of(), null, false, 0, 0,
+                    1024));
+            assertThatThrownBy(() -> DockerTestSupport.run(restarted, id, "for p in $(" + AGENT_PIDS + "); do kill -9 $p; done; sleep 5",
+                    Duration.ofSeconds(10))).hasMessageContaining("agent went away");
+            // A keeper killed takes its records with it: the next keeper knows none, and says so at once.
+            assertThat(restarted.processes(id).list()).isEmpty();
+            assertThatThrownBy(() -> restarted.processes(id).get(sleeper.id())).isInstanceOf(ProcessNotFoundException.class);
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
+    void aFloodOfOutputIntoABackgroundProcessCostsOnlyItsOwnLog() throws Exception {
+        String id = sandbox();
+        SandboxProcesses processes = runtime.processes(id);
+        ProcessInfo flood = processes.start(new ProcessSpec(List.of("/bin/sh", "-c", "head -c 200000000 /dev/zero"), Map.of(), null,
+                false, 0, 0, 64 * 1024));
+        assertThat(processes.await(flood.id(), Duration.ofSeconds(60))).isPresent();
+        ProcessInfo done = processes.get(flood.id());
+        assertThat(done.outputEnd()).isEqualTo(200_000_000L);
+        assertThat(done.outputEnd() - done.outputStart()).isLessThanOrEqualTo(64 * 1024);
+        assertThat(run(id, "echo unharmed", Duration.ofSeconds(10)).stdout()).isEqualTo("unharmed\n");
     }
 
     private static Answer run(String id, String command, Duration timeout) {

@@ -50,6 +50,12 @@ class DockerEngineExecIT extends SandboxRuntimeContract {
                 .isInstanceOf(TerminalUnavailableException.class).hasMessageContaining("agent");
     }
 
+    /** Without an agent there is nothing to keep them. */
+    @Override
+    protected boolean keepsProcesses() {
+        return false;
+    }
+
     @Override
     protected SandboxRuntime runtime() {
         return runtime;

@@ -97,7 +97,7 @@ class DockerGvisorIT {
     void commandsRunHardenedUnderTheGvisorKernel() {
         String id = sandbox(true);
         assertThat(out(id, "dmesg")).contains("gVisor");
-        assertThat(out(id, "tr '\\0' ' ' < /proc/$PPID/cmdline")).as("run by the agent").isEqualTo("/.stateset/stateset-agent serve ");
+        assertThat(out(id, "tr '\\0' ' ' < /proc/$PPID/cmdline")).as("run by the agent").isEqualTo("/.stateset/stateset-agent keeper ");
         assertThat(out(id, "id -u; grep CapEff /proc/self/status")).startsWith("1000\n").containsPattern("CapEff:\\s+0000000000000000");
         assertThat(out(id, "touch /usr/evil 2>/dev/null || echo read-only")).isEqualTo("read-only\n");
         assertThat(out(id, "touch /workspace/a /tmp/a \"$HOME/a\" && echo writable")).isEqualTo("writable\n");
@@ -130,7 +130,7 @@ class DockerGvisorIT {
                 .untilAsserted(() -> {
                     assertThat(out(id, "echo recovered")).isEqualTo("recovered\n");
                     assertThat(out(id, "n=0; for d in /proc/[0-9]*; do case \"$(tr '\\0' ' ' < $d/cmdline)\" in"
-                            + " '/.stateset/stateset-agent serve ') ;; *) n=$((n + 1)) ;; esac; done; echo $n").strip())
+                            + " '/.stateset/stateset-agent serve '|'/.stateset/stateset-agent keeper ') ;; *) n=$((n + 1)) ;; esac; done; echo $n").strip())
                             .as("processes left besides the agent: init, supervisor, its sleep, this shell").isEqualTo("4");
                 });
     }

@@ -45,7 +45,7 @@ class DockerRuntimeIT extends SandboxRuntimeContract {
     void commandsRunThroughTheAgentFromItsReadOnlyVolume() {
         String id = newSandbox(false);
         assertThat(run(id, List.of("/bin/sh", "-c", "tr '\\0' ' ' < /proc/$PPID/cmdline"), Map.of(), null).stdout())
-                .isEqualTo("/.stateset/stateset-agent serve ");
+                .isEqualTo("/.stateset/stateset-agent keeper ");
         assertThat(run(id, List.of("/bin/sh", "-c", "cp /bin/true /.stateset/stateset-agent 2>&1; rm -f /.stateset/stateset-agent 2>&1;"
                 + " ls -ln /.stateset"), Map.of(), null).stdout())
                 .contains("Read-only file system").containsPattern("-rwxr-xr-x +1 0 +0 .* stateset-agent");

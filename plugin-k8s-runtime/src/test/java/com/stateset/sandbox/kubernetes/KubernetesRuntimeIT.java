@@ -35,6 +35,12 @@ class KubernetesRuntimeIT extends SandboxRuntimeContract {
         }
     }
 
+    /** The agent is not placed in pods yet: commands go through the exec subresource. */
+    @Override
+    protected boolean keepsProcesses() {
+        return false;
+    }
+
     @Override
     protected SandboxRuntime runtime() {
         return runtime;

@@ -14,6 +14,7 @@ import com.stateset.sandbox.server.core.ForkService;
 import com.stateset.sandbox.server.core.RegistrationService;
 import com.stateset.sandbox.server.core.ReplService;
 import com.stateset.sandbox.server.core.SandboxFiles;
+import com.stateset.sandbox.server.core.ProcessService;
 import com.stateset.sandbox.server.core.TerminalService;
 import com.stateset.sandbox.server.core.UsageService;
 import com.stateset.sandbox.server.crypto.SecretCipher;
@@ -42,6 +43,7 @@ import com.stateset.sandbox.server.resources.ReplResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.SecretResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
+import com.stateset.sandbox.server.resources.ProcessResource;
 import com.stateset.sandbox.server.resources.TerminalResource;
 import com.stateset.sandbox.server.resources.UsageResource;
 import com.stateset.sandbox.server.resources.WebhookResource;
@@ -152,5 +154,17 @@ final class ApiRoutes {
                 environment.getObjectMapper(), clock);
         environment.jersey().register(new TerminalResource(terminals));
         TerminalSockets.register(environment.getApplicationContext(), terminals, environment.getObjectMapper());
+        ProcessResource processes = new ProcessResource(new ProcessService(services.sandboxes(), services.secrets(),
+                extensions.runtime()), environment.getObjectMapper());
+        environment.jersey().register(processes);
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            /** Output streams end as the server begins to stop, so that they do not hold up its graceful stop. */
+            @Override
+            public void lifeCycleStopping(LifeCycle event) {
+                if (event instanceof Server) {
+                    processes.endStreams();
+                }
+            }
+        });
     }
 }

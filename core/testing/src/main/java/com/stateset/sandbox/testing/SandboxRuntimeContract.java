@@ -18,6 +18,15 @@ import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
+import com.stateset.sandbox.spi.runtime.process.ExitStatus;
+import com.stateset.sandbox.spi.runtime.process.ProcessAttachment;
+import com.stateset.sandbox.spi.runtime.process.ProcessInfo;
+import com.stateset.sandbox.spi.runtime.process.ProcessNotFoundException;
+import com.stateset.sandbox.spi.runtime.process.ProcessOutput;
+import com.stateset.sandbox.spi.runtime.process.ProcessRefusedException;
+import com.stateset.sandbox.spi.runtime.process.ProcessSpec;
+import com.stateset.sandbox.spi.runtime.process.ProcessesUnavailableException;
+import com.stateset.sandbox.spi.runtime.process.SandboxProcesses;
 import java.io.ByteArrayOutputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -407,6 +416,114 @@ public abstract class SandboxRuntimeContract {
         assertThat(bomb.result.exitCode()).isNotZero();
         assertThat(runtime().inspect(id).orElseThrow().state()).isEqualTo(RuntimeState.RUNNING);
         assertThat(run(id, List.of("echo", "alive"), Map.of(), null).stdout()).isEqualTo("alive\n");
+    }
+
+    /**
+     * Whether the runtime keeps background processes ({@link SandboxRuntime#processes}); one that
+     * does not must say so with {@link ProcessesUnavailableException}, which the suite checks.
+     */
+    protected boolean keepsProcesses() {
+        return true;
+    }
+
+    @Test
+    void backgroundProcessesKeepTheirOutputForAttachesFromAnyOffset() throws Exception {
+        String id = newSandbox(false);
+        if (!keepsProcesses()) {
+            assertThatThrownBy(() -> runtime().processes(id)).isInstanceOf(ProcessesUnavailableException.class);
+            return;
+        }
+        SandboxProcesses processes = runtime().processes(id);
+        ProcessInfo started = processes.start(new ProcessSpec(List.of("/bin/sh", "-c",
+                "echo \"$GREETING $EXTRA from $(id -u) in $(pwd)\"; read line; echo \"got $line\"; exit 3"), Map.of("EXTRA", "there"),
+                null, false, 0, 0, 4096));
+        assertThat(started.running()).isTrue();
+        assertThat(started.argv()).startsWith("/bin/sh");
+        assertThat(processes.list()).extracting(ProcessInfo::id).contains(started.id());
+        processes.write(started.id(), "typed\n".getBytes(UTF_8));
+        assertThat(processes.await(started.id(), TIMEOUT)).contains(new ExitStatus(3, 0));
+        String all = "hello there from " + sandboxUid() + " in " + SandboxRuntime.WORKSPACE + "\ngot typed\n";
+        Attached whole = attach(processes, started.id(), 0);
+        assertThat(whole.output()).isEqualTo(all);
+        assertThat(whole.from()).containsExactly(0L);
+        assertThat(whole.exit()).isEqualTo(new ExitStatus(3, 0));
+        Attached rest = attach(processes, started.id(), all.indexOf("got"));
+        assertThat(rest.output()).isEqualTo("got typed\n");
+        ProcessInfo exited = processes.get(started.id());
+        assertThat(exited.exit()).isEqualTo(new ExitStatus(3, 0));
+        assertThat(exited.outputEnd()).isEqualTo(all.length());
+
+        processes.remove(started.id());
+        assertThatThrownBy(() -> processes.get(started.id())).isInstanceOf(ProcessNotFoundException.class);
+        assertThatThrownBy(() -> processes.signal(started.id(), 9)).isInstanceOf(ProcessNotFoundException.class);
+        assertThatThrownBy(() -> processes.get("../../etc")).isInstanceOf(ProcessNotFoundException.class);
+    }
+
+    @Test
+    void backgroundProcessesAreSignalledWaitedForAndKeepABoundedLog() throws Exception {
+        String id = newSandbox(false);
+        if (!keepsProcesses()) {
+            return; // shown refused by the test above
+        }
+        SandboxProcesses processes = runtime().processes(id);
+        ProcessInfo sleeper = processes.start(new ProcessSpec(List.of("/bin/sh", "-c", "sleep 100 & wait"), Map.of(), null, false, 0, 0,
+                1024));
+        assertThat(processes.await(sleeper.id(), Duration.ofMillis(200))).as("still running").isEmpty();
+        processes.signal(sleeper.id(), 15);
+        assertThat(processes.await(sleeper.id(), TIMEOUT)).contains(new ExitStatus(143, 15));
+        assertThatThrownBy(() -> processes.signal(sleeper.id(), 9)).as("its group may be another's by now")
+                .isInstanceOf(ProcessRefusedException.class);
+
+        // 5000 bytes into a log of 1024: an attach from 0 is told where the kept bytes start.
+        ProcessInfo writer = processes.start(new ProcessSpec(List.of("/bin/sh", "-c", "head -c 5000 /dev/zero | tr '\\0' x"), Map.of(),
+                null, false, 0, 0, 1024));
+        processes.await(writer.id(), TIMEOUT);
+        Attached kept = attach(processes, writer.id(), 0);
+        assertThat(kept.from()).hasSize(1);
+        assertThat(kept.from().get(0)).isBetween(5000L - 1024, 5000L);
+        assertThat(kept.output()).hasSize((int) (5000 - kept.from().get(0))).matches("x+");
+
+        ProcessInfo terminal = processes.start(new ProcessSpec(List.of("/bin/sh", "-c", "stty size; read x; stty size"), Map.of(), null,
+                true, 30, 90, 4096));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (processes.get(terminal.id()).outputEnd() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // the first size is printed before the resize
+        }
+        processes.resize(terminal.id(), 40, 100);
+        processes.write(terminal.id(), "\r".getBytes(UTF_8));
+        assertThat(processes.await(terminal.id(), TIMEOUT)).contains(new ExitStatus(0, 0));
+        assertThat(attach(processes, terminal.id(), 0).output()).contains("30 90").contains("40 100");
+    }
+
+    /** What an attachment delivered until the process's exit. */
+    public record Attached(List<Long> from, String output, ExitStatus exit) {
+    }
+
+    public static Attached attach(SandboxProcesses processes, String processId, long offset) throws Exception {
+        List<Long> from = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ProcessOutput sink = new ProcessOutput() {
+            @Override
+            public void from(long at) {
+                from.add(at);
+            }
+
+            @Override
+            public synchronized void stdout(byte[] bytes, int off, int length) {
+                out.write(bytes, off, length);
+            }
+
+            @Override
+            public synchronized void stderr(byte[] bytes, int off, int length) {
+                out.write(bytes, off, length);
+            }
+        };
+        try (ProcessAttachment attachment = processes.attach(processId, offset, sink)) {
+            ExitStatus exit = attachment.exit().get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            synchronized (sink) {
+                return new Attached(List.copyOf(from), out.toString(UTF_8), exit);
+            }
+        }
     }
 
     @Test

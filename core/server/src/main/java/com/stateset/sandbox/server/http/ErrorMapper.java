@@ -21,6 +21,9 @@ import com.stateset.sandbox.spi.runtime.SandboxRecoveringException;
 import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.TerminalUnavailableException;
+import com.stateset.sandbox.spi.runtime.process.ProcessNotFoundException;
+import com.stateset.sandbox.spi.runtime.process.ProcessRefusedException;
+import com.stateset.sandbox.spi.runtime.process.ProcessesUnavailableException;
 import com.stateset.sandbox.spi.storage.ObjectNotFoundException;
 import com.stateset.sandbox.spi.storage.ObjectStoreException;
 import com.stateset.sandbox.spi.storage.ObjectStoreMisconfiguredException;
@@ -165,8 +168,12 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         if (e instanceof SandboxRejectedException rejected) {
             return DomainException.validation(rejected.field(), rejected.getMessage());
         }
+        if (e instanceof ProcessNotFoundException) {
+            return DomainException.notFound(ErrorCodes.PROCESS_NOT_FOUND, e.getMessage());
+        }
         // Not 5xx: retrying cannot cure these.
-        if (e instanceof SandboxMissingException || e instanceof SandboxNotRunningException || e instanceof TerminalUnavailableException) {
+        if (e instanceof SandboxMissingException || e instanceof SandboxNotRunningException || e instanceof TerminalUnavailableException
+                || e instanceof ProcessesUnavailableException || e instanceof ProcessRefusedException) {
             return DomainException.conflict(e.getMessage());
         }
         if (e instanceof RuntimeMisconfiguredException) {

@@ -20,6 +20,7 @@ import com.stateset.sandbox.server.resources.ReplResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.SecretResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
+import com.stateset.sandbox.server.resources.ProcessResource;
 import com.stateset.sandbox.server.resources.TerminalResource;
 import com.stateset.sandbox.server.resources.UsageResource;
 import com.stateset.sandbox.server.resources.WebhookResource;
@@ -79,7 +80,7 @@ class OpenApiDocumentTest {
         for (Class<?> resource : List.of(RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
                 CheckpointResource.class, ArtifactResource.class, AuditResource.class, TemplateResource.class, HealthResource.UnderApi.class,
                 SecretResource.class, WebhookResource.class, BillingResource.class,
-                UsageResource.class, OperationsResource.class, EventStreamResource.class, ReplResource.class, TerminalResource.class, FileStreamResource.class)) {
+                UsageResource.class, OperationsResource.class, EventStreamResource.class, ReplResource.class, TerminalResource.class, FileStreamResource.class, ProcessResource.class)) {
             String root = resource.getAnnotation(Path.class).value();
             for (Method method : resource.getDeclaredMethods()) {
                 String verb = method.isAnnotationPresent(GET.class) ? "GET"

@@ -127,7 +127,7 @@ class SandboxApiIT {
         assertThat(slow.text("/timed_out")).isEqualTo("true");
 
         assertThat(exec(sandbox, "tr '\\0' ' ' < /proc/$PPID/cmdline").text("/stdout")).as("commands go through the agent")
-                .isEqualTo("/.stateset/stateset-agent serve ");
+                .isEqualTo("/.stateset/stateset-agent keeper ");
     }
 
     @Test

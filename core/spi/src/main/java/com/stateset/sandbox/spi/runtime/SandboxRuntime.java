@@ -1,6 +1,8 @@
 package com.stateset.sandbox.spi.runtime;
 
 import com.stateset.sandbox.spi.Experimental;
+import com.stateset.sandbox.spi.runtime.process.ProcessesUnavailableException;
+import com.stateset.sandbox.spi.runtime.process.SandboxProcesses;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,17 @@ public interface SandboxRuntime extends AutoCloseable {
     @Experimental
     default Terminal openTerminal(String sandboxId, TerminalSpec spec, ExecOutput output) {
         throw new TerminalUnavailableException("this runtime gives no terminals");
+    }
+
+    /**
+     * The sandbox's background processes (see {@link SandboxProcesses}): the runtime keeps none by
+     * default.
+     *
+     * @throws ProcessesUnavailableException if the runtime cannot keep background processes for this sandbox
+     */
+    @Experimental
+    default SandboxProcesses processes(String sandboxId) {
+        throw new ProcessesUnavailableException("this runtime keeps no background processes");
     }
 
     /**

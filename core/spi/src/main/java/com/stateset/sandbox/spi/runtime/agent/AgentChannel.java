@@ -9,6 +9,9 @@ import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.Terminal;
 import com.stateset.sandbox.spi.runtime.TerminalSpec;
+import com.stateset.sandbox.spi.runtime.process.ExitStatus;
+import com.stateset.sandbox.spi.runtime.process.ProcessOutput;
+import com.stateset.sandbox.spi.runtime.process.SandboxProcesses;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -54,6 +57,8 @@ public final class AgentChannel implements Closeable {
     private final Closeable transport;
     private final String agentVersion;
     private final Map<Integer, Command> commands = new ConcurrentHashMap<>();
+    /** Requests waiting for their one answer, by stream. */
+    private final Map<Integer, CompletableFuture<AgentFrames.Frame>> requests = new ConcurrentHashMap<>();
     private final AtomicInteger streams = new AtomicInteger();
     private final Object pinging = new Object();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("agent-writer").factory());
@@ -131,7 +136,7 @@ public final class AgentChannel implements Closeable {
         commands.put(stream, command);
         try {
             send(AgentFrames.EXEC, stream, exec);
-            int code = await(command, timeout);
+            int code = await(command, timeout).code();
             if (command.outputFailure != null) {
                 throw command.outputFailure;
             }
@@ -182,6 +187,86 @@ public final class AgentChannel implements Closeable {
         return command;
     }
 
+    /**
+     * The sandbox's background processes, kept by the agent beyond this channel: another channel
+     * to the same agent (after a server restart, say) finds them.
+     */
+    public SandboxProcesses processes() {
+        return new AgentProcesses(this);
+    }
+
+    /**
+     * Sends a request as a stream of its own and waits {@code within} for its one answer; null if
+     * none came by then (the request is then given up on: a later answer is ignored).
+     */
+    AgentFrames.Frame request(byte type, byte[] payload, Duration within) {
+        byte[] sent = sendable(payload);
+        int stream = streams.incrementAndGet();
+        CompletableFuture<AgentFrames.Frame> answer = new CompletableFuture<>();
+        requests.put(stream, answer);
+        try {
+            send(type, stream, sent);
+            return answer.get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            detach(stream); // a Wait given up on; any other request has ended already
+            return null;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof AgentChannelException ended ? ended : new AgentChannelException("the agent failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentChannelException("interrupted while waiting for the agent");
+        } finally {
+            requests.remove(stream);
+        }
+    }
+
+    /** Follows a stream of frames (an Attach) to {@code output} until its Exit; returns its stream. */
+    int follow(byte type, byte[] payload, ProcessOutput output, CompletableFuture<ExitStatus> exit) {
+        byte[] sent = sendable(payload);
+        int stream = streams.incrementAndGet();
+        Command command = new Command(stream, requireNonNull(output, "output is null"));
+        commands.put(stream, command);
+        command.exit.whenComplete((status, failure) -> {
+            commands.remove(stream);
+            if (failure == null) {
+                exit.complete(status);
+            } else {
+                exit.completeExceptionally(failure);
+            }
+        });
+        try {
+            send(type, stream, sent);
+        } catch (RuntimeException e) {
+            commands.remove(stream);
+            throw e;
+        }
+        return stream;
+    }
+
+    /** Stops following a stream (its later frames are ignored) and tells the agent to stop sending. */
+    void unfollow(int stream) {
+        if (commands.remove(stream) != null) {
+            detach(stream);
+        }
+    }
+
+    private void detach(int stream) {
+        try {
+            writer.submit(() -> {
+                AgentFrames.write(out, AgentFrames.DETACH, stream, new byte[0]);
+                return null;
+            });
+        } catch (RejectedExecutionException ended) {
+            // the channel is over, and the stream with it
+        }
+    }
+
+    /** Ends the channel because the agent answered what no agent of this protocol answers. */
+    AgentChannelException broken(String what) {
+        end("the agent answered " + what);
+        return new AgentChannelException("the agent broke its protocol: it answered " + what);
+    }
+
     /** How long the agent takes to answer a ping. */
     public Duration ping(Duration within) {
         synchronized (pinging) {
@@ -211,7 +296,7 @@ public final class AgentChannel implements Closeable {
         end("closed");
     }
 
-    private int await(Command command, Duration timeout) throws TimeoutException {
+    private ExitStatus await(Command command, Duration timeout) throws TimeoutException {
         try {
             return command.exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -299,6 +384,11 @@ public final class AgentChannel implements Closeable {
             throw new AgentFrames.AgentProtocolException(f.type() == AgentFrames.ERROR
                     ? "its end: " + AgentFrames.text(f.payload()) : "a frame of type " + (f.type() & 0xff) + " on stream 0");
         }
+        CompletableFuture<AgentFrames.Frame> request = requests.remove(f.stream());
+        if (request != null) {
+            request.complete(f); // its caller checks it
+            return;
+        }
         Command command = commands.get(f.stream());
         if (command == null) {
             // a command given up on (timed out) may still say something; anything else is a lie
@@ -312,9 +402,15 @@ public final class AgentChannel implements Closeable {
             case AgentFrames.STDOUT -> command.output(true, f.payload());
             case AgentFrames.STDERR -> command.output(false, f.payload());
             case AgentFrames.EXIT -> {
-                int code = AgentFrames.exitCode(f.payload());
+                ExitStatus status = AgentFrames.exitStatus(f.payload());
                 commands.remove(f.stream()); // nothing more reaches its output once it has ended
-                command.exit.complete(code);
+                command.exit.complete(status);
+            }
+            case AgentFrames.ATTACHED -> {
+                if (!(command.output instanceof ProcessOutput attached)) {
+                    throw new AgentFrames.AgentProtocolException("an Attached frame for a command");
+                }
+                attached.from(AgentFrames.offset(f.payload()));
             }
             case AgentFrames.ERROR -> {
                 commands.remove(f.stream());
@@ -335,6 +431,7 @@ public final class AgentChannel implements Closeable {
         writer.shutdownNow();
         AgentChannelException ended = new AgentChannelException("the agent's channel ended: " + why);
         commands.values().forEach(c -> c.exit.completeExceptionally(ended));
+        requests.values().forEach(r -> r.completeExceptionally(ended));
         Pong waiting = pong;
         if (waiting != null) {
             waiting.answered().completeExceptionally(ended);
@@ -366,10 +463,10 @@ public final class AgentChannel implements Closeable {
 
         AgentTerminal(Command command) {
             this.command = command;
-            command.exit.whenComplete((code, failure) -> {
+            command.exit.whenComplete((status, failure) -> {
                 commands.remove(command.stream);
                 if (failure == null) {
-                    exit.complete(code);
+                    exit.complete(status.code());
                 } else {
                     exit.completeExceptionally(failure);
                 }
@@ -417,7 +514,7 @@ public final class AgentChannel implements Closeable {
     private final class Command {
         final int stream;
         final ExecOutput output;
-        final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
         volatile RuntimeException outputFailure;
 
         Command(int stream, ExecOutput output) {

@@ -1,5 +1,8 @@
 package com.stateset.sandbox.spi.runtime.agent;
 
+import com.stateset.sandbox.spi.runtime.process.ExitStatus;
+import com.stateset.sandbox.spi.runtime.process.ProcessInfo;
+import com.stateset.sandbox.spi.runtime.process.ProcessSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -8,8 +11,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The agent's wire format (agent/README.md): a frame is a type byte, a stream id and a payload
@@ -19,7 +25,7 @@ import java.util.Map;
  */
 final class AgentFrames {
 
-    static final int PROTOCOL = 1;
+    static final int PROTOCOL = 2;
     static final int MAX_PAYLOAD = 1024 * 1024;
 
     static final byte EXEC = 0x01;
@@ -29,6 +35,16 @@ final class AgentFrames {
     static final byte PING = 0x05;
     static final byte EXEC_PTY = 0x06;
     static final byte RESIZE = 0x07;
+    static final byte SPAWN = 0x08;
+    static final byte LIST = 0x09;
+    static final byte ATTACH = 0x0A;
+    static final byte DETACH = 0x0B;
+    static final byte PROC_INPUT = 0x0C;
+    static final byte PROC_INPUT_EOF = 0x0D;
+    static final byte PROC_SIGNAL = 0x0E;
+    static final byte PROC_RESIZE = 0x0F;
+    static final byte WAIT = 0x10;
+    static final byte REMOVE = 0x11;
     static final byte HELLO = (byte) 0x80;
     static final byte STARTED = (byte) 0x81;
     static final byte STDOUT = (byte) 0x82;
@@ -36,6 +52,13 @@ final class AgentFrames {
     static final byte EXIT = (byte) 0x84;
     static final byte ERROR = (byte) 0x85;
     static final byte PONG = (byte) 0x86;
+    static final byte PROCESS = (byte) 0x87;
+    static final byte PROCESSES = (byte) 0x88;
+    static final byte ATTACHED = (byte) 0x89;
+    static final byte DONE = (byte) 0x8A;
+
+    /** A process id: lowercase hexadecimal, as the agent makes them. */
+    static final Pattern PROCESS_ID = Pattern.compile("[0-9a-f]{12}");
 
     record Frame(byte type, int stream, byte[] payload) {
     }
@@ -115,13 +138,64 @@ final class AgentFrames {
         return n;
     }
 
-    /** An Exit's code. */
-    static int exitCode(byte[] payload) throws AgentProtocolException {
+    /** An Exit's code and signal. */
+    static ExitStatus exitStatus(byte[] payload) throws AgentProtocolException {
         Reader r = new Reader(payload);
-        int code = r.number();
-        r.number();
+        ExitStatus status = r.exit();
         r.end();
-        return code;
+        return status;
+    }
+
+    /** A background process to start: an Exec's payload, the terminal flag and size, the buffer. */
+    static byte[] spawn(ProcessSpec spec, String dir) {
+        byte[] exec = exec(spec.argv(), spec.env(), dir);
+        return ByteBuffer.allocate(exec.length + 16).put(exec).putInt(spec.terminal() ? 1 : 0).put(size(spec.rows(), spec.cols()))
+                .putInt(spec.bufferBytes()).array();
+    }
+
+    static byte[] processId(String id) {
+        Writer w = new Writer();
+        w.string(id);
+        return w.bytes();
+    }
+
+    /** A payload that names a process, then more. */
+    static byte[] processId(String id, byte[] more) {
+        byte[] named = processId(id);
+        return ByteBuffer.allocate(named.length + more.length).put(named).put(more).array();
+    }
+
+    static byte[] attach(String id, long offset) {
+        return processId(id, ByteBuffer.allocate(8).putLong(offset).array());
+    }
+
+    /** An Attached's offset. */
+    static long offset(byte[] payload) throws AgentProtocolException {
+        Reader r = new Reader(payload);
+        long offset = r.offset();
+        r.end();
+        return offset;
+    }
+
+    static ProcessInfo process(byte[] payload) throws AgentProtocolException {
+        Reader r = new Reader(payload);
+        ProcessInfo info = r.process();
+        r.end();
+        return info;
+    }
+
+    static List<ProcessInfo> processes(byte[] payload) throws AgentProtocolException {
+        Reader r = new Reader(payload);
+        int count = r.number();
+        if (count < 0 || count > payload.length / 40) { // each takes at least 40 bytes
+            throw new AgentProtocolException("a list of " + Integer.toUnsignedString(count) + " processes in " + payload.length + " bytes");
+        }
+        List<ProcessInfo> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            list.add(r.process());
+        }
+        r.end();
+        return list;
     }
 
     static String text(byte[] payload) throws AgentProtocolException {
@@ -146,6 +220,9 @@ final class AgentFrames {
         }
     }
 
+    /** The latest start time believed (the year 9999). */
+    private static final long MAX_EPOCH_MILLI = 253_402_300_799_000L;
+
     private static final class Reader {
         private final ByteBuffer in;
 
@@ -168,6 +245,55 @@ final class AgentFrames {
             byte[] bytes = new byte[length];
             in.get(bytes);
             return utf8(bytes);
+        }
+
+        long offset() throws AgentProtocolException {
+            if (in.remaining() < 8) {
+                throw new AgentProtocolException("a payload too short");
+            }
+            long n = in.getLong();
+            if (n < 0) {
+                throw new AgentProtocolException("an offset of " + Long.toUnsignedString(n));
+            }
+            return n;
+        }
+
+        boolean flag() throws AgentProtocolException {
+            int n = number();
+            if (n != 0 && n != 1) {
+                throw new AgentProtocolException("a flag of " + Integer.toUnsignedString(n));
+            }
+            return n == 1;
+        }
+
+        ExitStatus exit() throws AgentProtocolException {
+            return new ExitStatus(number(), number());
+        }
+
+        ProcessInfo process() throws AgentProtocolException {
+            String id = string();
+            if (!PROCESS_ID.matcher(id).matches()) {
+                throw new AgentProtocolException("a process id that is not one");
+            }
+            long pid = Integer.toUnsignedLong(number());
+            int argc = number();
+            if (argc < 0 || argc > in.remaining() / 4) {
+                throw new AgentProtocolException("an argv past its payload");
+            }
+            List<String> argv = new ArrayList<>(argc);
+            for (int i = 0; i < argc; i++) {
+                argv.add(string());
+            }
+            boolean terminal = flag();
+            long started = offset();
+            boolean running = flag();
+            ExitStatus exit = exit();
+            long start = offset();
+            long end = offset();
+            if (start > end || started > MAX_EPOCH_MILLI) {
+                throw new AgentProtocolException("a process whose output runs from " + start + " to " + end);
+            }
+            return new ProcessInfo(id, pid, argv, terminal, Instant.ofEpochMilli(started), running ? null : exit, start, end);
         }
 
         void end() throws AgentProtocolException {

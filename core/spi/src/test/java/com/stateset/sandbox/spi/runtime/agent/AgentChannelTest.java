@@ -8,6 +8,14 @@ import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.Terminal;
 import com.stateset.sandbox.spi.runtime.TerminalSpec;
+import com.stateset.sandbox.spi.runtime.process.ExitStatus;
+import com.stateset.sandbox.spi.runtime.process.ProcessAttachment;
+import com.stateset.sandbox.spi.runtime.process.ProcessInfo;
+import com.stateset.sandbox.spi.runtime.process.ProcessNotFoundException;
+import com.stateset.sandbox.spi.runtime.process.ProcessOutput;
+import com.stateset.sandbox.spi.runtime.process.ProcessRefusedException;
+import com.stateset.sandbox.spi.runtime.process.ProcessSpec;
+import com.stateset.sandbox.spi.runtime.process.SandboxProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -43,11 +51,21 @@ class AgentChannelTest {
         processes.forEach(Process::destroyForcibly);
     }
 
+    /** The test's own keeper, at an address of its own (a serve would otherwise start one that outlives the test). */
+    private String keeper;
+
     private AgentChannel agent() throws IOException {
         assertThat(AGENT).as("the agent, built by agent/ before this module").isExecutable();
-        ProcessBuilder builder = new ProcessBuilder(AGENT.toString(), "serve").redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().remove("TERM"); // as in a sandbox, where the engine's exec sets none
-        Process process = builder.start();
+        if (keeper == null) {
+            keeper = "@stateset-agent-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+            ProcessBuilder keeping = new ProcessBuilder(AGENT.toString(), "keeper", keeper).redirectError(ProcessBuilder.Redirect.DISCARD);
+            keeping.environment().remove("TERM"); // as in a sandbox, where the engine's exec sets none
+            Process started = keeping.start();
+            processes.add(started);
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(started.getInputStream(), UTF_8)).readLine())
+                    .as("the keeper listens").isEqualTo("ready");
+        }
+        Process process = new ProcessBuilder(AGENT.toString(), "serve", keeper).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         processes.add(process);
         return AgentChannel.open(process.getInputStream(), process.getOutputStream(), process::destroyForcibly, HELLO);
     }
@@ -244,6 +262,70 @@ class AgentChannelTest {
             agentOut.write(lie);
             agentOut.flush();
             assertThatThrownBy(run::get).hasCauseInstanceOf(AgentChannelException.class).hasMessageContaining("the agent sent");
+            assertThat(channel.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void backgroundProcessesOutliveTheirChannelAndAreAttachedFromAnyOffset() throws Exception {
+        String id;
+        try (AgentChannel first = agent()) {
+            ProcessInfo started = first.processes().start(new ProcessSpec(List.of("sh", "-c", "echo $GREETING; read x; echo got $x"),
+                    Map.of("GREETING", "hello"), "/tmp", false, 0, 0, 4096));
+            id = started.id();
+            assertThat(id).matches("[0-9a-f]{12}");
+            assertThat(started.running()).isTrue();
+        }
+        try (AgentChannel second = agent()) {
+            SandboxProcesses processes = second.processes();
+            processes.write(id, "more\n".getBytes(UTF_8));
+            assertThat(processes.await(id, Duration.ofSeconds(10))).contains(new ExitStatus(0, 0));
+            List<Long> from = new java.util.concurrent.CopyOnWriteArrayList<>();
+            StringBuffer seen = new StringBuffer();
+            try (ProcessAttachment attachment = processes.attach(id, 6, new ProcessOutput() {
+                @Override
+                public void from(long offset) {
+                    from.add(offset);
+                }
+
+                @Override
+                public void stdout(byte[] bytes, int offset, int length) {
+                    seen.append(new String(bytes, offset, length, UTF_8));
+                }
+
+                @Override
+                public void stderr(byte[] bytes, int offset, int length) {
+                    seen.append("[stderr]");
+                }
+            })) {
+                assertThat(attachment.exit().get(10, TimeUnit.SECONDS)).isEqualTo(new ExitStatus(0, 0));
+            }
+            assertThat(from).containsExactly(6L);
+            assertThat(seen.toString()).isEqualTo("got more\n");
+            assertThatThrownBy(() -> processes.signal(id, 15)).isInstanceOf(ProcessRefusedException.class).hasMessageContaining("exited");
+            processes.remove(id);
+            assertThatThrownBy(() -> processes.get(id)).isInstanceOf(ProcessNotFoundException.class);
+            assertThatThrownBy(() -> processes.write("not-an-id", new byte[1])).isInstanceOf(ProcessNotFoundException.class);
+            assertThat(run(second, Duration.ofSeconds(10), "true").result()).as("the channel goes on").isEqualTo(new ExecResult(0, false));
+        }
+    }
+
+    @Test
+    void anAgentThatLiesAboutItsProcessesEndsItsChannel() throws Exception {
+        byte[] badId = ByteBuffer.allocate(4 + 12).putInt(12).put("../../etc/xx".getBytes(UTF_8)).array();
+        for (byte[] answer : List.of(
+                frame(AgentFrames.DONE, 1, new byte[0]), // a Done where Processes was due
+                frame(AgentFrames.PROCESSES, 1, ByteBuffer.allocate(4).putInt(1_000_000).array()),
+                frame(AgentFrames.PROCESSES, 1, ByteBuffer.allocate(4 + badId.length + 100).putInt(1).put(badId).array()))) {
+            PipedInputStream fromAgent = new PipedInputStream(1 << 20);
+            PipedOutputStream agentOut = new PipedOutputStream(fromAgent);
+            agentOut.write(frame(AgentFrames.HELLO, 0, hello()));
+            AgentChannel channel = AgentChannel.open(fromAgent, OutputStreamSink.INSTANCE, agentOut::close, HELLO);
+            Future<List<ProcessInfo>> list = Executors.newVirtualThreadPerTaskExecutor().submit(() -> channel.processes().list());
+            Thread.sleep(50);
+            agentOut.write(answer);
+            agentOut.flush();
+            assertThatThrownBy(() -> list.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(AgentChannelException.class);
             assertThat(channel.isOpen()).isFalse();
         }
     }
