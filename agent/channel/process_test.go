@@ -2,6 +2,7 @@ package channel
 
 import (
 	"encoding/binary"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -269,5 +270,61 @@ func TestMalformedProcessFramesEndTheChannel(t *testing.T) {
 				t.Fatal("the channel went on")
 			}
 		})
+	}
+}
+
+func TestAWatchReportsChangesBelowADirectoryUntilDetached(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(dir+"/sub", 0o755)
+	c := serve(t)
+	c.send(protocol.Watch, 1, protocol.WatchRequest{Path: dir, Recursive: true})
+	c.expect(1, protocol.Watching)
+	os.WriteFile(dir+"/a.txt", []byte("x"), 0o644)
+	os.WriteFile(dir+"/sub/b.txt", []byte("y"), 0o644)
+	os.Mkdir(dir+"/new", 0o755)
+	time.Sleep(200 * time.Millisecond) // the new directory is watched once its creation is read
+	os.WriteFile(dir+"/new/c.txt", []byte("z"), 0o644)
+	os.Remove(dir + "/a.txt")
+	os.Symlink("/etc", dir+"/link")
+	want := []string{"1 " + dir + "/a.txt", "2 " + dir + "/a.txt", "1 " + dir + "/sub/b.txt", "2 " + dir + "/sub/b.txt",
+		"1 " + dir + "/new dir", "1 " + dir + "/new/c.txt", "2 " + dir + "/new/c.txt", "3 " + dir + "/a.txt", "1 " + dir + "/link"}
+	var got []string
+	for len(got) < len(want) {
+		f := c.expect(1, protocol.Changed)
+		kind := binary.BigEndian.Uint32(f.Payload)
+		n := binary.BigEndian.Uint32(f.Payload[4:])
+		path := string(f.Payload[8 : 8+n])
+		event := strings.TrimSpace(strings.Join([]string{string(rune('0' + kind)), path,
+			map[bool]string{true: "dir", false: ""}[f.Payload[len(f.Payload)-1] == 1]}, " "))
+		if len(got) > 0 && got[len(got)-1] == event {
+			continue // a second modification of the same write (MODIFY, then CLOSE_WRITE)
+		}
+		got = append(got, event)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	c.send(protocol.Detach, 1, nil)
+	os.WriteFile(dir+"/after.txt", []byte("x"), 0o644)
+	c.send(protocol.List, 2, nil)
+	c.expect(2, protocol.Processes) // nothing of the detached watch came before it
+}
+
+func TestAWatchOfAMissingDirectoryOrAFileIsRefusedAndADeletedOneEnds(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/file", nil, 0o644)
+	c := serve(t)
+	c.send(protocol.Watch, 1, protocol.WatchRequest{Path: dir + "/missing"})
+	c.expect(1, protocol.Error)
+	c.send(protocol.Watch, 2, protocol.WatchRequest{Path: dir + "/file"})
+	if f := c.expect(2, protocol.Error); !strings.Contains(string(f.Payload), "not a directory") {
+		t.Fatalf("got %s", f.Payload)
+	}
+	os.Mkdir(dir+"/gone", 0o755)
+	c.send(protocol.Watch, 3, protocol.WatchRequest{Path: dir + "/gone"})
+	c.expect(3, protocol.Watching)
+	os.Remove(dir + "/gone")
+	if f := c.expect(3, protocol.Error); !strings.Contains(string(f.Payload), "deleted") {
+		t.Fatalf("got %s", f.Payload)
 	}
 }

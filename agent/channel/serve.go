@@ -48,17 +48,17 @@ type session struct {
 	processes *Processes
 }
 
-// follower is an Attach or a Wait in progress: stopped by a Detach or the channel's end.
+// follower is an Attach, a Wait or a Watch in progress: stopped by a Detach or the channel's end.
 type follower struct {
 	stopped atomic.Bool
 	stop    chan struct{}
-	log     *outputLog
+	wake    func() // wakes what the follower waits on, once stopped
 }
 
 func (f *follower) end() {
 	if f.stopped.CompareAndSwap(false, true) {
 		close(f.stop)
-		f.log.wake()
+		f.wake()
 	}
 }
 
@@ -114,6 +114,16 @@ func (s *session) handle(f protocol.Frame) error {
 			c.signal(syscall.Signal(n))
 		}
 		return nil
+	case protocol.Watch:
+		if f.Stream == 0 {
+			return errors.New("watch on stream 0")
+		}
+		req, err := protocol.DecodeWatchRequest(f.Payload)
+		if err != nil {
+			return fmt.Errorf("watch on stream %d: %w", f.Stream, err)
+		}
+		s.watch(f.Stream, req)
+		return nil
 	case protocol.Spawn, protocol.List, protocol.Attach, protocol.Detach, protocol.ProcInput, protocol.ProcInputEOF,
 		protocol.ProcSignal, protocol.ProcResize, protocol.Wait, protocol.Remove:
 		if f.Stream == 0 {
@@ -153,7 +163,7 @@ func (s *session) handleProcess(f protocol.Frame) error {
 		if err != nil {
 			return s.sendError(f.Stream, err.Error())
 		}
-		if fl := s.follow(f.Stream, p); fl != nil {
+		if fl := s.follow(f.Stream, p.log.wake); fl != nil {
 			go s.attach(f.Stream, p, req.Offset, fl)
 		}
 		return nil
@@ -166,7 +176,7 @@ func (s *session) handleProcess(f protocol.Frame) error {
 		if err != nil {
 			return s.sendError(f.Stream, err.Error())
 		}
-		if fl := s.follow(f.Stream, p); fl != nil {
+		if fl := s.follow(f.Stream, func() {}); fl != nil {
 			go s.wait(f.Stream, p, fl)
 		}
 		return nil
@@ -224,8 +234,8 @@ func (s *session) answer(stream uint32, err error) error {
 	return s.send(protocol.Frame{Type: protocol.Done, Stream: stream})
 }
 
-// follow registers an attach or a wait as the stream's; nil (and an Error sent) if the stream is taken.
-func (s *session) follow(stream uint32, p *process) *follower {
+// follow registers an attach, a wait or a watch as the stream's; nil (and an Error sent) if the stream is taken.
+func (s *session) follow(stream uint32, wake func()) *follower {
 	s.mu.Lock()
 	_, command := s.commands[stream]
 	_, following := s.followers[stream]
@@ -234,7 +244,7 @@ func (s *session) follow(stream uint32, p *process) *follower {
 		s.sendError(stream, fmt.Sprintf("stream %d is in use", stream))
 		return nil
 	}
-	fl := &follower{stop: make(chan struct{}), log: p.log}
+	fl := &follower{stop: make(chan struct{}), wake: wake}
 	s.followers[stream] = fl
 	s.mu.Unlock()
 	return fl
@@ -278,6 +288,37 @@ func (s *session) attach(stream uint32, p *process, offset uint64, fl *follower)
 		}
 		offset = from + uint64(len(data))
 	}
+}
+
+// watch sends Watching once the directory is watched, then its changes, until a Detach; an Error
+// if it cannot be watched or the watch ends by itself (the directory deleted, say).
+func (s *session) watch(stream uint32, req protocol.WatchRequest) {
+	w, err := startWatch(req, func(e protocol.FileEvent) error {
+		return s.send(protocol.Frame{Type: protocol.Changed, Stream: stream, Payload: e.Encode()})
+	})
+	if err != nil {
+		s.sendError(stream, err.Error())
+		return
+	}
+	fl := s.follow(stream, w.close)
+	if fl == nil {
+		w.close()
+		return
+	}
+	if s.send(protocol.Frame{Type: protocol.Watching, Stream: stream}) != nil {
+		fl.end()
+	}
+	go func() {
+		err := w.run()
+		s.unfollow(stream, fl)
+		w.close()
+		if !fl.stopped.Load() {
+			if err == nil {
+				err = errors.New("the watch ended")
+			}
+			s.sendError(stream, err.Error())
+		}
+	}()
 }
 
 // wait sends Exit once the process has exited, unless stopped first.

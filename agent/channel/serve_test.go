@@ -83,6 +83,8 @@ func (c *client) send(t protocol.Type, stream uint32, payload any) {
 		bytes = p.Encode()
 	case protocol.AttachRequest:
 		bytes = p.Encode()
+	case protocol.WatchRequest:
+		bytes = p.Encode()
 	default:
 		c.t.Fatalf("no payload of %T", p)
 	}

@@ -42,6 +42,7 @@ const (
 	ProcResize   Type = 0x0F // a process id, rows and columns, for its terminal; answered by Done
 	Wait         Type = 0x10 // a process id: answered by Exit once it has exited and its output is kept
 	Remove       Type = 0x11 // a process id: kills its process group if it runs, and forgets it; answered by Done
+	Watch        Type = 0x12 // a WatchRequest: Watching, then Changed frames until a Detach (or an Error ends it)
 )
 
 // From the agent to the server.
@@ -58,6 +59,8 @@ const (
 	Processes Type = 0x88 // a count, then ProcessInfos: every process the agent keeps
 	Attached  Type = 0x89 // the offset the attach's output starts at (an Offset): the one asked for, or the oldest kept if that is gone
 	Done      Type = 0x8A // no payload: the request is done
+	Watching  Type = 0x8B // no payload: the watch is in place; changes from now on are reported
+	Changed   Type = 0x8C // a FileEvent of a Watch
 )
 
 // Frame is one unit of the channel.

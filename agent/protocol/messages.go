@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -381,4 +382,45 @@ func ValidProcessID(id string) bool {
 		}
 	}
 	return true
+}
+
+// WatchRequest asks for the changes in a directory (and the directories below it if Recursive).
+type WatchRequest struct {
+	Path      string
+	Recursive bool
+}
+
+// FileEventKind says what happened to a path.
+type FileEventKind uint32
+
+const (
+	Created  FileEventKind = 1
+	Modified FileEventKind = 2
+	Deleted  FileEventKind = 3
+	Overflow FileEventKind = 4 // the kernel dropped events: the watcher should look again
+)
+
+// FileEvent is one change: its kind, the path, and whether it is a directory.
+type FileEvent struct {
+	Kind      FileEventKind
+	Path      string
+	Directory bool
+}
+
+func (r WatchRequest) Encode() []byte {
+	return binary.BigEndian.AppendUint32(appendString(nil, r.Path), boolNumber(r.Recursive))
+}
+
+func DecodeWatchRequest(p []byte) (WatchRequest, error) {
+	d := decoder{p: p}
+	r := WatchRequest{Path: d.string(), Recursive: d.flag()}
+	if d.err == nil && !strings.HasPrefix(r.Path, "/") {
+		d.fail(fmt.Errorf("%q is not an absolute path", r.Path))
+	}
+	return r, d.end()
+}
+
+func (e FileEvent) Encode() []byte {
+	b := binary.BigEndian.AppendUint32(nil, uint32(e.Kind))
+	return binary.BigEndian.AppendUint32(appendString(b, e.Path), boolNumber(e.Directory))
 }

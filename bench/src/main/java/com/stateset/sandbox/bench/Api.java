@@ -76,6 +76,89 @@ final class Api {
         return first;
     }
 
+    /** As {@link RawEngine#outputLatencies}, through a streamed command of the server's. */
+    void outputLatencies(String sandbox, String command, Samples into) throws IOException, InterruptedException {
+        HttpResponse<InputStream> response = http.send(request("POST", "/api/v1/sandbox/" + sandbox + "/execute",
+                Map.of("command", command, "stream", true)), HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            for (String line; (line = events.readLine()) != null; ) {
+                if (line.startsWith("data:") && line.contains("\"stdout\"")) {
+                    long arrived = Timer.epochNanos();
+                    for (String printed : JSON.readTree(line.substring(5)).get("data").asText().split("\n")) {
+                        if (!printed.isBlank()) {
+                            into.addNanos(arrived - Long.parseLong(printed.strip()));
+                        }
+                    }
+                }
+            }
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("the stream answered " + response.statusCode());
+        }
+    }
+
+    /** Streams {@code size} bytes into a file through the raw endpoint, never holding them. */
+    void putRaw(String sandbox, String path, long size) throws IOException, InterruptedException {
+        putRaw(sandbox, path, HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> new Zeros(size)),
+                size));
+    }
+
+    /** The raw endpoint's PUT of bytes held here (the 10 MB comparison). */
+    void putRaw(String sandbox, String path, byte[] content) throws IOException, InterruptedException {
+        putRaw(sandbox, path, HttpRequest.BodyPublishers.ofByteArray(content));
+    }
+
+    private void putRaw(String sandbox, String path, HttpRequest.BodyPublisher body) throws IOException, InterruptedException {
+        HttpRequest put = HttpRequest.newBuilder(URI.create(server.url("/api/v1/sandbox/" + sandbox + "/files/raw?path="
+                        + URLEncoder.encode(path, StandardCharsets.UTF_8))))
+                .header("X-API-Key", key).header("Content-Type", "application/octet-stream").PUT(body).build();
+        HttpResponse<String> response = http.send(put, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("PUT raw answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** Reads a file through the raw endpoint, discarding it; its size. */
+    long getRaw(String sandbox, String path) throws IOException, InterruptedException {
+        HttpResponse<InputStream> response = http.send(request("GET", "/api/v1/sandbox/" + sandbox + "/files/raw?path="
+                + URLEncoder.encode(path, StandardCharsets.UTF_8), null), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IOException("GET raw answered " + response.statusCode());
+            }
+            return body.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+    }
+
+    /** {@code size} zero bytes, made as they are read. */
+    private static final class Zeros extends InputStream {
+        private long left;
+
+        Zeros(long size) {
+            left = size;
+        }
+
+        @Override
+        public int read() {
+            if (left <= 0) {
+                return -1;
+            }
+            left--;
+            return 0;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = (int) Math.min(length, left);
+            java.util.Arrays.fill(buffer, offset, offset + n, (byte) 0);
+            left -= n;
+            return n;
+        }
+    }
+
     void writeFile(String sandbox, String path, byte[] content) throws IOException, InterruptedException {
         call("POST", "/api/v1/sandbox/" + sandbox + "/files",
                 Map.of("files", List.of(Map.of("path", path, "content", Base64.getEncoder().encodeToString(content)))));

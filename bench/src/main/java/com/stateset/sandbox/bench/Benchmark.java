@@ -21,10 +21,15 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +52,11 @@ public final class Benchmark {
     private static final String ECHO = "echo hi";
     private static final String TICKING = "for i in 1 2; do echo $i; sleep 1; done";
     private static final int FILE_BYTES = 10_000_000;
+    private static final long GIGABYTE = 1_000_000_000L;
+    /** Twenty lines, each the time it was printed (epoch nanoseconds), 50 ms apart. */
+    private static final String STAMPS = "for i in $(seq 1 20); do date +%s%N; sleep 0.05; done";
+    private static final int CONCURRENT_EXECS = 200;
+    private static final int CONCURRENT_SANDBOXES = 20;
     /** Unrecorded runs before each comparison. */
     private static final int WARM_UP = 10;
 
@@ -167,6 +177,27 @@ public final class Benchmark {
                 compare("read a 10 MB file", fileRuns,
                         () -> api.readFile(model, "/workspace/big.bin"),
                         () -> raw.getFile(rawBox, "/workspace/big.bin"));
+                compare("write a 10 MB file as raw bytes (PUT /files/raw)", fileRuns,
+                        () -> api.putRaw(model, "/workspace/big.bin", content),
+                        () -> raw.putFile(rawBox, "/workspace", "big.bin", content));
+                compare("read a 10 MB file as raw bytes (GET /files/raw)", fileRuns,
+                        () -> api.getRaw(model, "/workspace/big.bin"),
+                        () -> raw.getFile(rawBox, "/workspace/big.bin"));
+
+                progress("output latency");
+                Samples latency = new Samples();
+                Samples rawLatency = new Samples();
+                for (int i = 0; i < Math.max(3, options.runs() / 10); i++) {
+                    api.outputLatencies(model, STAMPS, latency);
+                    raw.outputLatencies(rawBox, STAMPS, rawLatency);
+                }
+                report.add(Report.OUTPUT_LATENCY, latency, rawLatency);
+
+                progress("200 concurrent execs across 20 sandboxes");
+                concurrentExecs(api, raw);
+
+                progress("1 GB written and read through the raw file endpoints");
+                transferGigabyte(server, api, model);
 
             } finally {
                 api.stopAll();
@@ -176,6 +207,108 @@ public final class Benchmark {
             }
             return report.rawSamples("create to first command (cold)");
         }
+    }
+
+    /**
+     * 200 execs at once, 10 in each of 20 sandboxes, against the same through the raw engine: each
+     * exec's latency, and whether any failed.
+     */
+    private void concurrentExecs(Api api, RawEngine raw) throws Exception {
+        List<String> boxes = new ArrayList<>();
+        List<String> rawBoxes = new ArrayList<>();
+        try {
+            for (int i = 0; i < CONCURRENT_SANDBOXES; i++) {
+                boxes.add(api.create());
+                rawBoxes.add(raw.createAndStart());
+            }
+            for (int round = 0; round < 2; round++) { // the first round warms both up
+                Burst ours = burst(i -> api.exec(boxes.get(i % CONCURRENT_SANDBOXES), ECHO));
+                Burst theirs = burst(i -> raw.exec(rawBoxes.get(i % CONCURRENT_SANDBOXES), "/bin/sh", "-c", ECHO));
+                if (round == 1) {
+                    report.add("200 concurrent execs across 20 sandboxes, each exec", ours.latencies(), theirs.latencies());
+                    double median = ours.latencies().percentileMs(50);
+                    double p99 = ours.latencies().percentileMs(99);
+                    report.measured.add(new Report.Target("200 concurrent execs across 20 sandboxes", "no error, p99 <= 3x median",
+                            String.format(Locale.ROOT, "median %.1f ms, p99 %.1f ms (%.1fx), %d errors (raw: median %.1f ms, p99 %.1f ms,"
+                                    + " %d errors)", median, p99, p99 / median, ours.errors(), theirs.latencies().percentileMs(50),
+                                    theirs.latencies().percentileMs(99), theirs.errors()),
+                            ours.errors() == 0 && p99 <= 3 * median));
+                }
+            }
+        } finally {
+            for (String box : boxes) {
+                api.stop(box);
+            }
+            rawBoxes.forEach(raw::remove);
+        }
+    }
+
+    private record Burst(Samples latencies, int errors) {
+    }
+
+    /** {@link #CONCURRENT_EXECS} runs of {@code call}, all released at once. */
+    private static Burst burst(IntCall call) throws InterruptedException {
+        Samples latencies = new Samples();
+        AtomicInteger errors = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < CONCURRENT_EXECS; i++) {
+            int n = i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                    long nanos = Timer.nanos(() -> call.run(n));
+                    synchronized (latencies) {
+                        latencies.addNanos(nanos);
+                    }
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                    LOG.warn("a concurrent exec failed: {}", e.toString());
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return new Burst(latencies, errors.get());
+    }
+
+    @FunctionalInterface
+    private interface IntCall {
+        void run(int n) throws Exception;
+    }
+
+    /**
+     * 1 GB into a file through {@code PUT /files/raw} and back out through {@code GET}, with the
+     * server's heap watched: its live heap (after a full collection) before and after, and the most
+     * in use (garbage included) while the bytes went through.
+     */
+    private void transferGigabyte(ServerProcess server, Api api, String model) throws Exception {
+        long before = server.liveHeapBytes();
+        AtomicLong most = new AtomicLong();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread sampler = Thread.ofVirtual().start(() -> {
+            while (!done.get()) {
+                try {
+                    most.accumulateAndGet((long) server.metric("jvm_memory_used_bytes{area=\"heap\"}"), Math::max);
+                    Thread.sleep(100);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        long[] read = new long[1];
+        long write = Timer.nanos(() -> api.putRaw(model, "/workspace/gigabyte.bin", GIGABYTE));
+        long readNanos = Timer.nanos(() -> read[0] = api.getRaw(model, "/workspace/gigabyte.bin"));
+        done.set(true);
+        sampler.join();
+        api.exec(model, "rm /workspace/gigabyte.bin");
+        long after = server.liveHeapBytes();
+        report.measured.add(new Report.Target("1 GB written and read through /files/raw", "the server's heap unchanged",
+                String.format(Locale.ROOT, "write %.1f s, read %.1f s (%d bytes); live heap %d MiB before, %d MiB after; at most %d MiB"
+                        + " in use during", write / 1e9, readNanos / 1e9, read[0], before >> 20, after >> 20, most.get() >> 20),
+                read[0] == GIGABYTE && after - before < 32L << 20 && most.get() - before < 256L << 20));
     }
 
     /** The server with the shipped pool size for python-basic: creates claim a started sandbox. */
@@ -324,7 +457,7 @@ public final class Benchmark {
     private static DockerClient connect() {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         return DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost()).maxConnections(16).build());
+                .dockerHost(config.getDockerHost()).maxConnections(256).build());
     }
 
     private static void progress(String step) {

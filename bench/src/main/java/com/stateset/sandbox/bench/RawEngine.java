@@ -79,6 +79,26 @@ final class RawEngine implements AutoCloseable {
         return output.toString();
     }
 
+    /**
+     * For each line a command prints (each its own epoch nanoseconds, as {@code date +%s%N} gives),
+     * nanoseconds from its timestamp to its arrival here: the host and the sandbox share the clock.
+     */
+    void outputLatencies(String container, String command, Samples into) throws InterruptedException {
+        String execId = docker.execCreateCmd(container).withCmd("/bin/sh", "-c", command).withUser(config.getUser())
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                long arrived = Timer.epochNanos();
+                for (String line : new String(frame.getPayload()).split("\n")) {
+                    if (!line.isBlank()) {
+                        into.addNanos(arrived - Long.parseLong(line.strip()));
+                    }
+                }
+            }
+        }).awaitCompletion();
+    }
+
     /** Nanoseconds from creating an exec to its first output frame; the rest is awaited. */
     long streamFirstOutputNanos(String container, String... command) throws InterruptedException {
         long start = System.nanoTime();

@@ -12,6 +12,11 @@ final class Samples {
         millis.add(nanos / 1e6);
     }
 
+    /** Nearest-rank percentile in milliseconds. */
+    double percentileMs(int p) {
+        return percentile(millis.stream().sorted().toList(), p);
+    }
+
     Summary summary() {
         List<Double> sorted = millis.stream().sorted().toList();
         return new Summary(percentile(sorted, 50), percentile(sorted, 95), sorted.size());

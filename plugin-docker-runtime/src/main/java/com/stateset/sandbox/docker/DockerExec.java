@@ -19,6 +19,9 @@ import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.Terminal;
 import com.stateset.sandbox.spi.runtime.TerminalSpec;
+import com.stateset.sandbox.spi.runtime.FileEvent;
+import com.stateset.sandbox.spi.runtime.FileWatch;
+import com.stateset.sandbox.spi.runtime.FileWatchUnavailableException;
 import com.stateset.sandbox.spi.runtime.TerminalUnavailableException;
 import com.stateset.sandbox.spi.runtime.process.ProcessesUnavailableException;
 import com.stateset.sandbox.spi.runtime.process.SandboxProcesses;
@@ -40,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -201,6 +205,20 @@ final class DockerExec {
             return agent.openTerminal(placed, output);
         } catch (AgentChannelException e) {
             throw new TerminalUnavailableException("the sandbox's agent went away: " + e.getMessage());
+        }
+    }
+
+    /** A watch of a directory through the sandbox's agent; there is none without one. */
+    FileWatch watch(String sandboxId, String directory, boolean recursive, Consumer<FileEvent> changes) {
+        awaitRecovery(sandboxId, RECOVERY_WAIT);
+        AgentChannel agent = agents == null ? null : agents.channel(sandboxId);
+        if (agent == null) {
+            throw new FileWatchUnavailableException("sandbox " + sandboxId + " has no agent that answers, and watching files needs one");
+        }
+        try {
+            return agent.watch(directory, recursive, changes);
+        } catch (AgentChannelException e) {
+            throw new FileWatchUnavailableException("the sandbox's agent went away: " + e.getMessage());
         }
     }
 

@@ -40,6 +40,8 @@ import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
 import com.stateset.sandbox.spi.runtime.Terminal;
+import com.stateset.sandbox.spi.runtime.FileEvent;
+import com.stateset.sandbox.spi.runtime.FileWatch;
 import com.stateset.sandbox.spi.runtime.TerminalSpec;
 import com.stateset.sandbox.spi.runtime.process.SandboxProcesses;
 import java.io.IOException;
@@ -50,6 +52,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -487,6 +490,11 @@ final class DockerRuntime implements SandboxRuntime {
     @Override
     public SandboxProcesses processes(String sandboxId) {
         return exec.processes(sandboxId);
+    }
+
+    @Override
+    public FileWatch watch(String sandboxId, String directory, boolean recursive, Consumer<FileEvent> changes) {
+        return exec.watch(sandboxId, directory, recursive, changes);
     }
 
     @Override

@@ -56,6 +56,12 @@ class DockerEngineExecIT extends SandboxRuntimeContract {
         return false;
     }
 
+    /** Without an agent nothing watches. */
+    @Override
+    protected boolean watchesFiles() {
+        return false;
+    }
+
     @Override
     protected SandboxRuntime runtime() {
         return runtime;

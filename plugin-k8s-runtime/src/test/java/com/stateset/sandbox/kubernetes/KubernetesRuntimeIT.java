@@ -41,6 +41,12 @@ class KubernetesRuntimeIT extends SandboxRuntimeContract {
         return false;
     }
 
+    /** The agent is not placed in pods yet. */
+    @Override
+    protected boolean watchesFiles() {
+        return false;
+    }
+
     @Override
     protected SandboxRuntime runtime() {
         return runtime;

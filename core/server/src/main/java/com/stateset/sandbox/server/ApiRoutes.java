@@ -43,6 +43,7 @@ import com.stateset.sandbox.server.resources.ReplResource;
 import com.stateset.sandbox.server.resources.SandboxResource;
 import com.stateset.sandbox.server.resources.SecretResource;
 import com.stateset.sandbox.server.resources.TemplateResource;
+import com.stateset.sandbox.server.resources.OpenStreams;
 import com.stateset.sandbox.server.resources.ProcessResource;
 import com.stateset.sandbox.server.resources.TerminalResource;
 import com.stateset.sandbox.server.resources.UsageResource;
@@ -131,8 +132,9 @@ final class ApiRoutes {
         environment.jersey().register(new SandboxResource(services.sandboxes(), services.checkpoints(), services.commands(),
                 services.files(), new SandboxFiles(services.sandboxes(), extensions.runtime()),
                 new ForkService(services.sandboxes(), services.checkpoints()), services.templates(), environment.getObjectMapper()));
+        OpenStreams streams = new OpenStreams();
         environment.jersey().register(new FileStreamResource(new FileStreams(services.sandboxes(), extensions.runtime(),
-                config.limits(), pipeline.events())));
+                config.limits(), pipeline.events()), environment.getObjectMapper(), streams));
         environment.jersey().register(new CheckpointResource(services.checkpoints()));
         environment.jersey().register(new ArtifactResource(services.artifacts()));
         environment.jersey().register(new BillingResource(new BillingService(jdbi, services.plans(), services.quota(), clock)));
@@ -154,15 +156,14 @@ final class ApiRoutes {
                 environment.getObjectMapper(), clock);
         environment.jersey().register(new TerminalResource(terminals));
         TerminalSockets.register(environment.getApplicationContext(), terminals, environment.getObjectMapper());
-        ProcessResource processes = new ProcessResource(new ProcessService(services.sandboxes(), services.secrets(),
-                extensions.runtime()), environment.getObjectMapper());
-        environment.jersey().register(processes);
+        environment.jersey().register(new ProcessResource(new ProcessService(services.sandboxes(), services.secrets(),
+                extensions.runtime()), environment.getObjectMapper(), streams));
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
-            /** Output streams end as the server begins to stop, so that they do not hold up its graceful stop. */
+            /** Streams from sandboxes end as the server begins to stop, so that they do not hold up its graceful stop. */
             @Override
             public void lifeCycleStopping(LifeCycle event) {
                 if (event instanceof Server) {
-                    processes.endStreams();
+                    streams.endAll();
                 }
             }
         });

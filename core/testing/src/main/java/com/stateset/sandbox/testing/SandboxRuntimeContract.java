@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.ExecSpec;
+import com.stateset.sandbox.spi.runtime.FileEvent;
+import com.stateset.sandbox.spi.runtime.FileWatch;
+import com.stateset.sandbox.spi.runtime.FileWatchUnavailableException;
 import com.stateset.sandbox.spi.runtime.Isolations;
 import com.stateset.sandbox.spi.runtime.ResourceUsage;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
@@ -34,7 +37,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -493,6 +498,43 @@ public abstract class SandboxRuntimeContract {
         processes.write(terminal.id(), "\r".getBytes(UTF_8));
         assertThat(processes.await(terminal.id(), TIMEOUT)).contains(new ExitStatus(0, 0));
         assertThat(attach(processes, terminal.id(), 0).output()).contains("30 90").contains("40 100");
+    }
+
+    /** Whether the runtime watches files ({@link SandboxRuntime#watch}); one that does not must say so. */
+    protected boolean watchesFiles() {
+        return true;
+    }
+
+    @Test
+    void aWatchedDirectoryReportsItsChangesAndEndsWhenItGoes() throws Exception {
+        String id = newSandbox(false);
+        BlockingQueue<FileEvent> changes = new LinkedBlockingQueue<>();
+        if (!watchesFiles()) {
+            assertThatThrownBy(() -> runtime().watch(id, SandboxRuntime.WORKSPACE, true, changes::add))
+                    .isInstanceOf(FileWatchUnavailableException.class);
+            return;
+        }
+        run(id, List.of("mkdir", "-p", "/workspace/watched/deep"), Map.of(), null);
+        try (FileWatch watch = runtime().watch(id, "/workspace/watched", true, changes::add)) {
+            run(id, List.of("/bin/sh", "-c", "echo x > /workspace/watched/deep/a.txt; ln -s /etc /workspace/watched/link;"
+                    + " rm /workspace/watched/deep/a.txt"), Map.of(), null);
+            List<FileEvent> seen = new ArrayList<>();
+            while (seen.stream().noneMatch(e -> e.kind() == FileEvent.Kind.DELETED)) {
+                FileEvent next = changes.poll(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(next).as("a change within the timeout, after %s", seen).isNotNull();
+                seen.add(next);
+            }
+            assertThat(seen).contains(new FileEvent(FileEvent.Kind.CREATED, "/workspace/watched/deep/a.txt", false),
+                    new FileEvent(FileEvent.Kind.MODIFIED, "/workspace/watched/deep/a.txt", false),
+                    new FileEvent(FileEvent.Kind.CREATED, "/workspace/watched/link", false),
+                    new FileEvent(FileEvent.Kind.DELETED, "/workspace/watched/deep/a.txt", false));
+            run(id, List.of("rm", "-r", "/workspace/watched"), Map.of(), null);
+            assertThatThrownBy(() -> watch.ended().get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                    .hasMessageContaining("deleted");
+        }
+        assertThatThrownBy(() -> runtime().watch(id, "/workspace/missing", false, changes::add))
+                .isInstanceOfSatisfying(SandboxFileException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SandboxFileException.Reason.NOT_FOUND));
     }
 
     /** What an attachment delivered until the process's exit. */

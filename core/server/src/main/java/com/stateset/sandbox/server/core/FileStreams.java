@@ -10,6 +10,8 @@ import com.stateset.sandbox.server.config.LimitsConfig;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.events.Events;
 import com.stateset.sandbox.server.model.SandboxRecord;
+import com.stateset.sandbox.spi.runtime.FileEvent;
+import com.stateset.sandbox.spi.runtime.FileWatch;
 import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
@@ -23,6 +25,7 @@ import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -85,6 +88,20 @@ public final class FileStreams {
     public InputStream archive(Caller caller, String id, String rawPath) {
         String path = FilePaths.resolveDirectory("path", rawPath, runtime.writableDirectories());
         return archive(sandboxes.requireRunning(caller, id), path);
+    }
+
+    /**
+     * Watches a directory (a writable area itself included) of a running sandbox, each change to
+     * {@code changes} on the runtime's thread.
+     */
+    public FileWatch watch(Caller caller, String id, String rawPath, boolean recursive, Consumer<FileEvent> changes) {
+        String path = FilePaths.resolveDirectory("path", rawPath, runtime.writableDirectories());
+        SandboxRecord sandbox = sandboxes.requireRunning(caller, id);
+        try {
+            return runtime.watch(sandbox.id(), path, recursive, changes);
+        } catch (SandboxMissingException e) {
+            throw sandboxes.vanished(sandbox, e);
+        }
     }
 
     /**

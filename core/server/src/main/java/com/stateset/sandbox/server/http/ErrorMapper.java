@@ -20,6 +20,7 @@ import com.stateset.sandbox.spi.runtime.SandboxNotRunningException;
 import com.stateset.sandbox.spi.runtime.SandboxRecoveringException;
 import com.stateset.sandbox.spi.runtime.SandboxRejectedException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
+import com.stateset.sandbox.spi.runtime.FileWatchUnavailableException;
 import com.stateset.sandbox.spi.runtime.TerminalUnavailableException;
 import com.stateset.sandbox.spi.runtime.process.ProcessNotFoundException;
 import com.stateset.sandbox.spi.runtime.process.ProcessRefusedException;
@@ -173,7 +174,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         }
         // Not 5xx: retrying cannot cure these.
         if (e instanceof SandboxMissingException || e instanceof SandboxNotRunningException || e instanceof TerminalUnavailableException
-                || e instanceof ProcessesUnavailableException || e instanceof ProcessRefusedException) {
+                || e instanceof ProcessesUnavailableException || e instanceof ProcessRefusedException || e instanceof FileWatchUnavailableException) {
             return DomainException.conflict(e.getMessage());
         }
         if (e instanceof RuntimeMisconfiguredException) {

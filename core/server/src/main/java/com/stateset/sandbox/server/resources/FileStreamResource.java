@@ -2,11 +2,15 @@ package com.stateset.sandbox.server.resources;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stateset.sandbox.api.FilesResponse;
 import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.auth.Scopes;
 import com.stateset.sandbox.server.core.FileStreams;
 import com.stateset.sandbox.server.http.Audited;
+import com.stateset.sandbox.server.http.ErrorAnswer;
+import com.stateset.sandbox.server.http.ErrorMapper;
+import com.stateset.sandbox.spi.runtime.FileWatch;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -22,6 +26,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 /** Files as plain byte streams: a file's bytes in and out, a directory out as a tar. */
 @Path("/api/v1")
@@ -30,9 +37,51 @@ public final class FileStreamResource {
     static final String TAR = "application/x-tar";
 
     private final FileStreams streams;
+    private final ObjectMapper mapper;
+    private final OpenStreams open;
 
-    public FileStreamResource(FileStreams streams) {
+    public FileStreamResource(FileStreams streams, ObjectMapper mapper, OpenStreams open) {
         this.streams = requireNonNull(streams, "streams is null");
+        this.mapper = requireNonNull(mapper, "mapper is null");
+        this.open = requireNonNull(open, "open is null");
+    }
+
+    /**
+     * Changes in a directory as server-sent events: {@code created}, {@code modified},
+     * {@code deleted} (each with {@code path} and {@code is_dir}), {@code overflow} when changes
+     * were dropped (look again), and a last {@code error} when the watch ends by itself (the
+     * directory deleted, the sandbox stopped).
+     */
+    @GET
+    @Path("/sandbox/{id}/files/watch")
+    @RolesAllowed(Scopes.SANDBOX_READ)
+    @Produces({MediaType.SERVER_SENT_EVENTS, MediaType.APPLICATION_JSON})
+    public Response watch(@Auth Caller caller, @PathParam("id") String id, @QueryParam("path") String path,
+            @QueryParam("recursive") String recursive) {
+        SseRelay relay = new SseRelay(mapper, open);
+        String behind = "the client reads more slowly than the directory changes; watch again and look at the directory";
+        FileWatch watch = streams.watch(caller, id, path == null ? "/workspace" : path, QueryParams.bool("recursive", recursive),
+                change -> {
+                    Map<String, Object> event = SseRelay.event(change.kind().name().toLowerCase(Locale.ROOT));
+                    event.put("path", change.path());
+                    event.put("is_dir", change.directory());
+                    relay.send(null, event, behind);
+                });
+        watch.ended().whenComplete((done, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                ErrorAnswer error = ErrorMapper.translate(cause instanceof RuntimeException e ? e : new RuntimeException(cause));
+                Map<String, Object> event = SseRelay.event("error");
+                event.put("error", error.message());
+                event.put("code", error.code());
+                relay.send(null, event, behind);
+            }
+            relay.end();
+        });
+        return Response.ok(relay.start("file-watch-" + id, watch), MediaType.SERVER_SENT_EVENTS_TYPE)
+                .header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no")
+                .build();
     }
 
     @GET

@@ -23,8 +23,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Background processes of a sandbox ({@link ProcessService}); their output as server-sent events ({@link ProcessOutputStream}). */
 @Path("/api/v1/sandbox/{id}/processes")
@@ -34,11 +32,12 @@ public final class ProcessResource {
 
     private final ProcessService processes;
     private final ObjectMapper mapper;
-    private final Set<ProcessOutputStream> streams = ConcurrentHashMap.newKeySet();
+    private final OpenStreams streams;
 
-    public ProcessResource(ProcessService processes, ObjectMapper mapper) {
+    public ProcessResource(ProcessService processes, ObjectMapper mapper, OpenStreams streams) {
         this.processes = requireNonNull(processes, "processes is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
+        this.streams = requireNonNull(streams, "streams is null");
     }
 
     @POST
@@ -131,17 +130,11 @@ public final class ProcessResource {
             throw DomainException.validation(lastEventId != null && !lastEventId.isBlank() ? "Last-Event-ID" : "offset",
                     "past the output's end: " + view.outputEnd() + " bytes have been written");
         }
-        ProcessOutputStream stream = new ProcessOutputStream(processes, target, from, base64, mapper, streams::remove);
-        streams.add(stream);
+        ProcessOutputStream stream = new ProcessOutputStream(processes, target, from, base64, new SseRelay(mapper, streams));
         return Response.ok(stream.start(), MediaType.SERVER_SENT_EVENTS_TYPE)
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
                 .build();
-    }
-
-    /** Ends every output stream (the processes run on): the server is stopping, and must not wait for them. */
-    public void endStreams() {
-        streams.forEach(ProcessOutputStream::end);
     }
 
     private static long offset(String field, String value) {

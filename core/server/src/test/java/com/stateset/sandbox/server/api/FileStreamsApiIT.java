@@ -7,6 +7,7 @@ import com.stateset.sandbox.server.SandboxConfiguration;
 import com.stateset.sandbox.server.testing.ApiClient;
 import com.stateset.sandbox.server.testing.ApiClient.Reply;
 import com.stateset.sandbox.server.testing.RequireDocker;
+import com.stateset.sandbox.server.testing.SseStream;
 import com.stateset.sandbox.server.testing.TestServer;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -15,9 +16,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -140,5 +143,32 @@ class FileStreamsApiIT {
 
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void aDirectoryIsWatchedForChangesAsServerSentEvents() throws Exception {
+        api.post("/api/v1/sandbox/" + sandbox + "/execute", Map.of("command", "mkdir -p /workspace/watched/sub"), "X-API-Key", key);
+        String base = "/api/v1/sandbox/" + sandbox + "/files/watch";
+        try (SseStream changes = new SseStream(APP.getLocalPort(), key, base + "?path=watched&recursive=true", null)) {
+            assertThat(changes.status()).isEqualTo(200);
+            assertThat(put("watched/sub/new.txt", "hello".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+            api.post("/api/v1/sandbox/" + sandbox + "/execute", Map.of("command", "rm /workspace/watched/sub/new.txt"), "X-API-Key", key);
+            List<SseStream.Event> seen = changes.until(events -> events.get(events.size() - 1).data().get("type").asText().equals("deleted"));
+            assertThat(seen).extracting(e -> e.data().get("type").asText() + " " + e.data().get("path").asText())
+                    .contains("created /workspace/watched/sub/new.txt", "deleted /workspace/watched/sub/new.txt");
+            assertThat(seen.get(0).data().get("is_dir").asBoolean()).isFalse();
+
+            // The directory itself deleted: the stream says so and ends.
+            api.post("/api/v1/sandbox/" + sandbox + "/execute", Map.of("command", "rm -r /workspace/watched"), "X-API-Key", key);
+            SseStream.Event last = changes.until(events -> events.get(events.size() - 1).data().get("type").asText().equals("error"))
+                    .getLast();
+            assertThat(last.data().get("error").asText()).contains("deleted");
+        }
+        assertField(api.get(base + "?path=/etc", "X-API-Key", key), 400, "path");
+        assertField(api.get(base + "?path=../x", "X-API-Key", key), 400, "path");
+        assertField(api.get(base + "?recursive=maybe", "X-API-Key", key), 400, "recursive");
+        assertThat(api.get(base + "?path=/workspace/nowhere", "X-API-Key", key).errorCode()).isEqualTo("FILE_NOT_FOUND");
+        put("plain.txt", new byte[1]);
+        assertField(api.get(base + "?path=plain.txt", "X-API-Key", key), 400, "path");
     }
 }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Runs sandboxes: isolated, resource-limited environments executing untrusted code as a non-root
@@ -97,6 +98,20 @@ public interface SandboxRuntime extends AutoCloseable {
     @Experimental
     default Terminal openTerminal(String sandboxId, TerminalSpec spec, ExecOutput output) {
         throw new TerminalUnavailableException("this runtime gives no terminals");
+    }
+
+    /**
+     * Watches a directory of the sandbox (and, if {@code recursive}, the directories below it, links
+     * not followed) as the sandbox user: each change from the time this returns goes to
+     * {@code changes}, in order, on a thread of the runtime's (a consumer that blocks holds up the
+     * sandbox's other commands, so it should hand the event on).
+     *
+     * @throws SandboxFileException if the directory does not exist, is no directory or may not be read
+     * @throws FileWatchUnavailableException if the runtime cannot watch this sandbox's files
+     */
+    @Experimental
+    default FileWatch watch(String sandboxId, String directory, boolean recursive, Consumer<FileEvent> changes) {
+        throw new FileWatchUnavailableException("this runtime watches no files");
     }
 
     /**

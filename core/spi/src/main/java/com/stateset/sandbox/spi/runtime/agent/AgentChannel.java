@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.stateset.sandbox.spi.Experimental;
 import com.stateset.sandbox.spi.runtime.ExecOutput;
+import com.stateset.sandbox.spi.runtime.FileEvent;
+import com.stateset.sandbox.spi.runtime.FileWatch;
+import com.stateset.sandbox.spi.runtime.SandboxFileException;
 import com.stateset.sandbox.spi.runtime.ExecResult;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxRuntimeException;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +36,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A channel to a sandbox's agent ({@code stateset-agent serve}, whose protocol agent/README.md
@@ -243,6 +248,70 @@ public final class AgentChannel implements Closeable {
         return stream;
     }
 
+    /**
+     * Watches a directory through the agent (see {@link SandboxRuntime#watch}); {@code changes} is
+     * called on the channel's reader.
+     *
+     * @throws SandboxFileException if the agent cannot watch it, by its reason as the agent words it
+     * @throws AgentChannelException if the channel ends, or the agent does not answer within ten seconds
+     */
+    public FileWatch watch(String directory, boolean recursive, Consumer<FileEvent> changes) {
+        byte[] payload = sendable(AgentFrames.watch(directory, recursive));
+        int stream = streams.incrementAndGet();
+        Command command = new Command(stream, ExecOutput.DISCARD);
+        command.changes = requireNonNull(changes, "changes is null");
+        commands.put(stream, command);
+        try {
+            send(AgentFrames.WATCH, stream, payload);
+            CompletableFuture.anyOf(command.watching, command.exit).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            commands.remove(stream);
+            if (e.getCause() instanceof AgentCommandNotStartedException refused) {
+                throw fileException(directory, refused.getMessage());
+            }
+            throw e.getCause() instanceof AgentChannelException ended ? ended : new AgentChannelException("the agent failed", e.getCause());
+        } catch (TimeoutException e) {
+            unfollow(stream);
+            throw new AgentChannelException("the agent did not answer a watch within " + WRITE_TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            unfollow(stream);
+            Thread.currentThread().interrupt();
+            throw new AgentChannelException("interrupted while waiting for the agent");
+        } catch (RuntimeException e) {
+            commands.remove(stream);
+            throw e;
+        }
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        command.exit.whenComplete((status, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            ended.completeExceptionally(cause instanceof AgentCommandNotStartedException over
+                    ? fileException(directory, "the watch of " + directory + " ended: " + over.getMessage())
+                    : cause != null ? cause : new AgentChannelException("the agent answered a watch with an Exit"));
+        });
+        return new FileWatch() {
+            @Override
+            public CompletableFuture<Void> ended() {
+                return ended;
+            }
+
+            @Override
+            public void close() {
+                unfollow(stream);
+                ended.complete(null);
+            }
+        };
+    }
+
+    /** What the agent's refusal of a watch means, from its words (the agent is no more believed than that). */
+    private static SandboxFileException fileException(String directory, String message) {
+        SandboxFileException.Reason reason = message.contains("no such file") || message.contains("deleted or moved")
+                ? SandboxFileException.Reason.NOT_FOUND
+                : message.contains("permission denied") ? SandboxFileException.Reason.PERMISSION_DENIED
+                : message.contains("not a directory") ? SandboxFileException.Reason.NOT_A_REGULAR_FILE
+                : SandboxFileException.Reason.OTHER;
+        return new SandboxFileException(reason, directory, message);
+    }
+
     /** Stops following a stream (its later frames are ignored) and tells the agent to stop sending. */
     void unfollow(int stream) {
         if (commands.remove(stream) != null) {
@@ -406,6 +475,18 @@ public final class AgentChannel implements Closeable {
                 commands.remove(f.stream()); // nothing more reaches its output once it has ended
                 command.exit.complete(status);
             }
+            case AgentFrames.WATCHING -> {
+                if (command.changes == null || f.payload().length != 0) {
+                    throw new AgentFrames.AgentProtocolException("a Watching frame for a command, or with a payload");
+                }
+                command.watching.complete(null);
+            }
+            case AgentFrames.CHANGED -> {
+                if (command.changes == null || !command.watching.isDone()) {
+                    throw new AgentFrames.AgentProtocolException("a change for a command, or before its watch");
+                }
+                command.changes.accept(AgentFrames.fileEvent(f.payload()));
+            }
             case AgentFrames.ATTACHED -> {
                 if (!(command.output instanceof ProcessOutput attached)) {
                     throw new AgentFrames.AgentProtocolException("an Attached frame for a command");
@@ -515,6 +596,9 @@ public final class AgentChannel implements Closeable {
         final int stream;
         final ExecOutput output;
         final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+        /** For a watch: its changes' consumer, and whether the agent has said it watches. */
+        Consumer<FileEvent> changes;
+        final CompletableFuture<Void> watching = new CompletableFuture<>();
         volatile RuntimeException outputFailure;
 
         Command(int stream, ExecOutput output) {

@@ -1,5 +1,6 @@
 package com.stateset.sandbox.spi.runtime.agent;
 
+import com.stateset.sandbox.spi.runtime.FileEvent;
 import com.stateset.sandbox.spi.runtime.process.ExitStatus;
 import com.stateset.sandbox.spi.runtime.process.ProcessInfo;
 import com.stateset.sandbox.spi.runtime.process.ProcessSpec;
@@ -45,6 +46,7 @@ final class AgentFrames {
     static final byte PROC_RESIZE = 0x0F;
     static final byte WAIT = 0x10;
     static final byte REMOVE = 0x11;
+    static final byte WATCH = 0x12;
     static final byte HELLO = (byte) 0x80;
     static final byte STARTED = (byte) 0x81;
     static final byte STDOUT = (byte) 0x82;
@@ -56,6 +58,8 @@ final class AgentFrames {
     static final byte PROCESSES = (byte) 0x88;
     static final byte ATTACHED = (byte) 0x89;
     static final byte DONE = (byte) 0x8A;
+    static final byte WATCHING = (byte) 0x8B;
+    static final byte CHANGED = (byte) 0x8C;
 
     /** A process id: lowercase hexadecimal, as the agent makes them. */
     static final Pattern PROCESS_ID = Pattern.compile("[0-9a-f]{12}");
@@ -151,6 +155,26 @@ final class AgentFrames {
         byte[] exec = exec(spec.argv(), spec.env(), dir);
         return ByteBuffer.allocate(exec.length + 16).put(exec).putInt(spec.terminal() ? 1 : 0).put(size(spec.rows(), spec.cols()))
                 .putInt(spec.bufferBytes()).array();
+    }
+
+    static byte[] watch(String directory, boolean recursive) {
+        Writer w = new Writer();
+        w.string(directory);
+        w.number(recursive ? 1 : 0);
+        return w.bytes();
+    }
+
+    /** A Changed frame's event: its kind (1 to 4), an absolute path, a directory flag. */
+    static FileEvent fileEvent(byte[] payload) throws AgentProtocolException {
+        Reader r = new Reader(payload);
+        int kind = r.number();
+        String path = r.string();
+        boolean directory = r.flag();
+        r.end();
+        if (kind < 1 || kind > FileEvent.Kind.values().length || !path.startsWith("/")) {
+            throw new AgentProtocolException("a change of kind " + Integer.toUnsignedString(kind) + " to a path that is not absolute or");
+        }
+        return new FileEvent(FileEvent.Kind.values()[kind - 1], path, directory);
     }
 
     static byte[] processId(String id) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.stateset.sandbox.spi.runtime.ExecOutput;
 import com.stateset.sandbox.spi.runtime.ExecResult;
+import com.stateset.sandbox.spi.runtime.FileEvent;
+import com.stateset.sandbox.spi.runtime.FileWatch;
 import com.stateset.sandbox.spi.runtime.Terminal;
 import com.stateset.sandbox.spi.runtime.TerminalSpec;
 import com.stateset.sandbox.spi.runtime.process.ExitStatus;
@@ -326,6 +328,35 @@ class AgentChannelTest {
             agentOut.write(answer);
             agentOut.flush();
             assertThatThrownBy(() -> list.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(AgentChannelException.class);
+            assertThat(channel.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void anAgentThatLiesAboutAWatchEndsItsChannel() throws Exception {
+        byte[] relative = ByteBuffer.allocate(4 + 4 + 5 + 4).putInt(1).putInt(5).put("a.txt".getBytes(UTF_8)).putInt(0).array();
+        for (List<byte[]> answers : List.of(
+                List.of(frame(AgentFrames.CHANGED, 1, relative)), // a change before the watch is in place
+                List.of(frame(AgentFrames.WATCHING, 1, new byte[1])),
+                List.of(frame(AgentFrames.WATCHING, 1, new byte[0]), frame(AgentFrames.CHANGED, 1, relative)))) {
+            PipedInputStream fromAgent = new PipedInputStream(1 << 20);
+            PipedOutputStream agentOut = new PipedOutputStream(fromAgent);
+            agentOut.write(frame(AgentFrames.HELLO, 0, hello()));
+            AgentChannel channel = AgentChannel.open(fromAgent, OutputStreamSink.INSTANCE, agentOut::close, HELLO);
+            List<FileEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Future<FileWatch> watch = Executors.newVirtualThreadPerTaskExecutor().submit(() -> channel.watch("/workspace", true, seen::add));
+            Thread.sleep(50);
+            for (byte[] answer : answers) {
+                agentOut.write(answer);
+            }
+            agentOut.flush();
+            try {
+                FileWatch started = watch.get(10, TimeUnit.SECONDS);
+                assertThatThrownBy(() -> started.ended().get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(AgentChannelException.class);
+            } catch (java.util.concurrent.ExecutionException refused) {
+                assertThat(refused).hasCauseInstanceOf(AgentChannelException.class);
+            }
+            assertThat(seen).as("nothing of a lie is believed").isEmpty();
             assertThat(channel.isOpen()).isFalse();
         }
     }
