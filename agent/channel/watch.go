@@ -19,7 +19,8 @@ import (
 // an inotify watch, which the sandbox user has a limited number of).
 const MaxWatchedDirectories = 8192
 
-// modifiedQuiet coalesces a file's modifications: one event per file within it, not one per write.
+// modifiedQuiet coalesces a file's modifications: one event per file within it, not one per write,
+// and one more when it is closed if writes came since the last event.
 const modifiedQuiet = 100 * time.Millisecond
 
 const watchMask = syscall.IN_CREATE | syscall.IN_MOVED_TO | syscall.IN_MODIFY | syscall.IN_CLOSE_WRITE | syscall.IN_ATTRIB |
@@ -35,7 +36,8 @@ type watch struct {
 	mu        sync.Mutex
 	dirs      map[int32]string // watch descriptor to directory
 	root      string
-	modified  map[string]time.Time
+	modified  map[string]time.Time // when a file's last modification was reported
+	pending   map[string]bool      // files modified since, unreported (within modifiedQuiet)
 }
 
 func startWatch(req protocol.WatchRequest, emit func(protocol.FileEvent) error) (*watch, error) {
@@ -51,7 +53,7 @@ func startWatch(req protocol.WatchRequest, emit func(protocol.FileEvent) error) 
 		return nil, fmt.Errorf("inotify: %w", err)
 	}
 	w := &watch{file: os.NewFile(uintptr(fd), "inotify"), recursive: req.Recursive, emit: emit, dirs: map[int32]string{},
-		root: filepath.Clean(req.Path), modified: map[string]time.Time{}}
+		root: filepath.Clean(req.Path), modified: map[string]time.Time{}, pending: map[string]bool{}}
 	if err := w.add(w.root); err != nil {
 		w.file.Close()
 		return nil, err
@@ -152,15 +154,24 @@ func (w *watch) handle(wd int32, mask uint32, name string) (bool, error) {
 	case mask&(syscall.IN_DELETE|syscall.IN_MOVED_FROM) != 0:
 		kind = protocol.Deleted
 		delete(w.modified, path)
-	case mask&(syscall.IN_MODIFY|syscall.IN_CLOSE_WRITE|syscall.IN_ATTRIB) != 0:
+		delete(w.pending, path)
+	case mask&(syscall.IN_MODIFY|syscall.IN_ATTRIB) != 0:
 		if isDir {
 			return false, nil
 		}
 		now := time.Now()
-		if last, ok := w.modified[path]; ok && now.Sub(last) < modifiedQuiet && mask&syscall.IN_CLOSE_WRITE == 0 {
+		if last, ok := w.modified[path]; ok && now.Sub(last) < modifiedQuiet {
+			w.pending[path] = true // reported when the file is closed, so that the last write is not missed
 			return false, nil
 		}
 		w.modified[path] = now
+		kind = protocol.Modified
+	case mask&syscall.IN_CLOSE_WRITE != 0:
+		if !w.pending[path] {
+			return false, nil // every write to it was reported already
+		}
+		delete(w.pending, path)
+		w.modified[path] = time.Now()
 		kind = protocol.Modified
 	default:
 		return false, nil
