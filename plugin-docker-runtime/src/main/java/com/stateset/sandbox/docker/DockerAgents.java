@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * socket or path of the sandbox's is ever opened by the server. A channel opens when a sandbox
  * starts (or at its first command) and is opened again after it ends (the sandbox may kill its
  * agent); a sandbox whose agent does not answer is asked again only after {@link #RETRY_AFTER},
- * its commands going through the engine's exec meanwhile.
+ * its commands going through the engine's exec meanwhile. A channel unused for the idle time is
+ * closed (each holds an exec stream, threads and a connection) and opened again at the next use.
  */
 final class DockerAgents implements Closeable {
 
@@ -42,11 +43,44 @@ final class DockerAgents implements Closeable {
 
     private final DockerClient docker;
     private final String user;
+    private final Duration idle;
     private final Map<String, Link> links = new ConcurrentHashMap<>();
+    private final Thread sweeper;
+    private volatile boolean closed;
 
-    DockerAgents(DockerClient docker, String user) {
+    /** @param idle how long a channel may go unused before it is closed; zero for never */
+    DockerAgents(DockerClient docker, String user, Duration idle) {
         this.docker = requireNonNull(docker, "docker is null");
         this.user = requireNonNull(user, "user is null");
+        this.idle = requireNonNull(idle, "idle is null");
+        this.sweeper = idle.isZero() ? null : Thread.ofVirtual().name("agent-channels-idle").start(this::closeIdle);
+    }
+
+    /** Closes the channels unused for {@link #idle}, checking at a tenth of it (a second at least, a minute at most). */
+    private void closeIdle() {
+        long every = Math.clamp(idle.toMillis() / 10, 1_000, 60_000);
+        while (!closed) {
+            try {
+                Thread.sleep(every);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (String sandboxId : links.keySet()) {
+                Link[] removed = new Link[1];
+                links.computeIfPresent(sandboxId, (id, link) -> {
+                    if (link.idleFor(now) >= idle.toNanos()) {
+                        removed[0] = link;
+                        return null;
+                    }
+                    return link;
+                });
+                if (removed[0] != null) {
+                    LOG.debug("sandbox {}: its agent's channel was idle for {} s; closed", sandboxId, idle.toSeconds());
+                    removed[0].close();
+                }
+            }
+        }
     }
 
     /** Starts opening the sandbox's channel, so that its first command need not wait for it. */
@@ -56,7 +90,9 @@ final class DockerAgents implements Closeable {
 
     /** The open channel to the sandbox's agent, once it has answered; null if it has none that answers. */
     AgentChannel channel(String sandboxId) {
-        return link(sandboxId).await();
+        Link link = link(sandboxId);
+        link.used();
+        return link.await();
     }
 
     /** The sandbox is now called {@code newId}: its channel goes with it. */
@@ -77,6 +113,10 @@ final class DockerAgents implements Closeable {
 
     @Override
     public void close() {
+        closed = true;
+        if (sweeper != null) {
+            sweeper.interrupt();
+        }
         links.keySet().forEach(this::forget);
     }
 
@@ -161,7 +201,28 @@ final class DockerAgents implements Closeable {
     private static final class Link {
         private final CompletableFuture<AgentChannel> channel = new CompletableFuture<>();
         private final long createdNanos = System.nanoTime();
+        private volatile long usedNanos = createdNanos;
         private boolean started;
+
+        void used() {
+            usedNanos = System.nanoTime();
+        }
+
+        /**
+         * How long the channel has been open with nothing in flight; 0 while opening or failed, and
+         * while something is in flight (which counts as a use, so a long command's end starts the clock).
+         */
+        long idleFor(long now) {
+            AgentChannel open = channel.getNow(null);
+            if (open == null) {
+                return 0;
+            }
+            if (!open.isIdle()) {
+                usedNanos = now;
+                return 0;
+            }
+            return now - usedNanos;
+        }
 
         synchronized boolean starting() {
             if (started) {

@@ -47,6 +47,7 @@ import com.stateset.sandbox.spi.runtime.process.SandboxProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,7 +105,8 @@ final class DockerRuntime implements SandboxRuntime {
         this.agentDocker = agentDocker;
         String user = config.uid() + ":" + config.gid();
         this.agent = AgentVolume.of(docker, config.agent());
-        this.agents = agent == null ? null : new DockerAgents(requireNonNull(agentDocker, "agentDocker is null"), user);
+        this.agents = agent == null ? null : new DockerAgents(requireNonNull(agentDocker, "agentDocker is null"), user,
+                Duration.ofSeconds(config.agentIdleSeconds()));
         this.exec = new DockerExec(docker, user, agents);
         this.archives = new SandboxArchives(docker, exec, config.uid(), config.gid());
     }

@@ -103,6 +103,16 @@ public class DockerRuntimeConfig {
     @JsonProperty
     private String agent = "agent/stateset-agent";
 
+    /**
+     * How long a sandbox's channel to its agent stays open without a command, a terminal, a
+     * process request or a watch (each holds an exec stream, threads and a connection of the
+     * engine's client); 0 keeps it open while the sandbox runs. It opens again at the next use, in
+     * tens of milliseconds; background processes live in the agent, not in the channel.
+     */
+    @JsonProperty
+    @Min(0)
+    private int agentIdleSeconds = 600;
+
     public String host() {
         return host;
     }
@@ -180,6 +190,15 @@ public class DockerRuntimeConfig {
 
     public DockerRuntimeConfig withAgent(String agent) {
         this.agent = agent;
+        return this;
+    }
+
+    public int agentIdleSeconds() {
+        return agentIdleSeconds;
+    }
+
+    public DockerRuntimeConfig withAgentIdleSeconds(int agentIdleSeconds) {
+        this.agentIdleSeconds = agentIdleSeconds;
         return this;
     }
 

@@ -2,6 +2,7 @@ package com.stateset.sandbox.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.stateset.sandbox.docker.DockerTestSupport.Answer;
 import com.stateset.sandbox.spi.runtime.Isolations;
@@ -147,7 +148,31 @@ class DockerAgentIT {
         return DockerTestSupport.run(runtime, id, command, timeout);
     }
 
+    @Test
+    void aChannelIdleForItsTimeIsClosedAndOpensAgainAtTheNextUse() throws Exception {
+        SandboxRuntime quick = new DockerRuntimeFactory().create(new DockerRuntimeConfig().withWorkspaceSize("32Mi").withPidsLimit(64)
+                .withAgent(DockerTestSupport.AGENT).withAgentIdleSeconds(1), null);
+        try {
+            String id = sandbox(quick);
+            ProcessInfo sleeper = quick.processes(id).start(new ProcessSpec(List.of("sleep", "300"), Map.of(), null, false, 0, 0, 1024));
+            String bridges = "n=0; for d in /proc/[0-9]*; do case \"$(tr '\\0' ' ' < $d/cmdline 2>/dev/null)\" in"
+                    + " '/.stateset/stateset-agent serve ') n=$((n + 1)) ;; esac; done; echo $n";
+            // Seen through the other runtime's channel, which is not idle while it runs this.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(run(id, bridges, Duration.ofSeconds(10)).stdout())
+                    .as("only the checking runtime's bridge is left").isEqualTo("1\n"));
+            assertThat(DockerTestSupport.run(quick, id, "tr '\\0' ' ' < /proc/$PPID/cmdline", Duration.ofSeconds(10)).stdout())
+                    .as("the next command opens a channel again, through the agent").isEqualTo("/.stateset/stateset-agent keeper ");
+            assertThat(quick.processes(id).get(sleeper.id()).running()).as("processes live in the keeper, not the channel").isTrue();
+        } finally {
+            quick.close();
+        }
+    }
+
     private String sandbox() {
+        return sandbox(runtime);
+    }
+
+    private String sandbox(SandboxRuntime runtime) {
         String id = "sbx_agent" + System.nanoTime();
         runtime.create(new SandboxSpec(id, DockerRuntimeIT.IMAGE, 500, 256L << 20, Map.of(), false,
                 Map.of(SandboxLabels.SANDBOX_ID, id, SandboxLabels.INSTALL_ID, "agent-test"), Isolations.CONTAINER));

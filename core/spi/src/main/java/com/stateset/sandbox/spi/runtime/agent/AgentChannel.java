@@ -119,6 +119,11 @@ public final class AgentChannel implements Closeable {
         return agentVersion;
     }
 
+    /** Whether nothing is in flight: no command, terminal, request, attachment or watch. */
+    public boolean isIdle() {
+        return commands.isEmpty() && requests.isEmpty();
+    }
+
     /** Whether commands can still run through the channel. */
     public boolean isOpen() {
         return endedBecause == null;
