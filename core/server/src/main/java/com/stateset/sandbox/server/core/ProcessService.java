@@ -88,7 +88,7 @@ public final class ProcessService {
 
     public ProcessRequests.View get(Caller caller, String id, String processId) {
         Target target = target(caller, id, processId);
-        return onSandbox(target.sandbox(), processes -> view(target.sandbox(), processes.get(target.agentId())));
+        return on(target, processes -> view(target.sandbox(), processes.get(target.agentId())));
     }
 
     public void input(Caller caller, String id, String processId, ProcessRequests.Input request) {
@@ -99,7 +99,7 @@ public final class ProcessService {
             throw DomainException.tooLarge("data", "at most " + MAX_INPUT_CHARS + " characters per request");
         }
         Target target = target(caller, id, processId);
-        onSandbox(target.sandbox(), processes -> {
+        on(target, processes -> {
             if (request.data() != null && !request.data().isEmpty()) {
                 processes.write(target.agentId(), request.data().getBytes(StandardCharsets.UTF_8));
             }
@@ -113,7 +113,7 @@ public final class ProcessService {
     public void signal(Caller caller, String id, String processId, ProcessRequests.Signal request) {
         int signal = signalNumber(request == null ? null : request.signal());
         Target target = target(caller, id, processId);
-        onSandbox(target.sandbox(), processes -> {
+        on(target, processes -> {
             processes.signal(target.agentId(), signal);
             return null;
         });
@@ -126,7 +126,7 @@ public final class ProcessService {
         int cols = side("cols", requirePresent("cols", request.cols()), DEFAULT_COLS);
         int rows = side("rows", requirePresent("rows", request.rows()), DEFAULT_ROWS);
         Target target = target(caller, id, processId);
-        onSandbox(target.sandbox(), processes -> {
+        on(target, processes -> {
             processes.resize(target.agentId(), rows, cols);
             return null;
         });
@@ -139,7 +139,7 @@ public final class ProcessService {
             throw DomainException.validation("timeout", "must be 0 to " + MAX_WAIT.toSeconds() + " seconds");
         }
         Target target = target(caller, id, processId);
-        return onSandbox(target.sandbox(), processes -> {
+        return on(target, processes -> {
             processes.await(target.agentId(), timeout);
             return view(target.sandbox(), processes.get(target.agentId()));
         });
@@ -147,7 +147,7 @@ public final class ProcessService {
 
     public void remove(Caller caller, String id, String processId) {
         Target target = target(caller, id, processId);
-        onSandbox(target.sandbox(), processes -> {
+        on(target, processes -> {
             processes.remove(target.agentId());
             return null;
         });
@@ -164,11 +164,20 @@ public final class ProcessService {
 
     /** Describes a process as its sandbox's agent says, checked for form. */
     public ProcessRequests.View describe(Target target) {
-        return onSandbox(target.sandbox(), processes -> view(target.sandbox(), processes.get(target.agentId())));
+        return on(target, processes -> view(target.sandbox(), processes.get(target.agentId())));
+    }
+
+    /** Acts on the target's processes (reached once, when it was named), a sandbox found gone recorded as such. */
+    public <T> T on(Target target, Function<SandboxProcesses, T> action) {
+        try {
+            return action.apply(target.processes());
+        } catch (SandboxMissingException e) {
+            throw sandboxes.vanished(target.sandbox(), e);
+        }
     }
 
     /** Acts on the sandbox's processes, a sandbox found gone recorded as such. */
-    public <T> T onSandbox(SandboxRecord sandbox, Function<SandboxProcesses, T> action) {
+    private <T> T onSandbox(SandboxRecord sandbox, Function<SandboxProcesses, T> action) {
         try {
             return action.apply(processes(sandbox));
         } catch (SandboxMissingException e) {

@@ -46,7 +46,7 @@ final class ProcessOutputStream {
     /** Attaches to the process and returns the stream its events go to. */
     ChunkedOutput<String> start() {
         Sink sink = new Sink();
-        ProcessAttachment attachment = processes.onSandbox(target.sandbox(), p -> p.attach(target.agentId(), offset, sink));
+        ProcessAttachment attachment = processes.on(target, p -> p.attach(target.agentId(), offset, sink));
         attachment.exit().whenComplete((exit, failure) -> {
             sink.flush();
             if (failure == null) {

@@ -186,6 +186,7 @@ class ProcessApiIT {
             assertField(api.post(base + "/" + cat + "/signal", Map.of("signal", "SIGNOPE"), "X-API-Key", key), 400, "signal");
             assertField(api.post(base + "/" + cat + "/signal", Map.of("signal", 65), "X-API-Key", key), 400, "signal");
             assertField(api.post(base + "/" + cat + "/input", Map.of(), "X-API-Key", key), 400, "data");
+            assertField(api.post(base + "/" + cat + "/input", Map.of("data", "x".repeat(1024 * 1024 + 1)), "X-API-Key", key), 413, "data");
             assertField(api.post(base + "/" + shell + "/resize", Map.of("cols", 80), "X-API-Key", key), 400, "rows");
             assertField(api.post(base + "/" + cat + "/wait?timeout=100000", "", "X-API-Key", key), 400, "timeout");
             assertField(api.get(base + "/" + cat + "/output?offset=999999", "X-API-Key", key), 400, "offset");
