@@ -24,6 +24,14 @@ public record CheckpointView(String id, String sandboxId, String orgId, String n
             EnvChanges envChanges) {
     }
 
+    /**
+     * {@code POST /sandbox/{id}/checkpoints/restore}: what was written. {@code env_restored} is false
+     * when the environment was not asked for, or the checkpoint was saved without it.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Restored(boolean success, boolean filesRestored, boolean envRestored) {
+    }
+
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record EnvChanges(List<String> added, List<String> removed, List<String> modified) {
     }

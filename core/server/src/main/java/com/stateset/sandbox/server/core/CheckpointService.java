@@ -133,18 +133,19 @@ public final class CheckpointService {
         return new CheckpointView.Listing(dao().listReady(caller.orgId(), sandboxId).stream().map(this::view).toList());
     }
 
-    public void restore(Caller caller, String sandboxId, CheckpointRequests.Restore request) {
+    /**
+     * Writes a checkpoint into a running sandbox. Asked for the environment of a checkpoint saved
+     * without it, it restores no variables (there are none) and says so.
+     */
+    public CheckpointView.Restored restore(Caller caller, String sandboxId, CheckpointRequests.Restore request) {
         if (request == null || request.checkpointId() == null) {
             throw DomainException.validation("checkpoint_id", "required");
         }
         caller.requireOwnOrg(request.orgId());
         boolean restoreFiles = !Boolean.FALSE.equals(request.restoreFiles());
-        boolean restoreEnv = Boolean.TRUE.equals(request.restoreEnv());
         boolean overwrite = !Boolean.FALSE.equals(request.overwrite());
         CheckpointRecord checkpoint = requireReady(caller, request.checkpointId(), "checkpoint_id");
-        if (restoreEnv && !checkpoint.includeEnv()) {
-            throw DomainException.validation("restore_env", "checkpoint " + checkpoint.id() + " was made without include_env");
-        }
+        boolean restoreEnv = Boolean.TRUE.equals(request.restoreEnv()) && checkpoint.includeEnv();
         SandboxRecord sandbox = sandboxes.requireRunning(caller, sandboxId);
         Map<String, String> env = Map.of();
         if (restoreEnv) {
@@ -159,6 +160,7 @@ public final class CheckpointService {
         }
         events.record(EventTypes.CHECKPOINT_RESTORED, sandbox.orgId(), sandboxId, Map.of("checkpointId", checkpoint.id(),
                 "restoreFiles", restoreFiles, "restoreEnv", restoreEnv, "overwrite", overwrite));
+        return new CheckpointView.Restored(true, restoreFiles, restoreEnv);
     }
 
     /** {@code POST /sandbox/create} with {@code checkpoint_id}: a new sandbox holding the checkpoint. */

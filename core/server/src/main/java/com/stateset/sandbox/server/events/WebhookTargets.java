@@ -18,7 +18,8 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
  * Refused unless {@code allowPrivateTargets}: loopback, private (10/8, 172.16/12, 192.168/16),
  * shared (100.64/10) and unique-local (fc00::/7) addresses. Checked when a webhook is registered
  * and again on every connection, through the {@link DnsResolver} the HTTP client uses, so a name
- * that later resolves elsewhere (DNS rebinding) is refused too.
+ * that later resolves elsewhere (DNS rebinding) is refused too. A name that does not resolve when
+ * the webhook is registered is accepted (its DNS may come later); every delivery resolves it.
  */
 public final class WebhookTargets implements DnsResolver {
 
@@ -58,8 +59,10 @@ public final class WebhookTargets implements DnsResolver {
         try {
             resolve(uri.getHost());
             return null;
-        } catch (UnknownHostException e) {
+        } catch (RefusedAddressException e) {
             return e.getMessage();
+        } catch (UnknownHostException notYetInDns) {
+            return null;
         }
     }
 
@@ -69,12 +72,12 @@ public final class WebhookTargets implements DnsResolver {
         for (InetAddress address : addresses) {
             // Java turns an IPv4-mapped literal (::ffff:a.b.c.d) into an IPv4 address: refuse it as written.
             if (host.contains(":") && address instanceof Inet4Address) {
-                throw new UnknownHostException(host + " is an IPv4-mapped address, which webhooks may not use");
+                throw new RefusedAddressException(host + " is an IPv4-mapped address, which webhooks may not use");
             }
             String refused = refused(address);
             if (refused != null) {
                 // The address itself is not named: answers must not map a network's internal names.
-                throw new UnknownHostException(host + " resolves to " + refused);
+                throw new RefusedAddressException(host + " resolves to " + refused);
             }
         }
         return addresses;
@@ -153,5 +156,12 @@ public final class WebhookTargets implements DnsResolver {
             return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
         }
         return (b[0] & 0xfe) == 0xfc;
+    }
+
+    /** A name that resolves where webhooks may not go (an UnknownHostException to the HTTP client, which then does not connect). */
+    static final class RefusedAddressException extends UnknownHostException {
+        RefusedAddressException(String message) {
+            super(message);
+        }
     }
 }

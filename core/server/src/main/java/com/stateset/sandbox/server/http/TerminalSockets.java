@@ -77,6 +77,9 @@ public final class TerminalSockets {
                 throw new IllegalStateException("mapped to a path it does not match: " + request.getRequestPath());
             }
             socket.attach(terminals.open(path.group(1), tickets == null || tickets.size() != 1 ? null : tickets.get(0), socket));
+            // No permessage-deflate: keystrokes and screens are small and latency-bound, and clients
+            // disagree on its details (Node.js 20's WebSocket drops the connection on Jetty's frames).
+            response.setExtensions(List.of());
             return socket;
         } catch (RuntimeException e) {
             ErrorAnswer answer = ErrorMapper.translate(e);

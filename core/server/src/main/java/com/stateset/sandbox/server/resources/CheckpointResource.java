@@ -59,9 +59,8 @@ public final class CheckpointResource {
     @Path("/sandbox/{id}/checkpoints/restore")
     @RolesAllowed(Scopes.SANDBOX_WRITE)
     @Audited("checkpoint.restore")
-    public Success restore(@Auth Caller caller, @PathParam("id") String sandboxId, CheckpointRequests.Restore request) {
-        checkpoints.restore(caller, sandboxId, request);
-        return Success.OK;
+    public CheckpointView.Restored restore(@Auth Caller caller, @PathParam("id") String sandboxId, CheckpointRequests.Restore request) {
+        return checkpoints.restore(caller, sandboxId, request);
     }
 
     @POST

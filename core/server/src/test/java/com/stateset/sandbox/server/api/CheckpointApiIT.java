@@ -124,9 +124,17 @@ class CheckpointApiIT {
         assertThat(restored.status()).as(restored.raw()).isEqualTo(200);
         assertThat(sh(other, "find . | sort; echo $TOKEN_NAME")).isEqualTo(".\n./logs\n./src\n./src/a.py\nalpha\n");
 
+        assertThat(restored.body().get("env_restored").asBoolean()).isTrue();
+        assertThat(restored.body().get("files_restored").asBoolean()).isTrue();
+
+        // Saved without its environment: the files come back, no variable does, and the answer says so.
+        sh(sandbox, "echo again > top.txt");
         Reply noEnv = post("/api/v1/sandbox/" + sandbox + "/checkpoints", Map.of("name", "no-env"));
-        assertField(post("/api/v1/sandbox/" + other + "/checkpoints/restore",
-                Map.of("checkpoint_id", noEnv.text("/id"), "restore_env", true)), 400, "restore_env");
+        Reply withoutEnv = post("/api/v1/sandbox/" + other + "/checkpoints/restore",
+                Map.of("checkpoint_id", noEnv.text("/id"), "restore_env", true));
+        assertThat(withoutEnv.status()).as(withoutEnv.raw()).isEqualTo(200);
+        assertThat(withoutEnv.body().get("env_restored").asBoolean()).isFalse();
+        assertThat(sh(other, "cat top.txt; echo $TOKEN_NAME")).isEqualTo("again\nalpha\n");
     }
 
     @Test

@@ -84,6 +84,25 @@ class TerminalApiIT {
         }
     }
 
+    /** Node.js 20's WebSocket, offered it, loses the connection on Jetty's compressed frames. */
+    @Test
+    void theHandshakeDeclinesCompression() throws Exception {
+        String url = ticket(Map.of("command", List.of("cat"))).text("/url");
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", APP.getLocalPort())) {
+            raw.getOutputStream().write(("GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            StringBuilder head = new StringBuilder();
+            java.io.InputStream in = raw.getInputStream();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int next = in.read();
+                assertThat(next).as("the handshake's answer ended early: %s", head).isNotNegative();
+                head.append((char) next);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101").doesNotContainIgnoringCase("Sec-WebSocket-Extensions");
+        }
+    }
+
     @Test
     void aTicketOpensOneTerminalOnceAndOnlyItsSandboxs() throws Exception {
         String url = ticket(Map.of("command", List.of("cat"))).text("/url");

@@ -1,6 +1,7 @@
 package com.stateset.sandbox.server.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,12 @@ class WebhookTargetsTest {
     @Test
     void refusalsDoNotNameTheAddress() {
         assertThat(strict.problem("https://localhost/x")).doesNotContain("127.0.0.1").contains("private");
+    }
+
+    @Test
+    void aNameNotYetInDnsIsAcceptedAndCheckedAtEveryDelivery() {
+        assertThat(strict.problem("https://no-such-host.invalid/hook")).isNull();
+        assertThatThrownBy(() -> strict.resolve("no-such-host.invalid")).isInstanceOf(java.net.UnknownHostException.class);
     }
 
     @Test
