@@ -41,7 +41,15 @@ final class ServerProcess implements AutoCloseable {
 
     /** {@link #start(Path, Map, String...)} with another configuration file than the default. */
     static ServerProcess start(Path config, Path dataDir, Map<String, String> env, String... javaOptions) {
-        int port = freePort();
+        return start(config, freePort(), dataDir, env, javaOptions);
+    }
+
+    /** {@link #start(Path, Map, String...)} on a given port: a server started again where its clients are. */
+    static ServerProcess startOn(int port, Path dataDir, Map<String, String> env, String... javaOptions) {
+        return start(null, port, dataDir, env, javaOptions);
+    }
+
+    private static ServerProcess start(Path config, int port, Path dataDir, Map<String, String> env, String... javaOptions) {
         List<String> options = new ArrayList<>(List.of(
                 "-Ddw.server.applicationConnectors[0].port=" + port,
                 "-Ddw.server.adminConnectors[0].port=" + freePort()));
