@@ -5,20 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.stateset.sandbox.testing.Infrastructure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -35,7 +31,6 @@ class TypeScriptSdkIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(TypeScriptSdkIT.class);
     private static final Path SDK = Path.of("../sdk/typescript").toAbsolutePath().normalize();
-    private static final Path SPEC = Path.of("../docs/openapi.yaml");
     /**
      * The live tests create more sandboxes at once than the free plan allows and send webhooks to a
      * receiver on loopback over http. The guide's first example runs {@code node} in a sandbox of the
@@ -92,13 +87,8 @@ class TypeScriptSdkIT {
             JsonNode call = json.readTree(line);
             made.add(call.get("method").asText() + " " + call.get("path").asText());
         }
-        Set<String> missing = new TreeSet<>();
-        for (String operation : operations()) {
-            Pattern pattern = pattern(operation);
-            if (!NOT_THROUGH_FETCH.contains(operation) && made.stream().noneMatch(call -> pattern.matcher(call).matches())) {
-                missing.add(operation);
-            }
-        }
+        Set<String> missing = OpenApiOperations.notCalled(made);
+        missing.removeAll(NOT_THROUGH_FETCH);
         assertThat(missing).as("operations of docs/openapi.yaml never called through the SDK (of %d calls)", made.size()).isEmpty();
     }
 
@@ -134,26 +124,6 @@ class TypeScriptSdkIT {
             assertThat(check.waitFor()).as("%s:%n%s", script, output).isZero();
             assertThat(output.strip()).isIn("cjs healthy", "esm true");
         }
-    }
-
-    /** Every operation of the spec, as {@code METHOD /path/{param}}. */
-    private static Set<String> operations() throws IOException {
-        JsonNode paths = new ObjectMapper(new YAMLFactory()).readTree(SPEC.toFile()).get("paths");
-        Set<String> operations = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> path = it.next();
-            for (String method : List.of("get", "post", "put", "delete", "patch")) {
-                if (path.getValue().has(method)) {
-                    operations.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
-                }
-            }
-        }
-        return operations;
-    }
-
-    /** A call of the operation: its path, each parameter one segment. */
-    private static Pattern pattern(String operation) {
-        return Pattern.compile(Pattern.quote(operation).replaceAll("\\{[^}]+}", "\\\\E[^/]+\\\\Q"));
     }
 
     /** Node.js from the PATH, with the SDK built and the images the guide's examples use; a skip (a failure in CI) without. */
