@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering of the whole tree, read from the modules' compiled classes: the SPI and the API
- * (the wire contract) depend on nothing of ours, a plugin only on the SPI, the server on no plugin;
+ * (the wire contract) depend on nothing of ours, a plugin only on the SPI, the server on no plugin,
+ * the Java SDK only on the API and the command line only on the SDK and the API;
  * in the server the model and the errors depend on nothing else of it (the errors on the API's
  * codes), the services on nothing of the HTTP layer, the resources on no DAO; and no two of the
  * server's packages (its root included) depend on each other, directly or around a cycle.
@@ -36,6 +37,8 @@ class ArchitectureTest {
     private static final String SPI = "com.stateset.sandbox.spi..";
     private static final String API = "com.stateset.sandbox.api..";
     private static final String SERVER = "com.stateset.sandbox.server..";
+    private static final String SDK = "com.stateset.sandbox.client..";
+    private static final String CLI = "com.stateset.sandbox.cli..";
     private static final List<String> PLUGINS = List.of("com.stateset.sandbox.docker..", "com.stateset.sandbox.kubernetes..",
             "com.stateset.sandbox.storage.s3..", "com.stateset.sandbox.storage.gcs..");
     private static JavaClasses classes;
@@ -44,7 +47,7 @@ class ArchitectureTest {
     static void importTheModules() {
         Path root = Path.of("..").toAbsolutePath().normalize();
         List<Path> modules = List.of("core/spi", "api", "core/server", "plugin-docker-runtime", "plugin-k8s-runtime", "plugin-storage-s3",
-                "plugin-storage-gcs").stream().map(m -> root.resolve(m).resolve("target/classes")).toList();
+                "plugin-storage-gcs", "sdk/java", "cli").stream().map(m -> root.resolve(m).resolve("target/classes")).toList();
         for (Path module : modules) {
             if (!Files.isDirectory(module)) {
                 throw new IllegalStateException(module + " is missing; build from the root: ./mvnw verify");
@@ -64,6 +67,17 @@ class ArchitectureTest {
     void theApiDependsOnNothingOfOurs() {
         classes().that().resideInAPackage(API)
                 .should().onlyDependOnClassesThat(resideInAPackage(API).or(not(resideInAPackage("com.stateset.sandbox.."))))
+                .check(classes);
+    }
+
+    /** The Java SDK speaks the wire contract only; the command line is one of its users. */
+    @Test
+    void theSdkDependsOnlyOnTheApiAndTheCommandLineOnlyOnTheSdk() {
+        classes().that().resideInAPackage(SDK)
+                .should().onlyDependOnClassesThat(resideInAnyPackage(SDK, API).or(not(resideInAPackage("com.stateset.sandbox.."))))
+                .check(classes);
+        classes().that().resideInAPackage(CLI)
+                .should().onlyDependOnClassesThat(resideInAnyPackage(CLI, SDK, API).or(not(resideInAPackage("com.stateset.sandbox.."))))
                 .check(classes);
     }
 

@@ -66,7 +66,12 @@ public final class Terminals {
 
         /** Types text (as UTF-8). */
         public void write(String keys) {
-            join(socket.sendBinary(ByteBuffer.wrap(keys.getBytes(StandardCharsets.UTF_8)), true));
+            write(keys.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Types bytes, as a terminal's keyboard sends them. */
+        public void write(byte[] keys) {
+            join(socket.sendBinary(ByteBuffer.wrap(keys), true));
         }
 
         /** Resizes it (1 to 1000 each). */

@@ -144,7 +144,8 @@ final class Transport {
                     pause(backoff(attempt));
                     continue;
                 }
-                throw new SandboxConnectionException(call.method + " " + call.path + ": " + e, e);
+                throw new SandboxConnectionException(call.method + " " + call.path + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage()), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SandboxException(call.method + " " + call.path + ": interrupted", e);
