@@ -409,6 +409,17 @@ export class StateSetSandbox {
     return this.http.json('GET', `/sandbox/${seg(sandboxId)}/audit/summary`, options);
   }
 
+  /** The server's API description (OpenAPI 3.1), as JSON. */
+  openApi(options?: RequestOptions): Promise<Record<string, unknown>> {
+    return this.http.json('GET', '/openapi.json', options);
+  }
+
+  /** The server's API description as its YAML text. */
+  async openApiYaml(options?: RequestOptions): Promise<string> {
+    const response = await this.http.raw('GET', '/openapi.yaml', { ...options, headers: { ...options?.headers, Accept: 'application/yaml' } });
+    return response.text();
+  }
+
   /** The server's health; throws {@link SandboxApiError} (503) when a part is unhealthy. */
   health(options?: RequestOptions): Promise<ResponseBody<'/health', 'get'>> {
     return this.http.json('GET', '/health', options);

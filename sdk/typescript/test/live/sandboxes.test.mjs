@@ -121,6 +121,8 @@ test('metrics, their history and summary, the audit summary and health', async (
   const audit = await client.auditSummary(sandbox.sandbox_id);
   assert.ok(audit.commands_executed >= 1);
   assert.equal((await client.health()).status, 'healthy');
+  assert.equal((await client.openApi()).openapi, '3.1.0');
+  assert.match(await client.openApiYaml(), /^openapi: 3\.1\.0\n/);
 });
 
 test('secrets reach the commands run after their injection', async () => {

@@ -169,6 +169,8 @@ class JavaSdkIT {
         assertThat(client.sandboxes().metricsSummary(id).sandboxId()).isEqualTo(id);
         assertThat(client.sandboxes().auditSummary(id).commandsExecuted()).isPositive();
         assertThat(client.operations().health()).containsEntry("status", "healthy");
+        assertThat(client.operations().openApi().path("openapi").asText()).isEqualTo("3.1.0");
+        assertThat(client.operations().openApiYaml()).startsWith("openapi: 3.1.0\n");
     }
 
     @Test

@@ -30,11 +30,13 @@ import com.stateset.sandbox.server.http.JsonErrorHandler;
 import com.stateset.sandbox.server.http.RequestIdFilter;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter;
 import com.stateset.sandbox.server.http.TerminalSockets;
+import com.stateset.sandbox.server.resources.ApiDocumentResource;
 import com.stateset.sandbox.server.resources.ApiKeyResource;
 import com.stateset.sandbox.server.resources.ArtifactResource;
 import com.stateset.sandbox.server.resources.AuditResource;
 import com.stateset.sandbox.server.resources.BillingResource;
 import com.stateset.sandbox.server.resources.CheckpointResource;
+import com.stateset.sandbox.server.resources.DocsResource;
 import com.stateset.sandbox.server.resources.EventStreamResource;
 import com.stateset.sandbox.server.resources.FileStreamResource;
 import com.stateset.sandbox.server.resources.OperationsResource;
@@ -125,6 +127,8 @@ final class ApiRoutes {
         HealthResource health = new HealthResource(environment.healthChecks());
         environment.jersey().register(health);
         environment.jersey().register(new HealthResource.UnderApi(health));
+        environment.jersey().register(new ApiDocumentResource());
+        environment.jersey().register(new DocsResource());
         environment.jersey().register(new RegistrationResource(new RegistrationService(jdbi, clock,
                 config.auth().registrationEnabled(), config.auth().defaultPlan())));
         environment.jersey().register(new ApiKeyResource(new ApiKeyService(jdbi, clock, verifier)));

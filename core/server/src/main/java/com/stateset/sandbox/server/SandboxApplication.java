@@ -126,6 +126,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
             return;
         }
         LOG.info("StateSet Sandbox is listening on {}", url);
+        LOG.info("API reference: {}/docs; command line: bin/sbx login --url {}", url, url);
         if (registrationEnabled) {
             LOG.info("Get an API key: curl -s -X POST {}/api/v1/register -H 'Content-Type: application/json'"
                     + " -d '{\"email\":\"you@example.com\",\"organization_name\":\"My Org\"}'", url);

@@ -38,6 +38,20 @@ public final class Operations {
         return http.json(new Transport.Call("GET", "/benchmark/summary").query("days", days), BenchmarkView.Summary.class);
     }
 
+    /** The server's API description (OpenAPI 3.1). */
+    public com.fasterxml.jackson.databind.JsonNode openApi() {
+        return http.json(new Transport.Call("GET", "/openapi.json"), com.fasterxml.jackson.databind.JsonNode.class);
+    }
+
+    /** The server's API description as its YAML text. */
+    public String openApiYaml() {
+        try (java.io.InputStream in = http.stream(new Transport.Call("GET", "/openapi.yaml").header("Accept", "application/yaml")).body()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new SandboxConnectionException("reading the API description broke: " + e.getMessage(), e);
+        }
+    }
+
     /** Each part's health; an unhealthy server answers a {@link SandboxApiException.ServerException} (503). */
     @SuppressWarnings("unchecked")
     public Map<String, String> health() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.stateset.sandbox.api.ErrorCodes;
 import com.stateset.sandbox.server.health.HealthResource;
+import com.stateset.sandbox.server.resources.ApiDocumentResource;
 import com.stateset.sandbox.server.resources.ApiKeyResource;
 import com.stateset.sandbox.server.resources.ArtifactResource;
 import com.stateset.sandbox.server.resources.AuditResource;
@@ -77,7 +78,7 @@ class OpenApiDocumentTest {
             });
         }
         Set<String> served = new TreeSet<>();
-        for (Class<?> resource : List.of(RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
+        for (Class<?> resource : List.of(ApiDocumentResource.class, RegistrationResource.class, ApiKeyResource.class, SandboxResource.class,
                 CheckpointResource.class, ArtifactResource.class, AuditResource.class, TemplateResource.class, HealthResource.UnderApi.class,
                 SecretResource.class, WebhookResource.class, BillingResource.class,
                 UsageResource.class, OperationsResource.class, EventStreamResource.class, ReplResource.class, TerminalResource.class, FileStreamResource.class, ProcessResource.class)) {
