@@ -11,8 +11,6 @@ import io.dropwizard.db.ManagedDataSource;
 import java.nio.file.Path;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code set-plan --org <id> --plan <name> [config.yml]}: moves an organization to another plan. An
@@ -20,8 +18,6 @@ import org.slf4j.LoggerFactory;
  * their own plan over the API.
  */
 final class SetPlanCommand extends ConfiguredCommand<SandboxConfiguration> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(SetPlanCommand.class);
 
     SetPlanCommand() {
         super("set-plan", "Moves an organization to another configured plan");
@@ -53,7 +49,10 @@ final class SetPlanCommand extends ConfiguredCommand<SandboxConfiguration> {
         } finally {
             dataSource.stop();
         }
-        LOG.info("organization {} is now on the {} plan", org, plan);
+        // The command's answer to the operator, on its standard output: the console log is
+        // asynchronous, and a line logged just before the JVM exits was seen lost.
+        System.out.println("organization " + org + " is now on the " + plan + " plan");
+        System.out.flush();
     }
 
     @Override
