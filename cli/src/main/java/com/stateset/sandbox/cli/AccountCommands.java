@@ -7,11 +7,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Logging in and who one is. */
 final class AccountCommands {
@@ -20,16 +17,13 @@ final class AccountCommands {
     }
 
     @Command(name = "login", description = "Check a server and key, and save them as a profile (file mode 0600).")
-    static final class Login implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Login extends SbxCommand {
 
         @Option(names = "--key-stdin", description = "Read the key from standard input (instead of --api-key or a prompt).")
         boolean keyFromStdin;
 
         @Override
-        public Integer call() throws Exception {
-            Sbx sbx = Sbx.of(spec);
+        int run(Sbx sbx) throws Exception {
             if (sbx.apiKey == null && sbx.env.get("SANDBOX_API_KEY") == null) {
                 sbx.apiKey = readKey(keyFromStdin);
             }
@@ -54,13 +48,10 @@ final class AccountCommands {
     }
 
     @Command(name = "whoami", description = "The server, the key (its prefix) and the organization in use.")
-    static final class Whoami implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Whoami extends SbxCommand {
 
         @Override
-        public Integer call() {
-            Sbx sbx = Sbx.of(spec);
+        int run(Sbx sbx) {
             SubscriptionView plan = sbx.client().organization().subscription();
             Map<String, Object> who = new LinkedHashMap<>();
             who.put("server", sbx.server());

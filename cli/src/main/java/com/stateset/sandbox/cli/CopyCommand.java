@@ -3,20 +3,18 @@ package com.stateset.sandbox.cli;
 import com.stateset.sandbox.client.Files;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.file.FileVisitResult;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.concurrent.Callable;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * Files and directories to and from a sandbox, as {@code docker cp} does: {@code sbx cp ./src ID:dir}
@@ -26,10 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "cp", description = {"Copy files or directories between here and a sandbox (ID:PATH names the sandbox side).",
     "A file sent to a sandbox path ending in / keeps its name there."})
-final class CopyCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class CopyCommand extends SbxCommand {
 
     @Parameters(index = "0", paramLabel = "SOURCE")
     String source;
@@ -38,8 +33,7 @@ final class CopyCommand implements Callable<Integer> {
     String destination;
 
     @Override
-    public Integer call() throws IOException {
-        Sbx sbx = Sbx.of(spec);
+    int run(Sbx sbx) throws IOException {
         Files files = sbx.client().files();
         int remoteSource = source.indexOf(':');
         int remoteDestination = destination.indexOf(':');
@@ -47,14 +41,16 @@ final class CopyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "one side must be a sandbox's (ID:PATH) and the other a local path");
         }
+        PrintWriter notes = sbx.err();
         int copied = remoteSource > 0
-                ? download(files, source.substring(0, remoteSource), source.substring(remoteSource + 1), Path.of(destination))
-                : upload(files, Path.of(source), destination.substring(0, remoteDestination), destination.substring(remoteDestination + 1));
+                ? download(files, source.substring(0, remoteSource), source.substring(remoteSource + 1), Path.of(destination), notes)
+                : upload(files, Path.of(source), destination.substring(0, remoteDestination), destination.substring(remoteDestination + 1), notes);
+        notes.flush();
         sbx.out().println(copied + (copied == 1 ? " file" : " files"));
         return 0;
     }
 
-    private static int upload(Files files, Path local, String sandboxId, String remote) throws IOException {
+    private static int upload(Files files, Path local, String sandboxId, String remote, PrintWriter notes) throws IOException {
         if (!java.nio.file.Files.exists(local, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException("no such file or directory: " + local);
         }
@@ -76,7 +72,7 @@ final class CopyCommand implements Callable<Integer> {
                     files.upload(sandboxId, join(remote, local.relativize(file)), file);
                     count[0]++;
                 } else {
-                    System.err.println("skipped (not a regular file): " + file);
+                    notes.println("skipped (not a regular file): " + file);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -90,7 +86,7 @@ final class CopyCommand implements Callable<Integer> {
     }
 
     /** Reads the path's tar; its entries are named from the path's last segment. */
-    private static int download(Files files, String sandboxId, String remote, Path local) throws IOException {
+    private static int download(Files files, String sandboxId, String remote, Path local, PrintWriter notes) throws IOException {
         Path root = local.toAbsolutePath().normalize();
         boolean intoDirectory = java.nio.file.Files.isDirectory(root);
         int count = 0;
@@ -112,7 +108,7 @@ final class CopyCommand implements Callable<Integer> {
                     java.nio.file.Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
                     count++;
                 } else {
-                    System.err.println("skipped (not a regular file): " + entry.getName());
+                    notes.println("skipped (not a regular file): " + entry.getName());
                 }
             }
         }

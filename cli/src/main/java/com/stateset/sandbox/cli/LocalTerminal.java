@@ -33,12 +33,9 @@ final class LocalTerminal {
         return terminal;
     }
 
-    void restore() {
-        try {
-            stty(saved);
-        } catch (IOException e) {
-            System.err.println("warning: could not restore the terminal (run `stty sane`): " + e.getMessage());
-        }
+    /** Puts back the settings saved by {@link #raw}. */
+    void restore() throws IOException {
+        stty(saved);
     }
 
     private static String stty(String... args) throws IOException {

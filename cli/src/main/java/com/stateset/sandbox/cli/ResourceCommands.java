@@ -11,13 +11,10 @@ import com.stateset.sandbox.client.SandboxClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** Checkpoints, artifacts, webhooks, keys, templates, events and usage. */
 final class ResourceCommands {
@@ -36,9 +33,7 @@ final class ResourceCommands {
         }
 
         @Command(name = "create", description = "Save a sandbox's workspace (and with --env its environment).")
-        static final class Create implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Create extends SbxCommand {
             @Parameters(paramLabel = "SANDBOX")
             String sandbox;
             @Option(names = {"-n", "--name"}, required = true)
@@ -49,32 +44,26 @@ final class ResourceCommands {
             boolean env;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().checkpoints().create(sandbox, name, description, env), CheckpointView::id);
                 return 0;
             }
         }
 
         @Command(name = "ls", description = "List checkpoints, newest first.")
-        static final class Ls implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Ls extends SbxCommand {
             @Option(names = "--sandbox", description = "Only this sandbox's.")
             String sandbox;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().checkpoints().list(sandbox), list -> Sbx.table(COLUMNS, list.stream().map(Checkpoint::row).toList()));
                 return 0;
             }
         }
 
         @Command(name = "restore", description = "Write a checkpoint into a running sandbox (files created since are kept).")
-        static final class Restore implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Restore extends SbxCommand {
             @Parameters(index = "0", paramLabel = "SANDBOX")
             String sandbox;
             @Parameters(index = "1", paramLabel = "CHECKPOINT")
@@ -85,8 +74,7 @@ final class ResourceCommands {
             boolean keep;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().checkpoints().restore(sandbox, checkpoint, true, env, !keep),
                         r -> "restored " + checkpoint + " into " + sandbox + (r.envRestored() ? " with its environment" : ""));
                 return 0;
@@ -94,34 +82,28 @@ final class ResourceCommands {
         }
 
         @Command(name = "clone", description = "Copy a checkpoint under a new name.")
-        static final class Clone implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Clone extends SbxCommand {
             @Parameters(index = "0", paramLabel = "CHECKPOINT")
             String checkpoint;
             @Parameters(index = "1", paramLabel = "NAME")
             String name;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().checkpoints().clone(checkpoint, name), CheckpointView::id);
                 return 0;
             }
         }
 
         @Command(name = "diff", description = "What changed from the first checkpoint to the second.")
-        static final class Diff implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Diff extends SbxCommand {
             @Parameters(index = "0", paramLabel = "FIRST")
             String first;
             @Parameters(index = "1", paramLabel = "SECOND")
             String second;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().checkpoints().compare(first, second), d -> {
                     List<String> lines = new ArrayList<>();
                     d.added().forEach(path -> lines.add("+ " + path));
@@ -147,9 +129,7 @@ final class ResourceCommands {
             subcommands = {Artifact.Push.class, Artifact.Pull.class, Artifact.Url.class, Artifact.Ls.class, Artifact.Rm.class})
     static final class Artifact {
         @Command(name = "push", description = "Store a file of a sandbox's workspace as an artifact.")
-        static final class Push implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Push extends SbxCommand {
             @Parameters(index = "0", paramLabel = "SANDBOX")
             String sandbox;
             @Parameters(index = "1", paramLabel = "PATH")
@@ -160,8 +140,7 @@ final class ResourceCommands {
             Long expires;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().artifacts().upload(sandbox, path, remotePath, expires == null ? null : Duration.ofSeconds(expires)),
                         ArtifactView::id);
                 return 0;
@@ -169,9 +148,7 @@ final class ResourceCommands {
         }
 
         @Command(name = "pull", description = "Write an artifact into a sandbox.")
-        static final class Pull implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Pull extends SbxCommand {
             @Parameters(index = "0", paramLabel = "SANDBOX")
             String sandbox;
             @Parameters(index = "1", paramLabel = "ARTIFACT")
@@ -180,40 +157,33 @@ final class ResourceCommands {
             String path;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().artifacts().download(sandbox, artifact, path), d -> d.path() + " (" + d.size() + " bytes)");
                 return 0;
             }
         }
 
         @Command(name = "url", description = "A URL that downloads the artifact without a credential.")
-        static final class Url implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Url extends SbxCommand {
             @Parameters(paramLabel = "ARTIFACT")
             String artifact;
             @Option(names = "--expires", defaultValue = "3600", description = "Seconds it is valid (default: ${DEFAULT-VALUE}).")
             long expires;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().artifacts().url(artifact, Duration.ofSeconds(expires)), u -> u.url());
                 return 0;
             }
         }
 
         @Command(name = "ls", description = "List artifacts, newest first.")
-        static final class Ls implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Ls extends SbxCommand {
             @Option(names = "--sandbox", description = "Only this sandbox's.")
             String sandbox;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().artifacts().list(sandbox), list -> Sbx.table(List.of("ID", "PATH", "BYTES", "TYPE", "CREATED"),
                         list.stream().map(a -> List.of(a.id(), a.remotePath(), String.valueOf(a.size()), a.contentType(), a.createdAt())).toList()));
                 return 0;
@@ -233,13 +203,10 @@ final class ResourceCommands {
             subcommands = {Webhook.Ls.class, Webhook.Create.class, Webhook.Test.class, Webhook.Rm.class})
     static final class Webhook {
         @Command(name = "ls", description = "List webhooks.")
-        static final class Ls implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Ls extends SbxCommand {
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().webhooks().list(), list -> Sbx.table(List.of("ID", "URL", "EVENTS", "ENABLED"),
                         list.stream().map(w -> List.of(w.id(), w.url(), String.valueOf(w.events()), String.valueOf(w.enabled()))).toList()));
                 return 0;
@@ -247,9 +214,7 @@ final class ResourceCommands {
         }
 
         @Command(name = "create", description = "Register a webhook; prints its signing secret, shown this once.")
-        static final class Create implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Create extends SbxCommand {
             @Parameters(paramLabel = "URL")
             String url;
             @Option(names = "--event", description = "An event it receives (repeatable; default all).")
@@ -258,23 +223,19 @@ final class ResourceCommands {
             String secret;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().webhooks().create(url, events, secret), w -> w.id() + " secret " + w.secret());
                 return 0;
             }
         }
 
         @Command(name = "test", description = "Send a signed webhook.test event now; exits 1 if it was not delivered.")
-        static final class Test implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Test extends SbxCommand {
             @Parameters(paramLabel = "WEBHOOK")
             String webhook;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 WebhookView.TestResult result = sbx.client().webhooks().test(webhook);
                 sbx.print(result, r -> r.success() ? "delivered: " + r.statusCode() + " in " + r.durationMs() + " ms"
                         : "not delivered: " + (r.statusCode() == null ? r.error() : "status " + r.statusCode()));
@@ -293,13 +254,10 @@ final class ResourceCommands {
 
     @Command(name = "keys", description = "API keys: list (default), create, revoke.",
             subcommands = {Keys.Create.class, Keys.Revoke.class})
-    static final class Keys implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Keys extends SbxCommand {
 
         @Override
-        public Integer call() {
-            Sbx sbx = Sbx.of(spec);
+        int run(Sbx sbx) {
             sbx.print(sbx.client().organization().apiKeys(), list -> Sbx.table(List.of("ID", "NAME", "PREFIX", "SCOPES", "EXPIRES", "LAST USED"),
                     list.stream().map(k -> List.of(k.id(), k.name(), k.keyPrefix(), String.join(",", k.scopes()),
                             k.expiresAt() == null ? "never" : k.expiresAt(), k.lastUsedAt() == null ? "never" : k.lastUsedAt())).toList()));
@@ -307,9 +265,7 @@ final class ResourceCommands {
         }
 
         @Command(name = "create", description = "Create a key; prints it, shown this once.")
-        static final class Create implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Create extends SbxCommand {
             @Parameters(paramLabel = "NAME")
             String name;
             @Option(names = "--scope", description = "sandbox:read, sandbox:write or admin (repeatable; default all).")
@@ -318,8 +274,7 @@ final class ResourceCommands {
             Integer days;
 
             @Override
-            public Integer call() {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) {
                 sbx.print(sbx.client().organization().createApiKey(name, scopes, days), ApiKeyView.Created::key);
                 return 0;
             }
@@ -335,17 +290,14 @@ final class ResourceCommands {
     }
 
     @Command(name = "templates", description = "The templates sandboxes are made from.")
-    static final class Templates implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Templates extends SbxCommand {
         @Option(names = "--category")
         String category;
         @Option(names = "--search")
         String search;
 
         @Override
-        public Integer call() {
-            Sbx sbx = Sbx.of(spec);
+        int run(Sbx sbx) {
             List<TemplateView> templates = sbx.client().organization().templates(category, search);
             sbx.print(templates, list -> Sbx.table(List.of("ID", "CATEGORY", "CPUS", "MEMORY", "DESCRIPTION"),
                     list.stream().map(t -> List.of(t.id(), t.category(), t.cpus(), t.memory(), String.valueOf(t.description()))).toList()));
@@ -356,9 +308,7 @@ final class ResourceCommands {
     @Command(name = "events", description = "The organization's events.", subcommands = EventsCommand.Tail.class)
     static final class EventsCommand {
         @Command(name = "tail", description = "Print events as they happen (one JSON object a line with -o json) until interrupted.")
-        static final class Tail implements Callable<Integer> {
-            @Spec
-            CommandSpec spec;
+        static final class Tail extends SbxCommand {
             @Option(names = "--type", description = "Only events of this type (repeatable).")
             List<String> types = new ArrayList<>();
             @Option(names = "--sandbox", description = "Only this sandbox's events.")
@@ -369,8 +319,7 @@ final class ResourceCommands {
             Long count;
 
             @Override
-            public Integer call() throws Exception {
-                Sbx sbx = Sbx.of(spec);
+            int run(Sbx sbx) throws Exception {
                 try (Stream<Events.Event> events = sbx.client().events().stream(from, types, sandbox)) {
                     Stream<Events.Event> shown = count == null ? events : events.limit(count);
                     for (Events.Event event : (Iterable<Events.Event>) shown::iterator) {
@@ -385,13 +334,10 @@ final class ResourceCommands {
     }
 
     @Command(name = "usage", description = "This month's usage and its estimated cost.")
-    static final class Usage implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Usage extends SbxCommand {
 
         @Override
-        public Integer call() {
-            Sbx sbx = Sbx.of(spec);
+        int run(Sbx sbx) {
             UsageView.Current usage = sbx.client().organization().usage();
             sbx.print(usage, u -> Sbx.table(List.of("CPU HOURS", "MEMORY GB-HOURS", "NETWORK GB", "STORAGE GB", "SANDBOXES", "COST"),
                     List.of(List.of(String.format("%.3f", u.cpuHours()), String.format("%.3f", u.memoryGbHours()), String.format("%.3f", u.networkGb()),

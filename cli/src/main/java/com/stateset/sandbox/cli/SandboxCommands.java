@@ -19,14 +19,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** Sandboxes: create, list, describe, run commands and a shell in, stop, delete. */
 final class SandboxCommands {
@@ -42,9 +39,7 @@ final class SandboxCommands {
     }
 
     @CommandLine.Command(name = "create", description = "Create a sandbox and print its id once it runs.")
-    static final class Create implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Create extends SbxCommand {
 
         @Option(names = {"-t", "--template"}, description = "The template (default: the server's).")
         String template;
@@ -68,8 +63,7 @@ final class SandboxCommands {
         String checkpoint;
 
         @Override
-        public Integer call() {
-            Sbx sbx = Sbx.of(spec);
+        int run(Sbx sbx) {
             CreateSandbox request = template == null ? CreateSandbox.defaults() : CreateSandbox.template(template);
             request.cpus(cpus).memory(memory).env(env).isolation(isolation).fromCheckpoint(checkpoint);
             if (timeoutSeconds != null) {
@@ -82,9 +76,7 @@ final class SandboxCommands {
     }
 
     @CommandLine.Command(name = "ls", description = "List your sandboxes, newest first.")
-    static final class ListCommand implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class ListCommand extends SbxCommand {
 
         @Option(names = {"-a", "--all"}, description = "Also those that have ended (default: running only).")
         boolean all;
@@ -93,8 +85,7 @@ final class SandboxCommands {
         int limit;
 
         @Override
-        public Integer call() {
-            Sbx sbx = Sbx.of(spec);
+        int run(Sbx sbx) {
             SandboxView.Listing listing = sbx.client().sandboxes().list(all ? null : "running", limit, 0);
             sbx.print(listing, l -> Sbx.table(COLUMNS, l.sandboxes().stream().map(SandboxCommands::row).toList()));
             return 0;
@@ -102,16 +93,13 @@ final class SandboxCommands {
     }
 
     @CommandLine.Command(name = "get", description = "Describe a sandbox.")
-    static final class Get implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Get extends SbxCommand {
 
         @Parameters(paramLabel = "ID")
         String id;
 
         @Override
-        public Integer call() {
-            Sbx sbx = Sbx.of(spec);
+        int run(Sbx sbx) {
             SandboxView sandbox = sbx.client().sandboxes().get(id);
             sbx.print(sandbox, s -> Sbx.table(COLUMNS, List.of(row(s))));
             return 0;
@@ -120,9 +108,7 @@ final class SandboxCommands {
 
     @CommandLine.Command(name = "exec", description = {"Run a command in a sandbox, streaming its output; exits with its exit code.",
         "One argument runs through /bin/sh -c; several (after --) as argv."})
-    static final class Exec implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Exec extends SbxCommand {
 
         @Parameters(index = "0", paramLabel = "ID")
         String id;
@@ -143,8 +129,7 @@ final class SandboxCommands {
         Long timeoutSeconds;
 
         @Override
-        public Integer call() throws Exception {
-            Sbx sbx = Sbx.of(spec);
+        int run(Sbx sbx) throws Exception {
             Command run = command.size() == 1 ? Command.shell(command.get(0)) : Command.argv(command);
             env.forEach(run::env);
             run.workingDir(workdir);
@@ -157,10 +142,11 @@ final class SandboxCommands {
                 sbx.print(result, r -> r.stdout());
                 return result.exitCode();
             }
-            return interactive ? withInput(client, run) : streamed(client, run);
+            return interactive ? withInput(client, run) : streamed(client, run, sbx);
         }
 
-        private int streamed(SandboxClient client, Command run) {
+        /** The command's own output goes to this process's standard output and error as it comes, byte for byte. */
+        private int streamed(SandboxClient client, Command run, Sbx sbx) {
             int exit = 1;
             try (Stream<Sandboxes.ExecEvent> events = client.sandboxes().executeStream(id, run)) {
                 for (Sandboxes.ExecEvent event : (Iterable<Sandboxes.ExecEvent>) events::iterator) {
@@ -169,7 +155,8 @@ final class SandboxCommands {
                         case "stderr" -> write(System.err, event.data());
                         case "exit" -> exit = event.exitCode();
                         case "error" -> {
-                            System.err.println("error: " + event.errorCode() + ": " + event.error());
+                            sbx.err().println("error: " + event.errorCode() + ": " + event.error());
+                            sbx.err().flush();
                             exit = 1;
                         }
                         default -> { }
@@ -179,7 +166,10 @@ final class SandboxCommands {
             return exit;
         }
 
-        /** As a background process, which takes input: standard input is sent as it is read, then its end. */
+        /**
+         * As a background process, which takes input: standard input is sent as it is read, then its
+         * end; the command's output goes to this process's standard output and error, byte for byte.
+         */
         private int withInput(SandboxClient client, Command run) throws Exception {
             Processes processes = client.processes();
             ProcessRequests.View process = processes.start(id, run, false);
@@ -219,9 +209,7 @@ final class SandboxCommands {
     }
 
     @CommandLine.Command(name = "shell", description = "An interactive terminal in a sandbox (the user's login shell unless a command is given).")
-    static final class Shell implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Shell extends SbxCommand {
 
         @Parameters(index = "0", paramLabel = "ID")
         String id;
@@ -230,13 +218,13 @@ final class SandboxCommands {
         List<String> command;
 
         @Override
-        public Integer call() throws Exception {
-            Sbx sbx = Sbx.of(spec);
+        int run(Sbx sbx) throws Exception {
             boolean tty = System.console() != null;
             int[] size = tty ? LocalTerminal.size() : new int[] {80, 24};
             Command run = command == null || command.isEmpty() ? null
                     : command.size() == 1 ? Command.shell(command.get(0)) : Command.argv(command);
             LocalTerminal local = tty ? LocalTerminal.raw() : null;
+            // The terminal's bytes go to this process's standard output as they are (escape sequences included).
             try (Terminals.Terminal terminal = sbx.client().terminals().open(id, run, size[0], size[1], bytes -> {
                 System.out.write(bytes, 0, bytes.length);
                 System.out.flush();
@@ -254,7 +242,12 @@ final class SandboxCommands {
                 return terminal.exit().get();
             } finally {
                 if (local != null) {
-                    local.restore();
+                    try {
+                        local.restore();
+                    } catch (IOException e) {
+                        sbx.err().println("warning: could not restore your terminal (run `stty sane`): " + e.getMessage());
+                        sbx.err().flush();
+                    }
                 }
             }
         }

@@ -116,6 +116,11 @@ public final class Sbx {
         return spec.commandLine().getOut();
     }
 
+    /** Where notes and warnings go (standard error). */
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
     /** Prints an answer as JSON, or as the table or lines {@code text} makes of it. */
     <T> void print(T answer, Function<T, String> text) {
         try {
