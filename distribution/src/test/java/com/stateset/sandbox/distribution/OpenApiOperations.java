@@ -19,14 +19,24 @@ import java.util.regex.Pattern;
 final class OpenApiOperations {
 
     private static final Path SPEC = Path.of("../docs/openapi.yaml");
+    /** Operations a client reaches other than by a plain HTTP call, or has no call for, and why. */
+    private static final Set<String> NOT_OVER_HTTP = Set.of(
+            "POST /sandbox", // the async Python client's name for POST /sandbox/create, which the SDKs use
+            "GET /sandbox/{id}/terminal/connect"); // the terminal's WebSocket, opened by openTerminal
 
     private OpenApiOperations() {
     }
 
-    /** The operations ({@code METHOD /path/{param}}) that none of {@code calls} ({@code METHOD /path}, below /api/v1) made. */
+    /**
+     * The operations ({@code METHOD /path/{param}}) that none of {@code calls} ({@code METHOD /path},
+     * below /api/v1) made, but for those no client calls over plain HTTP.
+     */
     static Set<String> notCalled(Collection<String> calls) {
         Set<String> missing = new TreeSet<>();
         for (String operation : all()) {
+            if (NOT_OVER_HTTP.contains(operation)) {
+                continue;
+            }
             // A parameter is one path segment; the query is not part of the path.
             Pattern pattern = Pattern.compile(Pattern.quote(operation).replaceAll("\\{[^}]+}", "\\\\E[^/?]+\\\\Q") + "(\\?.*)?");
             if (calls.stream().noneMatch(call -> pattern.matcher(call).matches())) {

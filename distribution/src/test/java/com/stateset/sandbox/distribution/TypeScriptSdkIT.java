@@ -42,10 +42,6 @@ class TypeScriptSdkIT {
         "-Ddw.webhooks.requireHttps=false",
         "-Ddw.defaultTemplate=node-basic",
     };
-    /** Operations the SDK reaches other than through fetch, or not at all, and why. */
-    private static final Set<String> NOT_THROUGH_FETCH = Set.of(
-            "POST /sandbox", // the async Python client's name for POST /sandbox/create, which the SDK uses
-            "GET /sandbox/{id}/terminal/connect"); // opened as a WebSocket by openTerminal
 
     @Test
     void everyCallWorksAndSurvivesARestart(@TempDir Path data, @TempDir Path restartData, @TempDir Path work) throws Exception {
@@ -88,7 +84,6 @@ class TypeScriptSdkIT {
             made.add(call.get("method").asText() + " " + call.get("path").asText());
         }
         Set<String> missing = OpenApiOperations.notCalled(made);
-        missing.removeAll(NOT_THROUGH_FETCH);
         assertThat(missing).as("operations of docs/openapi.yaml never called through the SDK (of %d calls)", made.size()).isEmpty();
     }
 
