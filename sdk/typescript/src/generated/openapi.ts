@@ -30,9 +30,9 @@ export interface paths {
                         /** Format: email */
                         email: string;
                         organization_name: string;
-                        first_name?: string;
-                        last_name?: string;
-                        use_case?: string;
+                        first_name?: string | null;
+                        last_name?: string | null;
+                        use_case?: string | null;
                     };
                 };
             };
@@ -71,6 +71,9 @@ export interface paths {
                 400: components["responses"]["Error"];
                 403: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
             };
         };
         delete?: never;
@@ -107,6 +110,11 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -133,11 +141,9 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        expires_in_days?: number;
-                        /** @description None given means every scope of the organization. */
-                        scopes?: ("sandbox:read" | "sandbox:write" | "admin")[];
-                        /** @description Must be the caller's organization. */
-                        org_id?: string;
+                        expires_in_days?: number | null;
+                        scopes?: ("sandbox:read" | "sandbox:write" | "admin")[] | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -155,6 +161,14 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
             };
         };
         delete?: never;
@@ -179,14 +193,19 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    id: components["schemas"]["ResourceId"];
                 };
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
                 200: components["responses"]["Success"];
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         options?: never;
@@ -231,7 +250,7 @@ export interface paths {
             };
             requestBody?: {
                 content: {
-                    "application/json": components["schemas"]["CreateSandboxRequest"];
+                    "application/json": components["schemas"]["CreateSandboxRequest"] | null;
                 };
             };
             responses: {
@@ -245,10 +264,14 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 402: components["responses"]["Error"];
                 403: components["responses"]["Error"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
                 422: components["responses"]["Error"];
                 429: components["responses"]["Error"];
                 502: components["responses"]["Error"];
@@ -294,7 +317,7 @@ export interface paths {
             };
             requestBody?: {
                 content: {
-                    "application/json": components["schemas"]["CreateSandboxRequest"];
+                    "application/json": components["schemas"]["CreateSandboxRequest"] | null;
                 };
             };
             responses: {
@@ -308,10 +331,14 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 402: components["responses"]["Error"];
                 403: components["responses"]["Error"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
                 422: components["responses"]["Error"];
                 429: components["responses"]["Error"];
                 502: components["responses"]["Error"];
@@ -364,29 +391,17 @@ export interface paths {
                     "application/json": {
                         /** @description A template's id (GET /templates); missing or unknown: 400 naming template_id, details.allowed listing the ids. */
                         template_id: string;
-                        /**
-                         * @description Default: the template's cpus.
-                         * @example 2
-                         * @example 500m
-                         */
-                        override_cpus?: string;
-                        /**
-                         * @description Default: the template's memory.
-                         * @example 1Gi
-                         */
-                        override_memory?: string;
-                        /** @description Default: the template's timeout_seconds (its config.timeout_seconds). */
-                        timeout_seconds?: number;
-                        /** @description Added to the template's variables; a name in both takes this value. */
+                        override_cpus?: string | null;
+                        override_memory?: string | null;
+                        timeout_seconds?: number | null;
                         env?: {
                             [key: string]: string;
-                        };
-                        metadata?: Record<string, never>;
-                        isolation?: components["schemas"]["Isolation"];
-                        /** @description Overrides the template's network access. */
-                        network?: boolean;
-                        session_id?: string;
-                        org_id?: string;
+                        } | null;
+                        metadata?: Record<string, never> | null;
+                        isolation?: components["schemas"]["Isolation"] | null;
+                        network?: boolean | null;
+                        session_id?: string | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -401,9 +416,14 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 402: components["responses"]["Error"];
                 403: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
                 429: components["responses"]["Error"];
                 502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
@@ -444,7 +464,12 @@ export interface paths {
                         "application/json": components["schemas"]["Sandbox"];
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -462,8 +487,15 @@ export interface paths {
             requestBody?: never;
             responses: {
                 200: components["responses"]["Success"];
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         options?: never;
@@ -524,7 +556,12 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -579,7 +616,7 @@ export interface paths {
                     "application/json": {
                         /** @description Seconds added to expires_at; at most limits.maxTimeoutSeconds. */
                         additional_seconds: number;
-                        org_id?: string;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -594,8 +631,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -652,23 +698,15 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        /** @description Default: the source's. */
-                        cpus?: string;
-                        /** @description Default: the source's. */
-                        memory?: string;
-                        timeout_seconds?: number;
-                        /** @description Default: the source's, if still offered, else the installation's default. One this installation does not offer: 400 naming isolation, details.allowed listing those it offers. */
-                        isolation?: components["schemas"]["Isolation"];
-                        /**
-                         * @description The source's environment variables carry over.
-                         * @default true
-                         */
-                        include_env?: boolean;
-                        /** @description Default: fork of <id>. */
-                        checkpoint_name?: string;
-                        checkpoint_description?: string;
-                        org_id?: string;
-                    };
+                        cpus?: string | null;
+                        memory?: string | null;
+                        timeout_seconds?: number | null;
+                        isolation?: components["schemas"]["Isolation"] | null;
+                        include_env?: boolean | null;
+                        checkpoint_name?: string | null;
+                        checkpoint_description?: string | null;
+                        org_id?: string | null;
+                    } | null;
                 };
             };
             responses: {
@@ -690,11 +728,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 402: components["responses"]["Error"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
                 413: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
                 429: components["responses"]["Error"];
+                502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
             };
         };
@@ -747,19 +791,14 @@ export interface paths {
                     "application/json": {
                         /** @description One this installation offers; otherwise 400 naming target_isolation, details.allowed listing those it offers. */
                         target_isolation: components["schemas"]["Isolation"];
-                        /** @description Default: the source's. */
-                        cpus?: string;
-                        /** @description Default: the source's. */
-                        memory?: string;
-                        timeout_seconds?: number;
-                        /** @default true */
-                        include_env?: boolean;
-                        /** @description Default: promotion of <id> to <isolation>. */
-                        checkpoint_name?: string;
-                        checkpoint_description?: string;
-                        /** @default true */
-                        stop_source?: boolean;
-                        org_id?: string;
+                        cpus?: string | null;
+                        memory?: string | null;
+                        timeout_seconds?: number | null;
+                        include_env?: boolean | null;
+                        checkpoint_name?: string | null;
+                        checkpoint_description?: string | null;
+                        stop_source?: boolean | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -782,11 +821,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 402: components["responses"]["Error"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
                 413: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
                 429: components["responses"]["Error"];
+                502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
             };
         };
@@ -839,19 +884,17 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        command: string | string[];
-                        /** @default false */
-                        stream?: boolean;
-                        /** @description Milliseconds (default limits.defaultExecTimeoutMs). */
-                        timeout?: number;
+                        command: string | [
+                            string
+                        ];
+                        stream?: boolean | null;
+                        timeout?: number | null;
                         env?: {
                             [key: string]: string;
-                        };
-                        /** @description Absolute; default /workspace. */
-                        working_dir?: string;
-                        /** @description Another name for working_dir; sent with a different working_dir, 400 naming cwd. */
-                        cwd?: string;
-                        org_id?: string;
+                        } | null;
+                        working_dir?: string | null;
+                        cwd?: string | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -872,12 +915,20 @@ export interface paths {
                             /** @description The same as truncated. */
                             output_truncated: boolean;
                         };
-                        "text/event-stream": string;
+                        "text/event-stream": components["schemas"]["ServerSentEvent"];
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
             };
         };
@@ -891,7 +942,7 @@ export interface paths {
         parameters: {
             query: {
                 /** @description A file in /workspace (relative paths from it), /tmp or the home directory. */
-                path: string;
+                path: components["schemas"]["SandboxPath"];
             };
             header?: never;
             path: {
@@ -902,14 +953,14 @@ export interface paths {
         /**
          * A file's bytes, streamed (no JSON, no base64).
          * @description `application/octet-stream` with `Content-Length`, streamed from the sandbox in bounded
-         *     memory; what the sandbox user may read only (as `GET /files`). A directory answers 400
-         *     naming `path` (`/files/archive` answers a tar of one); a missing file 404 `FILE_NOT_FOUND`.
+         *     memory; what the sandbox user may read only (as `GET /files`). A directory answers 409
+         *     (`details.field` path; `/files/archive` answers a tar of one); a missing file 404 `FILE_NOT_FOUND`.
          */
         get: {
             parameters: {
                 query: {
                     /** @description A file in /workspace (relative paths from it), /tmp or the home directory. */
-                    path: string;
+                    path: components["schemas"]["SandboxPath"];
                 };
                 header?: never;
                 path: {
@@ -929,9 +980,14 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Error"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         /**
@@ -948,7 +1004,7 @@ export interface paths {
             parameters: {
                 query: {
                     /** @description A file in /workspace (relative paths from it), /tmp or the home directory. */
-                    path: string;
+                    path: components["schemas"]["SandboxPath"];
                 };
                 header?: never;
                 path: {
@@ -956,7 +1012,8 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
+            /** @description The file's bytes; none for an empty file. */
+            requestBody?: {
                 content: {
                     "application/octet-stream": string;
                 };
@@ -975,9 +1032,16 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Error"];
+                404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
                 413: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         post?: never;
@@ -991,7 +1055,7 @@ export interface paths {
         parameters: {
             query: {
                 /** @description A file or directory in the writable areas, or one of them. */
-                path: string;
+                path: components["schemas"]["SandboxDirectory"];
             };
             header?: never;
             path: {
@@ -1009,7 +1073,7 @@ export interface paths {
             parameters: {
                 query: {
                     /** @description A file or directory in the writable areas, or one of them. */
-                    path: string;
+                    path: components["schemas"]["SandboxDirectory"];
                 };
                 header?: never;
                 path: {
@@ -1029,9 +1093,14 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Error"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1071,7 +1140,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Relative paths are from /workspace. */
-                    path?: string;
+                    path?: components["schemas"]["SandboxDirectory"];
                     recursive?: boolean;
                 };
                 header?: never;
@@ -1088,13 +1157,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/event-stream": string;
+                        "text/event-stream": components["schemas"]["ServerSentEvent"];
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Error"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1149,16 +1223,14 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        /** @description What the terminal runs: a shell string or an argv list; default the sandbox user's login shell (bash -l where the image has it, else sh -l). */
-                        command?: string | string[];
-                        /** @description Absolute; default /workspace. */
-                        working_dir?: string;
-                        /** @default 80 */
-                        cols?: number;
-                        /** @default 24 */
-                        rows?: number;
-                        org_id?: string;
-                    };
+                        command?: (string | [
+                            string
+                        ]) | null;
+                        working_dir?: string | null;
+                        cols?: number | null;
+                        rows?: number | null;
+                        org_id?: string | null;
+                    } | null;
                 };
             };
             responses: {
@@ -1180,8 +1252,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -1220,8 +1301,20 @@ export interface paths {
                     };
                     content?: never;
                 };
+                400: components["responses"]["Error"];
                 401: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                /** @description `UPGRADE_REQUIRED`: asked as a plain HTTP request, not a WebSocket upgrade. */
+                426: {
+                    headers: {
+                        Upgrade?: "websocket";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1264,8 +1357,15 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1297,30 +1397,18 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description A shell string (run with /bin/sh -c) or an argv list. */
-                        command: string | string[];
+                        command: string | [
+                            string
+                        ];
                         env?: {
                             [key: string]: string;
-                        };
-                        /** @description Absolute; default /workspace. */
-                        working_dir?: string;
-                        /**
-                         * @description On a terminal of its own (TERM=xterm-256color): standard output and error are then one.
-                         * @default false
-                         */
-                        pty?: boolean;
-                        /**
-                         * @description With pty only.
-                         * @default 80
-                         */
-                        cols?: number;
-                        /**
-                         * @description With pty only.
-                         * @default 24
-                         */
-                        rows?: number;
-                        /** @default 1048576 */
-                        buffer_bytes?: number;
-                        org_id?: string;
+                        } | null;
+                        working_dir?: string | null;
+                        pty?: boolean | null;
+                        cols?: number | null;
+                        rows?: number | null;
+                        buffer_bytes?: number | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -1335,8 +1423,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -1379,8 +1476,15 @@ export interface paths {
                         "application/json": components["schemas"]["Process"];
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1406,8 +1510,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         options?: never;
@@ -1470,12 +1581,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/event-stream": string;
+                        "text/event-stream": components["schemas"]["ServerSentEvent"];
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1519,9 +1636,13 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        data?: string;
-                        /** @default false */
-                        eof?: boolean;
+                        data?: string | null;
+                        eof?: boolean | null;
+                    } | {
+                        data: string;
+                    } | {
+                        /** @constant */
+                        eof: true;
                     };
                 };
             };
@@ -1534,9 +1655,17 @@ export interface paths {
                     content?: never;
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
                 413: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -1590,8 +1719,17 @@ export interface paths {
                     content?: never;
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -1642,8 +1780,17 @@ export interface paths {
                     content?: never;
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -1691,8 +1838,16 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -1733,7 +1888,15 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1770,17 +1933,9 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        /**
-                         * @description python (or python3; the image's python3, CPython 3.9 or newer) or node (or
-                         *     nodejs, javascript, js; Node.js 18 or newer), in any case. Another: 400 naming
-                         *     language, details.allowed listing python and node.
-                         * @default python
-                         * @example python
-                         * @example node
-                         */
-                        language?: string;
-                        org_id?: string;
-                    };
+                        language?: string | null;
+                        org_id?: string | null;
+                    } | null;
                 };
             };
             responses: {
@@ -1794,8 +1949,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -1837,7 +2001,15 @@ export interface paths {
                         "application/json": components["schemas"]["ReplSession"];
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1860,7 +2032,15 @@ export interface paths {
             requestBody?: never;
             responses: {
                 200: components["responses"]["Success"];
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         options?: never;
@@ -1927,14 +2107,9 @@ export interface paths {
                     "application/json": {
                         /** @description At most 90 KiB of UTF-8, without NUL. Missing, or holding NUL: 400 naming code. */
                         code: string;
-                        /**
-                         * @description Milliseconds, at most limits.maxExecTimeoutMs; outside: 400 naming timeout_ms.
-                         * @default 30000
-                         */
-                        timeout_ms?: number;
-                        /** @description Another name for timeout_ms (milliseconds too), read when timeout_ms is absent; errors about it name timeout. */
-                        timeout?: number;
-                        org_id?: string;
+                        timeout_ms?: number | null;
+                        timeout?: number | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -1949,9 +2124,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
                 413: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -2018,8 +2201,17 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -2041,7 +2233,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    path: string;
+                    path: components["schemas"]["SandboxPath"];
                 };
                 header?: never;
                 path: {
@@ -2066,10 +2258,15 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Error"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
                 413: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -2103,13 +2300,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         files: {
-                            path: string;
-                            /** @description Base64 unless encoding is utf8. */
+                            path: components["schemas"]["SandboxPath"];
+                            /** @description Base64 (whitespace ignored) unless encoding is utf8. */
                             content: string;
-                            /** @enum {string} */
-                            encoding?: "base64" | "utf8";
+                            encoding?: ("base64" | "utf8") | null;
                         }[];
-                        org_id?: string;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -2130,10 +2326,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Error"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
                 413: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         /**
@@ -2147,7 +2350,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Without a body. */
-                    path?: string;
+                    path?: components["schemas"]["SandboxPath"];
                     /** @description Without a body; true, false, 1 or 0. */
                     recursive?: boolean;
                 };
@@ -2160,22 +2363,25 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        path: string;
-                        /**
-                         * @description Also delete a directory that is not empty, with what it holds.
-                         * @default false
-                         */
-                        recursive?: boolean;
-                        org_id?: string;
-                    };
+                        path: components["schemas"]["SandboxPath"];
+                        recursive?: boolean | null;
+                        org_id?: string | null;
+                    } | null;
                 };
             };
             responses: {
                 200: components["responses"]["FileDone"];
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 408: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         options?: never;
@@ -2209,13 +2415,13 @@ export interface paths {
          *
          *     Here: the entries of `path` (default /workspace; a writable area itself may be named), its
          *     direct children or, with `recursive`, everything below it, in no particular order, links
-         *     not followed. At most 10,000 entries; `truncated` says there were more. 400 naming `path`
-         *     when it is not a directory.
+         *     not followed. At most 10,000 entries; `truncated` says there were more. 409 (`details.field`
+         *     path) when it is not a directory.
          */
         get: {
             parameters: {
                 query?: {
-                    path?: string;
+                    path?: components["schemas"]["SandboxDirectory"];
                     /** @description true, false, 1 or 0; anything else is 400 naming recursive. */
                     recursive?: boolean;
                 };
@@ -2242,9 +2448,15 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 408: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -2305,7 +2517,7 @@ export interface paths {
                          * @example src/*.{js,ts}
                          */
                         pattern: string;
-                        org_id?: string;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -2325,9 +2537,18 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 408: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -2377,19 +2598,27 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        path: string;
-                        /** @default true */
-                        recursive?: boolean;
-                        org_id?: string;
+                        path: components["schemas"]["SandboxPath"];
+                        recursive?: boolean | null;
+                        org_id?: string | null;
                     };
                 };
             };
             responses: {
                 200: components["responses"]["FileDone"];
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 408: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -2445,9 +2674,18 @@ export interface paths {
             responses: {
                 200: components["responses"]["FileTransferred"];
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 408: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -2504,9 +2742,18 @@ export interface paths {
             responses: {
                 200: components["responses"]["FileTransferred"];
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 408: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -2550,8 +2797,17 @@ export interface paths {
             requestBody?: never;
             responses: {
                 200: components["responses"]["Success"];
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -2600,8 +2856,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
             };
         };
@@ -2657,7 +2919,11 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -2724,7 +2990,12 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -2772,6 +3043,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -2814,6 +3089,11 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -2853,7 +3133,12 @@ export interface paths {
                         "application/json": components["schemas"]["Template"];
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -2893,6 +3178,11 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -2932,7 +3222,12 @@ export interface paths {
                         "application/json": components["schemas"]["Checkpoint"];
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -2950,7 +3245,16 @@ export interface paths {
             requestBody?: never;
             responses: {
                 200: components["responses"]["Success"];
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         options?: never;
@@ -2990,19 +3294,16 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         name: string;
-                        description?: string;
-                        /** @description Paths or globs anchored at /workspace; default everything. */
-                        include_paths?: string[];
-                        /** @description Globs; one without a slash (*.log, node_modules) matches a name at any depth. */
-                        exclude_paths?: string[];
-                        /** @default false */
-                        include_env?: boolean;
-                        metadata?: Record<string, never>;
-                        org_id?: string;
+                        description?: string | null;
+                        include_paths?: string[] | null;
+                        exclude_paths?: string[] | null;
+                        include_env?: boolean | null;
+                        metadata?: Record<string, never> | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -3017,10 +3318,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 402: components["responses"]["Error"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
                 413: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
             };
         };
@@ -3062,23 +3370,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
-                        checkpoint_id: string;
-                        /** @default true */
-                        restore_files?: boolean;
-                        /**
-                         * @description Adds the saved variables to later commands' environment (none for a checkpoint saved without include_env).
-                         * @default false
-                         */
-                        restore_env?: boolean;
-                        /**
-                         * @description false: existing files (and variables) are kept.
-                         * @default true
-                         */
-                        overwrite?: boolean;
-                        org_id?: string;
+                        checkpoint_id: components["schemas"]["ResourceId"];
+                        restore_files?: boolean | null;
+                        restore_env?: boolean | null;
+                        overwrite?: boolean | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -3099,9 +3398,16 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
                 422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
             };
         };
@@ -3143,12 +3449,12 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         name: string;
-                        description?: string;
-                        org_id?: string;
+                        description?: string | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -3163,9 +3469,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 402: components["responses"]["Error"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
             };
         };
@@ -3203,12 +3517,12 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
-                        checkpoint_id_1: string;
-                        checkpoint_id_2: string;
-                        org_id?: string;
+                        checkpoint_id_1: components["schemas"]["ResourceId"];
+                        checkpoint_id_2: components["schemas"]["ResourceId"];
+                        org_id?: string | null;
                     };
                 };
             };
@@ -3234,7 +3548,16 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
             };
         };
@@ -3273,6 +3596,11 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -3312,7 +3640,12 @@ export interface paths {
                         "application/json": components["schemas"]["Artifact"];
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -3329,7 +3662,16 @@ export interface paths {
             requestBody?: never;
             responses: {
                 200: components["responses"]["Success"];
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         options?: never;
@@ -3375,7 +3717,15 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -3418,19 +3768,16 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         /** @description Inside /workspace; relative paths start there. */
-                        path: string;
-                        /** @description Default: path relative to /workspace. Relative, no '..'. */
-                        remote_path?: string;
-                        /** @description Default: guessed from the file name. */
-                        content_type?: string;
-                        /** @description Seconds until the artifact is deleted. */
-                        expires_in?: number;
-                        metadata?: Record<string, never>;
-                        org_id?: string;
+                        path: components["schemas"]["WorkspacePath"];
+                        remote_path?: string | null;
+                        content_type?: string | null;
+                        expires_in?: number | null;
+                        metadata?: Record<string, never> | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -3445,10 +3792,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 402: components["responses"]["Error"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
                 413: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
             };
         };
@@ -3496,15 +3850,17 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
-                        artifact_id: string;
-                        /** @description Inside /workspace. */
-                        path?: string;
-                        /** @description Another name for path. */
-                        target_path?: string;
-                        org_id?: string;
+                        artifact_id: components["schemas"]["ResourceId"];
+                        path?: components["schemas"]["WorkspacePath"] | null;
+                        target_path?: components["schemas"]["WorkspacePath"] | null;
+                        org_id?: string | null;
+                    } | {
+                        path: string;
+                    } | {
+                        target_path: string;
                     };
                 };
             };
@@ -3524,9 +3880,16 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
                 413: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
             };
         };
@@ -3591,6 +3954,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -3631,7 +3998,12 @@ export interface paths {
                         "application/json": components["schemas"]["AuditSummary"];
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -3670,6 +4042,11 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -3702,12 +4079,10 @@ export interface paths {
                         /** @description The environment variable it becomes when injected. */
                         name: string;
                         value: components["schemas"]["SecretValue"];
-                        scope?: components["schemas"]["SecretScope"];
-                        allowed_sandbox_patterns?: components["schemas"]["SandboxPatterns"];
-                        /** @description Seconds until it expires; default never. */
-                        expires_in?: number;
-                        /** @description Must be the caller's organization. */
-                        org_id?: string;
+                        scope?: components["schemas"]["SecretScope"] | null;
+                        allowed_sandbox_patterns?: components["schemas"]["SandboxPatterns"] | null;
+                        expires_in?: number | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -3724,7 +4099,14 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
             };
         };
         delete?: never;
@@ -3738,7 +4120,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                name: string;
+                name: components["schemas"]["SecretName"];
             };
             cookie?: never;
         };
@@ -3753,7 +4135,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    name: components["schemas"]["SecretName"];
                 };
                 cookie?: never;
             };
@@ -3761,11 +4143,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         value: components["schemas"]["SecretValue"];
-                        scope?: components["schemas"]["SecretScope"];
-                        allowed_sandbox_patterns?: components["schemas"]["SandboxPatterns"];
-                        /** @description Seconds from now until it expires. */
-                        expires_in?: number;
-                        org_id?: string;
+                        scope?: components["schemas"]["SecretScope"] | null;
+                        allowed_sandbox_patterns?: components["schemas"]["SandboxPatterns"] | null;
+                        expires_in?: number | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -3782,8 +4163,14 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                429: components["responses"]["RateLimited"];
             };
         };
         post?: never;
@@ -3793,14 +4180,19 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    name: components["schemas"]["SecretName"];
                 };
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
                 200: components["responses"]["Success"];
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         options?: never;
@@ -3824,7 +4216,7 @@ export interface paths {
          * @description Each secret becomes the environment variable of its name for every later command, with the
          *     value stored at that moment (a rotated secret reaches the sandbox at once, a deleted one no
          *     longer does); only names are kept with the sandbox, never values. With `secrets`, each name
-         *     must exist (404 SECRET_NOT_FOUND naming it), be unexpired (400, field `secrets[i]`) and be
+         *     must exist (404 SECRET_NOT_FOUND naming it), be unexpired (409, field `secrets[i]`) and be
          *     allowed into the sandbox by its `allowed_sandbox_patterns` (403). Without names (`all`
          *     defaults to true), every secret of the organization that is unexpired and allowed into the
          *     sandbox is injected and the others are skipped. Everything is checked, including that the
@@ -3857,15 +4249,10 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        /** @description Names; repeats count once. */
-                        secrets?: string[];
-                        /**
-                         * @description Every usable secret, when no names are given.
-                         * @default true
-                         */
-                        all?: boolean;
-                        org_id?: string;
-                    };
+                        secrets?: components["schemas"]["SecretName"][] | null;
+                        all?: boolean | null;
+                        org_id?: string | null;
+                    } | null;
                 };
             };
             responses: {
@@ -3881,9 +4268,17 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Error"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
+                502: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -3919,6 +4314,11 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -3941,25 +4341,23 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
-                        /** @description https (unless webhooks.requireHttps is off); never a link-local, metadata or IPv4-mapped address; loopback and private only with webhooks.allowPrivateTargets. A name not in DNS yet is accepted; every delivery resolves it again. */
+                        /**
+                         * Format: uri
+                         * @description https (unless webhooks.requireHttps is off); never a link-local, metadata or IPv4-mapped address; loopback and private only with webhooks.allowPrivateTargets. A name not in DNS yet is accepted; every delivery resolves it again.
+                         */
                         url: string;
-                        /** @description "*" (default) or a list of event names. */
-                        events?: "*" | string[];
-                        /** @description Default: a new whsec_ secret. */
-                        secret?: string;
+                        events?: ("*" | components["schemas"]["EventType"][]) | null;
+                        secret?: string | null;
                         headers?: {
                             [key: string]: string;
-                        };
-                        /** @default 3 */
-                        retry_count?: number;
-                        /** @default 1000 */
-                        retry_delay_ms?: number;
-                        /** @default 30000 */
-                        timeout_ms?: number;
-                        org_id?: string;
+                        } | null;
+                        retry_count?: number | null;
+                        retry_delay_ms?: number | null;
+                        timeout_ms?: number | null;
+                        org_id?: string | null;
                     };
                 };
             };
@@ -3974,7 +4372,14 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
             };
         };
         delete?: never;
@@ -4007,7 +4412,12 @@ export interface paths {
             requestBody?: never;
             responses: {
                 200: components["responses"]["Success"];
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         options?: never;
@@ -4064,7 +4474,15 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
             };
         };
         delete?: never;
@@ -4131,7 +4549,11 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -4178,9 +4600,9 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description The same as Last-Event-ID, for clients that cannot send headers; the header wins. Errors name Last-Event-ID. */
-                    lastEventId?: string;
+                    lastEventId?: components["schemas"]["LastEventId"];
                     /** @description The same; read when neither Last-Event-ID nor lastEventId is given. */
-                    last_event_id?: string;
+                    last_event_id?: components["schemas"]["LastEventId"];
                     /** @description Only events of these types, comma-separated (see EventType). An unknown type: 400 naming types, details.allowed listing them. */
                     types?: string;
                     /** @description Only the events of this sandbox. */
@@ -4189,10 +4611,11 @@ export interface paths {
                 header?: {
                     /**
                      * @description Where to resume: an event number (the `id:` last received; 0 for every event), or
-                     *     the `id` of an event of the caller's organization (`evt_...`). Anything else: 400 naming
-                     *     Last-Event-ID. EventSource sends it by itself when it reconnects.
+                     *     the `id` of an event of the caller's organization (`evt_...`; 404 when it has none of
+                     *     that id). Anything else: 400 naming Last-Event-ID. EventSource sends it by itself when
+                     *     it reconnects.
                      */
-                    "Last-Event-ID"?: string;
+                    "Last-Event-ID"?: components["schemas"]["LastEventId"];
                 };
                 path?: never;
                 cookie?: never;
@@ -4205,10 +4628,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/event-stream": string;
+                        "text/event-stream": components["schemas"]["ServerSentEvent"];
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
                 429: components["responses"]["Error"];
             };
         };
@@ -4283,6 +4710,11 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -4328,7 +4760,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
             };
         };
         delete?: never;
@@ -4371,7 +4810,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 409: components["responses"]["Error"];
+                413: components["responses"]["PayloadTooLarge"];
+                414: components["responses"]["UriTooLong"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["RateLimited"];
             };
         };
         delete?: never;
@@ -4400,7 +4846,12 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -4457,6 +4908,11 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -4479,9 +4935,9 @@ export interface paths {
                 query?: {
                     granularity?: "daily" | "hourly";
                     /** @description A date (start of that day, UTC) or an ISO time; default 7 days (daily) or 24 hours (hourly) before end_date. */
-                    start_date?: string;
+                    start_date?: components["schemas"]["DateOrTime"];
                     /** @description A date (through the end of that day, UTC) or an ISO time; default the end of today. */
-                    end_date?: string;
+                    end_date?: components["schemas"]["DateOrTime"];
                 };
                 header?: never;
                 path?: never;
@@ -4515,6 +4971,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -4546,9 +5006,9 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description A date (start of that day, UTC) or an ISO time; default the start of the calendar month (UTC). */
-                    start_date?: string;
+                    start_date?: components["schemas"]["DateOrTime"];
                     /** @description A date (through the end of that day, UTC) or an ISO time; default now. */
-                    end_date?: string;
+                    end_date?: components["schemas"]["DateOrTime"];
                 };
                 header?: never;
                 path?: never;
@@ -4594,6 +5054,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -4653,6 +5117,11 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -4709,6 +5178,11 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -4760,8 +5234,11 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
                 402: components["responses"]["Error"];
+                403: components["responses"]["Forbidden"];
                 409: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
                 429: components["responses"]["Error"];
                 502: components["responses"]["Error"];
                 503: components["responses"]["Error"];
@@ -4814,6 +5291,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -4868,6 +5349,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Error"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                414: components["responses"]["UriTooLong"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -4904,6 +5389,8 @@ export interface paths {
                         "application/yaml": Record<string, never>;
                     };
                 };
+                400: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
             };
         };
         put?: never;
@@ -4940,6 +5427,8 @@ export interface paths {
                         "application/json": Record<string, never>;
                     };
                 };
+                400: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
             };
         };
         put?: never;
@@ -4968,6 +5457,8 @@ export interface paths {
             requestBody?: never;
             responses: {
                 200: components["responses"]["Health"];
+                400: components["responses"]["Error"];
+                414: components["responses"]["UriTooLong"];
                 503: components["responses"]["Health"];
             };
         };
@@ -5034,49 +5525,21 @@ export interface components {
             image: string;
         };
         CreateSandboxRequest: {
-            /** @description Default: the configured defaultTemplate. Unknown: 400 listing the valid ones in details.allowed. */
-            template?: string;
-            /**
-             * @description Default: the template's. More than the Docker engine's host has: 400 naming cpus.
-             * @example 1
-             * @example 0.5
-             * @example 500m
-             */
-            cpus?: string;
-            /**
-             * @description Default: the template's.
-             * @example 512Mi
-             * @example 1Gi
-             */
-            memory?: string;
-            /**
-             * @description Lifetime, at most limits.maxTimeoutSeconds; the sandbox stops by itself after it
-             *     (status_reason: expired). Default: the template's timeoutSeconds, else
-             *     limits.defaultTimeoutSeconds.
-             */
-            timeout_seconds?: number;
-            /** @description Names match [A-Za-z_][A-Za-z0-9_]*; values are never returned. Added to the template's variables (and a checkpoint's); a name in both takes this value. */
+            template?: string | null;
+            cpus?: string | null;
+            memory?: string | null;
+            timeout_seconds?: number | null;
             env?: {
                 [key: string]: string;
-            };
-            metadata?: Record<string, never>;
-            /** @description Start from this checkpoint (404 if it is not the caller's). */
-            checkpoint_id?: string;
-            org_id?: string;
-            session_id?: string;
-            /** @description Overrides the template's network access. */
-            network?: boolean;
-            /** @description Default: the installation's default (the runtime's defaultIsolation, normally container). One it does not offer (the runtime's isolations list, and gvisor only where the engine has it): 400 naming isolation, details.allowed listing those it offers. */
-            isolation?: components["schemas"]["Isolation"];
-            /**
-             * @description Run this image instead of the template's (which still gives the other defaults): one of
-             *     the templates' images or of the configured allowedImages, else 400 naming image with
-             *     details.allowed listing them. A sandbox of another image than its template's, or of
-             *     another isolation than the default, never comes from the warm pool.
-             */
-            image?: string;
-            /** @description Always refused: 400 naming desktop_os, as this installation has no desktop images. */
-            desktop_os?: string;
+            } | null;
+            metadata?: Record<string, never> | null;
+            checkpoint_id?: string | null;
+            org_id?: string | null;
+            session_id?: string | null;
+            network?: boolean | null;
+            isolation?: components["schemas"]["Isolation"] | null;
+            image?: string | null;
+            desktop_os?: string | null;
         };
         /**
          * @description How a sandbox is isolated. These are the names clients send; an installation offers only
@@ -5135,15 +5598,38 @@ export interface components {
             /** @description What a symlink points to; null for the other types. */
             link_target: string | null;
         };
+        /** @description A date (2026-11-01) or an RFC 3339 time (2026-11-01T12:00:00Z), between 1970 and 9999. */
+        DateOrTime: string;
+        /** @description One event of a text/event-stream answer, as its fields; `data` carries the payload the operation describes. */
+        ServerSentEvent: {
+            event?: string;
+            data?: string;
+            id?: string;
+            retry?: number;
+        };
+        /**
+         * @example 7
+         * @example evt_1x2y3z
+         */
+        LastEventId: string;
+        /** @description An id this server gave (sbx_..., chk_..., art_..., wh_..., key_..., repl_...); one of no such resource of the caller's organization: 404. */
+        ResourceId: string;
+        SecretName: string;
+        /**
+         * @description A path in the sandbox: relative (to /workspace), or absolute inside /workspace, /tmp or the
+         *     sandbox user's home directory; names of at most 255 characters, 4000 in all; no `..`, NUL
+         *     or control characters. Otherwise 400 naming the field.
+         */
+        SandboxPath: string;
+        /** @description A directory in the sandbox, under the rules of SandboxPath; /workspace, /tmp and the home directory themselves too. */
+        SandboxDirectory: string;
+        /** @description A path inside /workspace (relative paths start there), under the rules of SandboxPath. */
+        WorkspacePath: string;
         FileTransfer: {
-            source: string;
-            destination: string;
-            /**
-             * @description Replace what is at the destination.
-             * @default false
-             */
-            overwrite: boolean;
-            org_id?: string;
+            source: components["schemas"]["SandboxPath"];
+            destination: components["schemas"]["SandboxPath"];
+            overwrite?: boolean | null;
+            org_id?: string | null;
         };
         Webhook: {
             id: string;
@@ -5498,6 +5984,7 @@ export interface components {
                  * @example METHOD_NOT_ALLOWED
                  * @example NOT_ACCEPTABLE
                  * @example UNSUPPORTED_MEDIA_TYPE
+                 * @example UPGRADE_REQUIRED
                  * @example CONFLICT
                  * @example TIMEOUT
                  * @example PAYLOAD_TOO_LARGE
@@ -5541,6 +6028,62 @@ export interface components {
     responses: {
         /** @description The error shape; 429 RATE_LIMITED also sends Retry-After and details.retry_after, 409 IDEMPOTENCY_KEY_IN_USE Retry-After. */
         Error: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `UNAUTHORIZED`: no credential, or one that is invalid, expired or revoked. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `FORBIDDEN`: the credential lacks the scope the operation needs, or `org_id` names another organization. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `RATE_LIMITED`: over the credential's rate limit (`auth.rateLimit`); `details.retry_after` and Retry-After say when to retry. */
+        RateLimited: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `PAYLOAD_TOO_LARGE`: the body is over `limits.maxRequestSize` (artifact uploads: `limits.maxArtifactSize`); `details.field` names it. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `URI_TOO_LONG`: the request line (path and query) is over the server's limit (8 KiB), answered before the API. */
+        UriTooLong: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is sent as another media type than the operation takes. */
+        UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
             };
@@ -5612,10 +6155,10 @@ export interface components {
     parameters: {
         /** @description The process's id (proc_...). Unknown, or of another sandbox: 404 PROCESS_NOT_FOUND. */
         ProcessId: string;
-        SandboxId: string;
-        Id: string;
+        SandboxId: components["schemas"]["ResourceId"];
+        Id: components["schemas"]["ResourceId"];
         /** @description The session's id (repl_...). Unknown, or of another sandbox: 404 REPL_SESSION_NOT_FOUND. */
-        ReplSession: string;
+        ReplSession: components["schemas"]["ResourceId"];
         /**
          * @description Makes the POST safe to retry (see Idempotency in the introduction): the same key with the
          *     same request (method, path, query, body) within 24 hours answers the first answer again,

@@ -24,9 +24,11 @@ import com.stateset.sandbox.server.health.HealthResource;
 import com.stateset.sandbox.server.health.RuntimeHealthCheck;
 import com.stateset.sandbox.server.health.StorageHealthCheck;
 import com.stateset.sandbox.server.http.AuditFilter;
+import com.stateset.sandbox.server.http.BlankJsonBodyFilter;
 import com.stateset.sandbox.server.http.ErrorMapper;
 import com.stateset.sandbox.server.http.IdempotencyFilter;
 import com.stateset.sandbox.server.http.JsonErrorHandler;
+import com.stateset.sandbox.server.http.RepeatedQueryFilter;
 import com.stateset.sandbox.server.http.RequestIdFilter;
 import com.stateset.sandbox.server.http.RequestSizeLimitFilter;
 import com.stateset.sandbox.server.http.TerminalSockets;
@@ -54,11 +56,19 @@ import com.stateset.sandbox.server.storage.SignedFileResource;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jersey.filter.AllowedMethodsFilter;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.FilterMapping;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
@@ -90,6 +100,8 @@ final class ApiRoutes {
                 clock, Duration.ofSeconds(config.auth().keyCacheSeconds()), background);
         RateLimiter rateLimiter = new RateLimiter(config.auth().rateLimit().requestsPerSecond(), config.auth().rateLimit().burst());
         environment.jersey().register(new ErrorMapper());
+        environment.jersey().register(new RepeatedQueryFilter());
+        environment.jersey().register(new BlankJsonBodyFilter());
         environment.jersey().register(new AuthDynamicFeature(new CredentialFilter(verifier, rateLimiter)));
         environment.jersey().register(RolesAllowedDynamicFeature.class);
         environment.jersey().register(new AuthValueFactoryProvider.Binder<>(Caller.class));
@@ -109,6 +121,7 @@ final class ApiRoutes {
             public void lifeCycleStarting(LifeCycle event) {
                 if (event instanceof Server server) {
                     server.setErrorHandler(new JsonErrorHandler());
+                    letEveryMethodReachTheApi(environment.getApplicationContext());
                 }
             }
 
@@ -120,6 +133,25 @@ final class ApiRoutes {
                 }
             }
         });
+    }
+
+    /**
+     * Dropwizard refuses methods outside its list (TRACE, QUERY, ...) with a bare 405 that names no
+     * allowed method. On the API's context every method goes on to Jersey instead, the context's only
+     * servlet, which answers one a resource lacks with 405 and the resource's methods in Allow, in
+     * the error shape. Jersey has no TRACE handler, so nothing echoes a request (and its credential)
+     * back; the admin context, whose servlets would, keeps Dropwizard's refusal.
+     */
+    private static void letEveryMethodReachTheApi(ServletContextHandler context) {
+        ServletHandler handler = context.getServletHandler();
+        Set<String> refusing = Arrays.stream(handler.getFilters())
+                .filter(holder -> holder.getHeldClass() == AllowedMethodsFilter.class)
+                .map(FilterHolder::getName)
+                .collect(Collectors.toSet());
+        handler.setFilterMappings(Arrays.stream(handler.getFilterMappings())
+                .filter(mapping -> !refusing.contains(mapping.getFilterName())).toArray(FilterMapping[]::new));
+        handler.setFilters(Arrays.stream(handler.getFilters())
+                .filter(holder -> !refusing.contains(holder.getName())).toArray(FilterHolder[]::new));
     }
 
     private static void resources(SandboxConfiguration config, Environment environment, Jdbi jdbi, Clock clock,

@@ -1,12 +1,14 @@
 package com.stateset.sandbox.server;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stateset.sandbox.server.config.KeyFile;
 import com.stateset.sandbox.server.config.StartupException;
 import com.stateset.sandbox.server.core.SecretService;
 import com.stateset.sandbox.server.crypto.SecretCipher;
 import com.stateset.sandbox.server.db.Database;
 import com.stateset.sandbox.server.db.InstallationDao;
+import com.stateset.sandbox.server.http.StrictScalars;
 import com.stateset.sandbox.server.model.Ids;
 import com.stateset.sandbox.server.plugin.ExtensionConfigBinder;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -80,6 +82,9 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
         // Request bodies accept fields this server does not know, as newer clients send them; types stay strict.
         environment.getObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        // Plugins' configuration binds as Dropwizard binds the server's (-Ddw. overrides are strings).
+        ObjectMapper configMapper = environment.getObjectMapper().copy();
+        StrictScalars.apply(environment.getObjectMapper());
 
         Path dataDirectory = directory(Path.of(config.dataDirectory()));
         Jdbi jdbi = Database.open(config.database(), dataDirectory, environment);
@@ -90,7 +95,7 @@ public class SandboxApplication extends Application<SandboxConfiguration> {
         Supplier<URI> publicUrl = () -> config.publicUrl() != null ? URI.create(config.publicUrl())
                 : Objects.requireNonNullElse(listening.get(), URI.create("http://localhost:8080"));
         Extensions extensions = Extensions.open(config, environment,
-                new ExtensionConfigBinder(environment.getObjectMapper(), environment.getValidator()), dataDirectory, installId, clock,
+                new ExtensionConfigBinder(configMapper, environment.getValidator()), dataDirectory, installId, clock,
                 publicUrl);
         // The secrets master key, if configured, seals secrets, webhook credentials and kept answers alike.
         SecretCipher cipher = secretsKey(config, dataDirectory, jdbi).map(SecretCipher::new).orElse(null);

@@ -54,7 +54,7 @@ public final class ApiKeyService {
         }
         List<String> requested = request.scopes() == null ? List.of() : request.scopes();
         for (int i = 0; i < requested.size(); i++) {
-            if (!Scopes.ALL.contains(requested.get(i))) {
+            if (requested.get(i) == null || !Scopes.ALL.contains(requested.get(i))) {
                 throw DomainException.validation("scopes[" + i + "]", "unknown scope '" + requested.get(i) + "'",
                         new TreeSet<>(Scopes.ALL));
             }

@@ -2,8 +2,6 @@ package com.stateset.sandbox.server.core;
 
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.AuditRecord;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -27,11 +25,11 @@ public record AuditQuery(String sandboxId, String action, String outcome, Long s
         if (sandbox != null && sandbox.length() > MAX_ID_LENGTH) {
             throw DomainException.validation("sandbox_id", "longer than " + MAX_ID_LENGTH + " characters");
         }
-        String name = blankToNull(action);
+        String name = action;
         if (name != null && (name.length() > MAX_ID_LENGTH || !ACTION.matcher(name).matches())) {
             throw DomainException.validation("action", "expected an action name such as sandbox.create");
         }
-        String result = blankToNull(outcome);
+        String result = outcome;
         if (result != null && !result.equals(AuditRecord.SUCCESS) && !result.equals(AuditRecord.FAILURE)) {
             throw DomainException.validation("outcome", "unknown outcome '" + result + "'",
                     List.of(AuditRecord.SUCCESS, AuditRecord.FAILURE));
@@ -52,25 +50,25 @@ public record AuditQuery(String sandboxId, String action, String outcome, Long s
         return new AuditQuery(sandbox, name, result, start, end, pageSize, skip);
     }
 
+    /** Absent is no bound; present, even empty, must be a time. */
     private static Long time(String field, String value) {
-        String text = blankToNull(value);
-        if (text == null) {
+        if (value == null) {
             return null;
         }
         try {
-            return Instant.parse(text).toEpochMilli();
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw DomainException.validation(field, "expected an ISO-8601 time such as 2026-01-15T12:00:00Z");
+            return TimeParameter.parse(field, value, "expected an ISO-8601 time such as 2026-01-15T12:00:00Z").toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw DomainException.validation(field, "too far from 1970");
         }
     }
 
+    /** Absent is the fallback; present, even empty, must be an integer. */
     private static int integer(String field, String value, int fallback) {
-        String text = blankToNull(value);
-        if (text == null) {
+        if (value == null) {
             return fallback;
         }
         try {
-            return Integer.parseInt(text);
+            return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw DomainException.validation(field, "must be an integer");
         }

@@ -12,7 +12,8 @@ import java.util.List;
  */
 public final class FilePaths {
 
-    private static final int MAX_LENGTH = 4096;
+    /** Short of Linux's PATH_MAX (4096 with its NUL), leaving room for the directory a file is staged in. */
+    private static final int MAX_LENGTH = 4000;
     private static final int MAX_SEGMENT = 255;
 
     private FilePaths() {

@@ -9,6 +9,7 @@ import com.stateset.sandbox.server.auth.Caller;
 import com.stateset.sandbox.server.errors.DomainException;
 import com.stateset.sandbox.server.model.SandboxRecord;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
+import com.stateset.sandbox.spi.runtime.agent.AgentChannelException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.TerminalSpec;
 import com.stateset.sandbox.spi.runtime.process.ProcessInfo;
@@ -173,6 +174,8 @@ public final class ProcessService {
             return action.apply(target.processes());
         } catch (SandboxMissingException e) {
             throw sandboxes.vanished(target.sandbox(), e);
+        } catch (AgentChannelException e) {
+            throw sandboxes.channelEnded(target.sandbox(), e);
         }
     }
 
@@ -182,6 +185,8 @@ public final class ProcessService {
             return action.apply(processes(sandbox));
         } catch (SandboxMissingException e) {
             throw sandboxes.vanished(sandbox, e);
+        } catch (AgentChannelException e) {
+            throw sandboxes.channelEnded(sandbox, e);
         }
     }
 
@@ -214,12 +219,12 @@ public final class ProcessService {
         if (signal == null || signal.isNull()) {
             throw DomainException.validation("signal", "required: a name (TERM, SIGINT, ...) or a number from 1 to 64");
         }
-        if (signal.isInt()) {
-            int n = signal.intValue();
+        if (signal.isNumber() && signal.canConvertToExactIntegral()) {
+            double n = signal.doubleValue();
             if (n < 1 || n > 64) {
                 throw DomainException.validation("signal", "a number must be 1 to 64");
             }
-            return n;
+            return (int) n;
         }
         String name = signal.isTextual() ? signal.textValue().toUpperCase(Locale.ROOT) : "";
         Integer n = SIGNALS.get(name.startsWith("SIG") ? name.substring(3) : name);

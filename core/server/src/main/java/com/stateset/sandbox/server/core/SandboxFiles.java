@@ -247,7 +247,9 @@ public final class SandboxFiles {
                     + runtime.writableDirectories());
             case DESTINATION_OUTSIDE -> throw DomainException.validation("destination", args[1]
                     + " leads out of the writable areas " + runtime.writableDirectories());
-            case NOT_A_DIRECTORY -> throw DomainException.validation(field, path + " is not a directory");
+            // The request is well formed; what the sandbox holds at the path is not what it needs.
+            case NOT_A_DIRECTORY -> throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, path + " is not a directory",
+                    Map.of("field", field));
             case EXISTS -> {
                 boolean transfer = field.equals("source");
                 throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT,

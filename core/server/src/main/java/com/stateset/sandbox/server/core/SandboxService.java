@@ -28,10 +28,12 @@ import com.stateset.sandbox.server.pool.WarmPool;
 import com.stateset.sandbox.server.templates.Templates;
 import com.stateset.sandbox.spi.Quantities;
 import com.stateset.sandbox.spi.runtime.RuntimeSandbox;
+import com.stateset.sandbox.spi.runtime.RuntimeState;
 import com.stateset.sandbox.spi.runtime.SandboxLabels;
 import com.stateset.sandbox.spi.runtime.SandboxMissingException;
 import com.stateset.sandbox.spi.runtime.SandboxRuntime;
 import com.stateset.sandbox.spi.runtime.SandboxSpec;
+import com.stateset.sandbox.spi.runtime.agent.AgentChannelException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -399,6 +401,27 @@ public final class SandboxService {
         }
         states.end(row, SandboxStatus.RUNNING, SandboxStatus.ERROR, "the sandbox's container vanished");
         return DomainException.conflict("sandbox " + row.id() + " is no longer running: its container vanished");
+    }
+
+    /**
+     * What to answer when a sandbox's agent channel ended under a call: the sandbox stopping (expired,
+     * stopped, or its container gone) is the caller's 409; a channel that ended with the sandbox still
+     * running is the runtime's failure, which a retry may cure.
+     */
+    public RuntimeException channelEnded(SandboxRecord row, AgentChannelException e) {
+        Optional<RuntimeSandbox> now;
+        try {
+            now = runtime.inspect(row.id());
+        } catch (RuntimeException inspectFailed) {
+            return e;
+        }
+        if (now.isEmpty()) {
+            return vanished(row, new SandboxMissingException(row.id()));
+        }
+        if (now.get().state() != RuntimeState.RUNNING || row.expiresAt() <= clock.millis()) {
+            return DomainException.conflict("sandbox " + row.id() + " stopped during the call");
+        }
+        return e;
     }
 
     public SandboxRecord find(Caller caller, String id) {

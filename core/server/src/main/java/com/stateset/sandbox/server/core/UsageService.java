@@ -34,6 +34,7 @@ public final class UsageService {
     private static final double MS_PER_HOUR = 3_600_000.0;
     private static final double BYTES_PER_GB = 1e9;
     private static final int MAX_BUCKETS = 24 * 31;
+    private static final String NOT_A_TIME = "not a date (2026-11-01) or time (2026-11-01T12:00:00Z)";
 
     private final Jdbi jdbi;
     private final StorageQuota storage;
@@ -155,9 +156,9 @@ public final class UsageService {
                 LocalDate day = LocalDate.parse(value);
                 return bounded(field, (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant());
             }
-            return bounded(field, Instant.parse(value));
+            return bounded(field, TimeParameter.parse(field, value, NOT_A_TIME));
         } catch (DateTimeParseException e) {
-            throw DomainException.validation(field, "not a date (2026-11-01) or time (2026-11-01T12:00:00Z)");
+            throw DomainException.validation(field, NOT_A_TIME);
         }
     }
 

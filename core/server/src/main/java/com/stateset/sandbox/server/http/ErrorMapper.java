@@ -32,10 +32,12 @@ import com.stateset.sandbox.spi.storage.ObjectStoreUnavailableException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,7 +188,9 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             return switch (file.reason()) {
                 case NOT_FOUND -> DomainException.notFound(ErrorCodes.FILE_NOT_FOUND, file.getMessage());
                 case PERMISSION_DENIED -> DomainException.forbidden(file.getMessage());
-                case NOT_A_REGULAR_FILE -> DomainException.validation("path", file.getMessage());
+                // Well formed, but the sandbox holds another kind of file there.
+                case NOT_A_REGULAR_FILE -> new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, file.getMessage(),
+                        Map.of("field", "path"));
                 // Not a 5xx: retrying cannot make room; the caller must free some first.
                 case NO_SPACE -> new DomainException(ErrorKind.CONFLICT, ErrorCodes.INSUFFICIENT_STORAGE,
                         "no space left in the sandbox: " + file.getMessage());
@@ -221,13 +225,23 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         int status = e.getResponse().getStatus();
         return switch (status) {
             case 404 -> answer(DomainException.notFound(ErrorCodes.NOT_FOUND, "no such endpoint"));
-            case 405 -> ErrorAnswer.of(405, ErrorCodes.METHOD_NOT_ALLOWED, "method not allowed on this endpoint");
+            case 405 -> notAllowed(e.getResponse().getHeaderString(HttpHeaders.ALLOW));
             case 406 -> ErrorAnswer.of(406, ErrorCodes.NOT_ACCEPTABLE, "this endpoint answers application/json");
             case 415 -> ErrorAnswer.of(415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
             case 401 -> answer(DomainException.unauthorized("missing or invalid credential"));
             case 403 -> answer(DomainException.forbidden("this credential may not do that"));
             default -> status >= 500 ? answer(internal()) : ErrorAnswer.of(status, ErrorCodes.VALIDATION_ERROR, "bad request: " + e.getMessage());
         };
+    }
+
+    /** RFC 9110 has a 405 name the methods the resource takes: Jersey's refusal lists them in Allow. */
+    private static ErrorAnswer notAllowed(String allow) {
+        String message = "method not allowed on this endpoint";
+        if (allow == null || allow.isBlank()) {
+            return ErrorAnswer.of(405, ErrorCodes.METHOD_NOT_ALLOWED, message);
+        }
+        return new ErrorAnswer(405, ErrorCodes.METHOD_NOT_ALLOWED, message + "; it takes " + allow,
+                Map.of("allowed", List.of(allow.split("\\s*,\\s*"))), Map.of(HttpHeaders.ALLOW, allow));
     }
 
     private static String path(JsonMappingException e) {

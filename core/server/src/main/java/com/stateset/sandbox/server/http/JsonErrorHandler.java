@@ -22,6 +22,12 @@ public final class JsonErrorHandler extends ErrorHandler {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Jetty writes error bodies for GET, POST and HEAD only; every refused method gets the error shape. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
             Callback callback) {

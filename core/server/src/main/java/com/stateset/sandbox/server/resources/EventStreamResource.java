@@ -23,10 +23,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.glassfish.jersey.server.ChunkedOutput;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -45,6 +48,8 @@ public final class EventStreamResource {
     private static final Logger LOG = LoggerFactory.getLogger(EventStreamResource.class);
     private static final int BATCH = 200;
     private static final Duration KEEPALIVE = Duration.ofSeconds(15);
+    private static final Pattern EVENT_NUMBER = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern EVENT_ID = Pattern.compile("evt_[A-Za-z0-9]{1,64}");
     /** Open streams an organization may hold; past it, 429. */
     static final int MAX_STREAMS_PER_ORG = 20;
 
@@ -63,6 +68,8 @@ public final class EventStreamResource {
     public Response stream(@Auth Caller caller, @HeaderParam("Last-Event-ID") String lastEventHeader,
             @QueryParam("lastEventId") String lastEventQuery, @QueryParam("last_event_id") String lastEventSnake,
             @QueryParam("types") String types, @QueryParam("sandbox_id") String sandboxId) {
+        // Each one given must be well formed, the one not read too.
+        Stream.of(lastEventHeader, lastEventQuery, lastEventSnake).filter(Objects::nonNull).forEach(EventStreamResource::wellFormed);
         String lastEvent = lastEventHeader != null ? lastEventHeader : lastEventQuery != null ? lastEventQuery : lastEventSnake;
         long after = cursor(caller, lastEvent);
         Set<String> wanted = types(types);
@@ -133,28 +140,35 @@ public final class EventStreamResource {
         }
     }
 
-    /** The number to resume after: a number, an event id of the organization, or the present when none is given. */
+    /**
+     * The number to resume after: a number, the id of an event of the organization (404 when it has
+     * none of that id), or the present when none is given. Anything else is a 400.
+     */
     private long cursor(Caller caller, String lastEvent) {
-        if (lastEvent == null || lastEvent.isBlank()) {
+        if (lastEvent == null) {
             return jdbi.withHandle(handle -> handle.createQuery("SELECT COALESCE(MAX(seq), 0) FROM events")
                     .mapTo(Long.class).one());
         }
-        String value = lastEvent.strip();
-        if (value.chars().allMatch(Character::isDigit) && value.length() <= 18) {
-            return Long.parseLong(value);
+        if (EVENT_NUMBER.matcher(lastEvent).matches()) {
+            return Long.parseLong(lastEvent);
         }
         return jdbi.withHandle(handle -> handle.createQuery("SELECT seq FROM events WHERE id = :id AND org_id = :org")
-                        .bind("id", value).bind("org", caller.orgId()).mapTo(Long.class).findOne())
-                .orElseThrow(() -> DomainException.validation("Last-Event-ID",
-                        "neither an event number nor the id of an event of this organization"));
+                        .bind("id", lastEvent).bind("org", caller.orgId()).mapTo(Long.class).findOne())
+                .orElseThrow(() -> DomainException.notFound(ErrorCodes.NOT_FOUND,
+                        "Last-Event-ID: this organization has no event " + lastEvent));
+    }
+
+    private static void wellFormed(String lastEvent) {
+        if (!EVENT_NUMBER.matcher(lastEvent).matches() && !EVENT_ID.matcher(lastEvent).matches()) {
+            throw DomainException.validation("Last-Event-ID", "neither an event number nor an event id (evt_...)");
+        }
     }
 
     private static Set<String> types(String types) {
-        if (types == null || types.isBlank()) {
+        if (types == null || types.isEmpty()) {
             return Set.of();
         }
-        Set<String> wanted = Arrays.stream(types.split(",")).map(String::strip).filter(t -> !t.isEmpty())
-                .collect(Collectors.toSet());
+        Set<String> wanted = Arrays.stream(types.split(",", -1)).collect(Collectors.toSet());
         for (String type : wanted) {
             if (!EventTypes.ALL.contains(type)) {
                 throw DomainException.validation("types", "unknown event type '" + type + "'", EventTypes.ALL);

@@ -138,13 +138,12 @@ public final class ProcessResource {
     }
 
     private static long offset(String field, String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null) {
             return 0;
         }
-        String v = value.strip();
-        if (!v.chars().allMatch(Character::isDigit) || v.length() > 18) {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw DomainException.validation(field, "must be a byte offset: a whole number from 0");
         }
-        return Long.parseLong(v);
+        return Long.parseLong(value);
     }
 }

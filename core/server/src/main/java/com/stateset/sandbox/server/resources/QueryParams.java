@@ -8,9 +8,9 @@ final class QueryParams {
     private QueryParams() {
     }
 
-    /** The integer, or null when absent or empty. */
+    /** The integer, or null when absent; present, even empty, it must be one. */
     static Integer integer(String field, String value) {
-        if (value == null || value.isEmpty()) {
+        if (value == null) {
             return null;
         }
         try {
@@ -22,7 +22,7 @@ final class QueryParams {
 
     /** true, false (or absent), 1 or 0. */
     static boolean bool(String field, String value) {
-        if (value == null || value.isEmpty() || value.equalsIgnoreCase("false") || value.equals("0")) {
+        if (value == null || value.equalsIgnoreCase("false") || value.equals("0")) {
             return false;
         }
         if (value.equalsIgnoreCase("true") || value.equals("1")) {

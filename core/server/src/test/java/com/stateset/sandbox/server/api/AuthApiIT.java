@@ -204,6 +204,29 @@ class AuthApiIT {
         Reply wrongMethod = api.send("PATCH", "/api/v1/sandboxes", "{}", "X-API-Key", key);
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.errorCode()).isEqualTo("METHOD_NOT_ALLOWED");
+        assertThat(wrongMethod.headers().firstValue("Allow")).as("405 names what the resource takes").hasValueSatisfying(
+                allow -> assertThat(allow).contains("GET"));
+        assertThat(wrongMethod.body().at("/error/details/allowed").toString()).contains("GET");
+        // Methods outside the usual ones too, TRACE without echoing the request and its credential.
+        for (String method : List.of("TRACE", "QUERY")) {
+            Reply refused = api.send(method, "/api/v1/sandboxes", null, "X-API-Key", key);
+            assertThat(refused.status()).as(method).isEqualTo(405);
+            assertThat(refused.errorCode()).as(method).isEqualTo("METHOD_NOT_ALLOWED");
+            assertThat(refused.headers().firstValue("Allow")).as(method).hasValueSatisfying(allow -> assertThat(allow).contains("GET"));
+            assertThat(refused.raw()).as(method).doesNotContain(key);
+        }
+        Reply controlCharacter = api.send("DELETE", "/api/v1/sandbox/%01", null, "X-API-Key", key);
+        assertThat(controlCharacter.status()).isEqualTo(400);
+        assertThat(controlCharacter.errorCode()).as("a body for every method Jetty refuses").isEqualTo("VALIDATION_ERROR");
+        assertField(api.get("/api/v1/sandboxes?limit=5&limit=6", "X-API-Key", key), 400, "limit");
+        assertField(api.get("/api/v1/sandboxes?limit=", "X-API-Key", key), 400, "limit");
+        Reply blank = api.send("POST", "/api/v1/api-keys", " \r\n", "X-API-Key", key);
+        assertThat(blank.status()).as("whitespace is no JSON value").isEqualTo(400);
+        assertThat(blank.text("/error/message")).contains("malformed JSON");
+        Reply plainTerminal = api.get("/api/v1/sandbox/sbx_x/terminal/connect?ticket=t");
+        assertThat(plainTerminal.status()).isEqualTo(426);
+        assertThat(plainTerminal.errorCode()).isEqualTo("UPGRADE_REQUIRED");
+        assertThat(plainTerminal.headers().firstValue("Upgrade")).contains("websocket");
         Reply notJson = api.send("POST", "/api/v1/register", null, "Content-Type", "text/plain");
         assertThat(notJson.status()).isEqualTo(415);
     }

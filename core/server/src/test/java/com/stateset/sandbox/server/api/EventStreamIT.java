@@ -4,6 +4,7 @@ import static com.stateset.sandbox.server.api.AuthApiIT.assertField;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.stateset.sandbox.server.SandboxConfiguration;
+import com.stateset.sandbox.server.testing.ApiClient.Reply;
 import com.stateset.sandbox.server.testing.RequireDocker;
 import com.stateset.sandbox.server.testing.SseStream;
 import com.stateset.sandbox.server.testing.SseStream.Event;
@@ -81,7 +82,10 @@ class EventStreamIT {
             }
             Session session = Session.register(restarted.getLocalPort(), "Stream Bad Input");
             assertField(session.get("/api/v1/events/stream?types=sandbox.exploded"), 400, "types");
-            assertField(session.get("/api/v1/events/stream?lastEventId=evt_not_ours"), 400, "Last-Event-ID");
+            assertField(session.get("/api/v1/events/stream?lastEventId=evt_not-an-id"), 400, "Last-Event-ID");
+            Reply othersEvent = session.get("/api/v1/events/stream?lastEventId=" + createdId);
+            assertThat(othersEvent.status()).as("another organization's event: " + othersEvent.raw()).isEqualTo(404);
+            assertThat(othersEvent.text("/error/message")).contains("Last-Event-ID");
             assertThat(session.api().get("/api/v1/events/stream").status()).as("a credential is needed").isEqualTo(401);
         } finally {
             restarted.after();

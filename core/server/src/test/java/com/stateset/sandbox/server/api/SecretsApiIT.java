@@ -281,7 +281,7 @@ class SecretsApiIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> expired(owner, "ALL_EXPIRING"));
         Reply expired = inject(owner, sandbox, Map.of("secrets", List.of("ALL_USABLE", "ALL_EXPIRING")));
-        assertField(expired, 400, "secrets[1]");
+        assertField(expired, 409, "secrets[1]");
         Reply elsewhere = inject(owner, sandbox, Map.of("secrets", List.of("ALL_ELSEWHERE")));
         assertThat(elsewhere.status()).isEqualTo(403);
         assertThat(elsewhere.text("/error/message")).contains("allowed_sandbox_patterns");

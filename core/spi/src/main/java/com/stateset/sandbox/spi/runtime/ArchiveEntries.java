@@ -51,6 +51,9 @@ public final class ArchiveEntries {
         } else if (tarErrors.contains("Permission denied") || tarErrors.contains("Read-only file system")
                 || tarErrors.contains("Operation not permitted")) {
             reason = Reason.PERMISSION_DENIED;
+        } else if (tarErrors.contains("Not a directory") || tarErrors.contains("Is a directory")) {
+            // A file where a directory must be, or the other way round: what the sandbox holds, not the request.
+            reason = Reason.NOT_A_REGULAR_FILE;
         }
         return new SandboxFileException(reason, target, first.startsWith("tar: ") ? first.substring(5) : first);
     }

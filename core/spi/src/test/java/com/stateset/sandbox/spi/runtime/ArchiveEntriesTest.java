@@ -30,6 +30,9 @@ class ArchiveEntriesTest {
         SandboxFileException denied = ArchiveEntries.extractFailure("tar: etc/evil: Cannot open: Permission denied\n");
         assertThat(denied.reason()).isEqualTo(Reason.PERMISSION_DENIED);
         assertThat(denied.getMessage()).isEqualTo("etc/evil: Cannot open: Permission denied");
+        SandboxFileException underAFile = ArchiveEntries.extractFailure("tar: workspace/0/x: Cannot open: Not a directory\n");
+        assertThat(underAFile.reason()).isEqualTo(Reason.NOT_A_REGULAR_FILE);
+        assertThat(underAFile.path()).isEqualTo("/workspace/0/x");
         assertThat(ArchiveEntries.extractFailure("").reason()).isEqualTo(Reason.OTHER);
     }
 }
