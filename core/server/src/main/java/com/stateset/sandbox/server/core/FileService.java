@@ -100,12 +100,13 @@ public final class FileService {
             if (entry == null) {
                 throw DomainException.notFound(ErrorCodes.FILE_NOT_FOUND, path + ": no such file");
             }
+            // Well formed, but the sandbox holds another kind of file there: a state to change (409).
             if (entry.isDirectory()) {
-                throw DomainException.validation("path", path + " is a directory");
+                throw DomainException.conflict("path", path + " is a directory");
             }
             byte flag = entry.getLinkFlag();
             if (flag != TarConstants.LF_NORMAL && flag != TarConstants.LF_OLDNORM) {
-                throw DomainException.validation("path", path + " is not a regular file");
+                throw DomainException.conflict("path", path + " is not a regular file");
             }
             if (entry.getSize() > limits.maxFileBytes()) {
                 throw DomainException.tooLarge("path", path + " is " + entry.getSize() + " bytes; the limit is "

@@ -248,8 +248,7 @@ public final class SandboxFiles {
             case DESTINATION_OUTSIDE -> throw DomainException.validation("destination", args[1]
                     + " leads out of the writable areas " + runtime.writableDirectories());
             // The request is well formed; what the sandbox holds at the path is not what it needs.
-            case NOT_A_DIRECTORY -> throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, path + " is not a directory",
-                    Map.of("field", field));
+            case NOT_A_DIRECTORY -> throw DomainException.conflict(field, path + " is not a directory");
             case EXISTS -> {
                 boolean transfer = field.equals("source");
                 throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT,

@@ -266,9 +266,8 @@ public final class SecretService {
             }
             if (row.expired(now)) {
                 // Named well, but its time is over: the caller must renew it (PUT) first.
-                throw new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, "secret " + name + " expired at "
-                        + Times.iso(row.expiresAt()) + "; renew it with PUT /secrets/" + name,
-                        Map.of("field", "secrets[" + names.indexOf(name) + "]"));
+                throw DomainException.conflict("secrets[" + names.indexOf(name) + "]", "secret " + name + " expired at "
+                        + Times.iso(row.expiresAt()) + "; renew it with PUT /secrets/" + name);
             }
             if (!SandboxPatterns.allow(patterns(row), sandboxId)) {
                 throw DomainException.forbidden("secret " + name + " may not be injected into sandbox " + sandboxId

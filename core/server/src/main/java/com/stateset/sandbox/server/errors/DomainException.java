@@ -67,6 +67,11 @@ public class DomainException extends RuntimeException {
         return new DomainException(ErrorKind.NOT_FOUND, code, message);
     }
 
+    /** A state of things the caller must change first, about one field of the request. */
+    public static DomainException conflict(String field, String message) {
+        return new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, message, Map.of("field", field));
+    }
+
     public static DomainException conflict(String message) {
         return new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, message);
     }

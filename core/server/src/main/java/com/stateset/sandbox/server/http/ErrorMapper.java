@@ -189,8 +189,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
                 case NOT_FOUND -> DomainException.notFound(ErrorCodes.FILE_NOT_FOUND, file.getMessage());
                 case PERMISSION_DENIED -> DomainException.forbidden(file.getMessage());
                 // Well formed, but the sandbox holds another kind of file there.
-                case NOT_A_REGULAR_FILE -> new DomainException(ErrorKind.CONFLICT, ErrorCodes.CONFLICT, file.getMessage(),
-                        Map.of("field", "path"));
+                case NOT_A_REGULAR_FILE -> DomainException.conflict("path", file.getMessage());
                 // Not a 5xx: retrying cannot make room; the caller must free some first.
                 case NO_SPACE -> new DomainException(ErrorKind.CONFLICT, ErrorCodes.INSUFFICIENT_STORAGE,
                         "no space left in the sandbox: " + file.getMessage());

@@ -168,7 +168,7 @@ class FileOperationsIT {
         assertField(session.post(files + "/mkdir", Map.of("path", "/workspace")), 400, "path");
         assertField(session.get(files + "/list?path=/proc"), 400, "path");
         assertField(session.get(files + "/list?path=/workspace/src&recursive=maybe"), 400, "recursive");
-        assertField(session.get(files + "/list?path=/workspace/src/app.py"), 400, "path");
+        assertField(session.get(files + "/list?path=/workspace/src/app.py"), 409, "path"); // a file, not a directory
         assertThat(session.get(files + "/list?path=/workspace/nothing").status()).isEqualTo(404);
         assertThat(session.get("/api/v1/sandbox/sbx_missing/files/list").status()).isEqualTo(404);
     }

@@ -169,6 +169,6 @@ class FileStreamsApiIT {
         assertField(api.get(base + "?recursive=maybe", "X-API-Key", key), 400, "recursive");
         assertThat(api.get(base + "?path=/workspace/nowhere", "X-API-Key", key).errorCode()).isEqualTo("FILE_NOT_FOUND");
         put("plain.txt", new byte[1]);
-        assertField(api.get(base + "?path=plain.txt", "X-API-Key", key), 400, "path");
+        assertField(api.get(base + "?path=plain.txt", "X-API-Key", key), 409, "path"); // a file is no directory to watch
     }
 }

@@ -187,7 +187,7 @@ class SandboxApiIT {
         exec(sandbox, "echo secret > /workspace/locked; chmod 000 /workspace/locked; mkdir -p /workspace/dir");
         assertThat(api.get("/api/v1/sandbox/" + sandbox + "/files?path=/workspace/locked", "X-API-Key", key).status()).isEqualTo(403);
         assertThat(api.get("/api/v1/sandbox/" + sandbox + "/files?path=/workspace/missing", "X-API-Key", key).errorCode()).isEqualTo("FILE_NOT_FOUND");
-        assertField(api.get("/api/v1/sandbox/" + sandbox + "/files?path=/workspace/dir", "X-API-Key", key), 400, "path");
+        assertField(api.get("/api/v1/sandbox/" + sandbox + "/files?path=/workspace/dir", "X-API-Key", key), 409, "path");
 
         exec(sandbox, "ln -sfn /root /workspace/root-link");
         Reply through = api.get("/api/v1/sandbox/" + sandbox + "/files?path=/workspace/root-link/.profile", "X-API-Key", key);
