@@ -884,9 +884,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        command: string | [
-                            string
-                        ];
+                        command: string | string[];
                         stream?: boolean | null;
                         timeout?: number | null;
                         env?: {
@@ -1223,9 +1221,7 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        command?: (string | [
-                            string
-                        ]) | null;
+                        command?: (string | string[]) | null;
                         working_dir?: string | null;
                         cols?: number | null;
                         rows?: number | null;
@@ -1397,9 +1393,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description A shell string (run with /bin/sh -c) or an argv list. */
-                        command: string | [
-                            string
-                        ];
+                        command: string | string[];
                         env?: {
                             [key: string]: string;
                         } | null;
