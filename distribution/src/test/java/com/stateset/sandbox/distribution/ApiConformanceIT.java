@@ -2,6 +2,7 @@ package com.stateset.sandbox.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.stateset.sandbox.testing.Infrastructure;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,6 +85,20 @@ class ApiConformanceIT {
             LOG.info("schemathesis: {}", summary(output));
             assertThat(process.exitValue()).as("schemathesis found answers the document does not give:%n%s", tail(output)).isZero();
             assertThat(server.output()).as("no API key in the server's logs").doesNotContain(key);
+            deleteSandboxes(server, key);
+        }
+    }
+
+    /**
+     * The run's sandboxes, deleted while their server still runs: without it their expiry is not
+     * enforced, and those claimed from the warm pool would keep running under the pool's deadline.
+     */
+    private static void deleteSandboxes(ServerProcess server, String key) {
+        for (JsonNode sandbox : Http.get(server.url("/api/v1/sandboxes?limit=1000"), key).body().path("sandboxes")) {
+            if (!sandbox.path("status").asText().equals("terminated")) {
+                Http.Reply deleted = Http.delete(server.url("/api/v1/sandbox/" + sandbox.path("id").asText()), key);
+                assertThat(deleted.status()).as(deleted.body().toString()).isIn(200, 404);
+            }
         }
     }
 

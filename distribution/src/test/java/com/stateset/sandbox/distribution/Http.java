@@ -40,6 +40,11 @@ final class Http {
         return send(request.build());
     }
 
+    static Reply delete(String url, String key) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(1))
+                .header("Authorization", "ApiKey " + key).DELETE().build());
+    }
+
     private static Reply send(HttpRequest request) {
         try {
             HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());

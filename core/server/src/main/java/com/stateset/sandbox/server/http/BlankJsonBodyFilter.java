@@ -7,38 +7,37 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.MediaType;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PushbackInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 
 /**
  * A JSON body of whitespace alone holds no JSON value, and is refused as malformed like any other
- * (Jackson's provider would take it for no body at all). An empty body still means none.
+ * (Jackson's provider would take it for no body at all). An empty body still means none. Leading
+ * whitespace means nothing in JSON, so it is read past, not kept: no buffer per request.
  */
 @PreMatching
 public final class BlankJsonBodyFilter implements ContainerRequestFilter {
-
-    private static final int LOOK_AHEAD = 8192;
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
         if (!request.hasEntity() || !MediaType.APPLICATION_JSON_TYPE.isCompatible(request.getMediaType())) {
             return;
         }
-        PushbackInputStream body = new PushbackInputStream(request.getEntityStream(), LOOK_AHEAD);
-        byte[] blank = new byte[LOOK_AHEAD];
-        int length = 0;
+        InputStream body = request.getEntityStream();
         int next = body.read();
+        boolean blank = false;
         while (next == ' ' || next == '\t' || next == '\n' || next == '\r') {
-            blank[length++] = (byte) next;
-            next = length < LOOK_AHEAD ? body.read() : -2;
+            blank = true;
+            next = body.read();
         }
-        if (next == -1 && length > 0) {
-            throw new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "malformed JSON: whitespace and no value");
+        if (next == -1) {
+            if (blank) {
+                throw new DomainException(ErrorKind.INVALID, ErrorCodes.VALIDATION_ERROR, "malformed JSON: whitespace and no value");
+            }
+            return;
         }
-        if (next >= 0) {
-            body.unread(next);
-        }
-        body.unread(blank, 0, length);
-        request.setEntityStream(body);
+        request.setEntityStream(new SequenceInputStream(new ByteArrayInputStream(new byte[] {(byte) next}), body));
     }
 }
